@@ -1,0 +1,344 @@
+"""Scenario analysis over the state space (node × flags): pure functions of the model.
+
+A state is a node with the set of flags that hold there. The graph of states
+reachable from the start answers every question the validator, the path
+listing and the branch walks ask: which nodes can be reached, where a learner
+gets stuck, the best and worst paths, whether a cycle can pump points, and a
+small set of walks that takes every choice and reaches every ending.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from .expressions import UNKNOWN, evaluate
+from .model import Scenario
+
+
+@dataclass(frozen=True, order=True)
+class State:
+    node: int
+    flags: int  # bit i set: the scenario's flag i holds
+
+
+@dataclass(frozen=True)
+class Transition:
+    choice: int
+    target: State
+    points: int
+
+
+@dataclass(frozen=True)
+class Step:
+    node: int
+    choice: int
+    points: int
+
+
+@dataclass(frozen=True)
+class Path:
+    steps: tuple[Step, ...]
+    ending: int
+    points: int
+
+    @property
+    def score(self) -> int:
+        return max(0, self.points)
+
+
+@dataclass
+class ScenarioAnalysis:
+    scenario: Scenario
+    flags: tuple[str, ...]
+    start: State | None
+    edges: dict[State, list[Transition]]
+    reachable_nodes: set[int] = field(default_factory=set)
+    dead_ends: list[State] = field(default_factory=list)  # no visible choice, not an ending
+    trapped: list[State] = field(default_factory=list)  # no ending can be reached from here
+    positive_cycle: tuple[int, int] | None = None  # (node, choice) on a cycle that gains points
+    max_points: int = 0
+    best: Path | None = None
+    worst: Path | None = None
+
+    @property
+    def states(self) -> list[State]:
+        return list(self.edges)
+
+    def percent(self, score: int) -> int:
+        return 100 if self.max_points == 0 else score * 100 // self.max_points
+
+
+def visible(choice, flags: tuple[str, ...], mask: int) -> bool:
+    """Is the choice shown with these flags? Other modules' results count as possibly true."""
+    if choice.condition is None:
+        return True
+
+    def lookup(parts):
+        if parts[0] == "flag" and parts[1] in flags:
+            return bool(mask >> flags.index(parts[1]) & 1)
+        return UNKNOWN
+
+    return evaluate(choice.condition.tree, lookup) is not False
+
+
+def _apply(choice, flags: tuple[str, ...], mask: int) -> int:
+    for name in choice.unsets:
+        mask &= ~(1 << flags.index(name))
+    for name in choice.sets:
+        mask |= 1 << flags.index(name)
+    return mask
+
+
+def state_graph(scenario: Scenario) -> tuple[tuple[str, ...], State | None, dict[State, list[Transition]]]:
+    flags = scenario.flags
+    if not scenario.nodes:
+        return flags, None, {}
+    index = {node.id: i for i, node in enumerate(scenario.nodes)}
+    start = State(0, 0)
+    edges: dict[State, list[Transition]] = {}
+    queue = deque([start])
+    edges[start] = []
+    while queue:
+        state = queue.popleft()
+        node = scenario.nodes[state.node]
+        if node.is_ending:
+            continue
+        out = edges[state]
+        for number, choice in enumerate(node.choices):
+            if choice.target not in index or not visible(choice, flags, state.flags):
+                continue
+            target = State(index[choice.target], _apply(choice, flags, state.flags))
+            out.append(Transition(number, target, choice.points))
+            if target not in edges:
+                edges[target] = []
+                queue.append(target)
+    return flags, start, edges
+
+
+def analyse(scenario: Scenario) -> ScenarioAnalysis:
+    flags, start, edges = state_graph(scenario)
+    result = ScenarioAnalysis(scenario, flags, start, edges)
+    if start is None:
+        return result
+    nodes = scenario.nodes
+    result.reachable_nodes = {s.node for s in edges}
+    result.dead_ends = [s for s, out in edges.items() if not out and not nodes[s.node].is_ending]
+    to_end = _steps_to_end(edges, nodes)
+    result.trapped = [s for s in edges if s not in to_end and s not in result.dead_ends]
+    best, cycle = _extreme(edges, nodes, +1)
+    result.positive_cycle = cycle
+    if cycle is None and start in best:
+        result.best = _follow(start, edges, nodes, best, +1, to_end)
+        result.max_points = max(0, best[start][0])
+        worst, _ = _extreme(edges, nodes, -1)
+        result.worst = _follow(start, edges, nodes, worst, -1, to_end)
+    return result
+
+
+def _steps_to_end(edges, nodes) -> dict[State, int]:
+    """Fewest steps from each state to an ending (states that can reach one)."""
+    reverse: dict[State, list[State]] = {s: [] for s in edges}
+    for state, out in edges.items():
+        for t in out:
+            reverse[t.target].append(state)
+    dist = {s: 0 for s in edges if nodes[s.node].is_ending}
+    queue = deque(dist)
+    while queue:
+        state = queue.popleft()
+        for prev in reverse[state]:
+            if prev not in dist:
+                dist[prev] = dist[state] + 1
+                queue.append(prev)
+    return dist
+
+
+def _sccs(edges: dict[State, list[Transition]]) -> list[list[State]]:
+    """Tarjan's strongly connected components, sinks first (iterative)."""
+    index: dict[State, int] = {}
+    low: dict[State, int] = {}
+    on_stack: set[State] = set()
+    stack: list[State] = []
+    result: list[list[State]] = []
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            state, i = work.pop()
+            if i == 0:
+                index[state] = low[state] = len(index)
+                stack.append(state)
+                on_stack.add(state)
+            out = edges[state]
+            if i < len(out):
+                work.append((state, i + 1))
+                target = out[i].target
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[state] = min(low[state], index[target])
+                continue
+            if low[state] == index[state]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == state:
+                        break
+                result.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[state])
+    return result
+
+
+def _extreme(edges, nodes, sign: int):
+    """Best (sign=+1) or worst (-1) points from each state to an ending.
+
+    Values are (sign × points, −steps) pairs compared lexicographically, so
+    among equally scoring paths the shortest wins and a cycle that earns
+    nothing is never preferred. Returns the values and, for sign=+1, a
+    (node, choice) on a cycle that gains points (the maximum is then unbounded).
+    """
+    value: dict[State, tuple[int, int]] = {}
+    improving: tuple[int, int] | None = None
+    for component in _sccs(edges):
+        members = set(component)
+        for state in component:
+            if nodes[state.node].is_ending:
+                value[state] = (0, 0)
+        for _ in range(len(component) + 1):
+            changed = None
+            for state in component:
+                for t in edges[state]:
+                    if t.target not in value:
+                        continue
+                    points, steps = value[t.target]
+                    candidate = (points + sign * t.points, steps - 1)
+                    if state not in value or candidate > value[state]:
+                        value[state] = candidate
+                        if t.target in members:
+                            changed = (state.node, t.choice)
+            if changed is None:
+                break
+        else:
+            if sign > 0 and improving is None:
+                improving = changed
+    return {s: (v[0] * sign, v[1]) for s, v in value.items()}, improving
+
+
+def _follow(start, edges, nodes, value, sign: int, to_end) -> Path | None:
+    """Walk from start taking the choice that realises `value`; each choice once."""
+    steps: list[Step] = []
+    state, points, taken = start, 0, set()
+    while not nodes[state.node].is_ending:
+        options = [t for t in edges[state] if t.target in value and (state, t.choice) not in taken]
+        if not options:
+            options = [t for t in edges[state] if t.target in to_end and (state, t.choice) not in taken]
+            if not options:
+                return None
+            chosen = min(options, key=lambda t: to_end[t.target])
+        else:
+            chosen = max(options, key=lambda t: (sign * (t.points + value[t.target][0]), value[t.target][1]))
+        taken.add((state, chosen.choice))
+        steps.append(Step(state.node, chosen.choice, chosen.points))
+        points += chosen.points
+        state = chosen.target
+    return Path(tuple(steps), state.node, points)
+
+
+def enumerate_paths(analysis: ScenarioAnalysis, limit: int):
+    """Every path from the start to an ending, each choice at most once per path
+    (so a cycle is walked once round). Yields at most `limit` paths."""
+    if analysis.start is None or analysis.positive_cycle:
+        return
+    edges, nodes = analysis.edges, analysis.scenario.nodes
+    count = 0
+    steps: list[Step] = []
+    taken: set[tuple[State, int]] = set()
+
+    def walk(state: State, points: int):
+        nonlocal count
+        if count >= limit:
+            return
+        if nodes[state.node].is_ending:
+            count += 1
+            yield Path(tuple(steps), state.node, points)
+            return
+        for t in edges[state]:
+            if (state, t.choice) in taken:
+                continue
+            taken.add((state, t.choice))
+            steps.append(Step(state.node, t.choice, t.points))
+            yield from walk(t.target, points + t.points)
+            steps.pop()
+            taken.discard((state, t.choice))
+
+    yield from walk(analysis.start, 0)
+
+
+def coverage_paths(analysis: ScenarioAnalysis) -> list[Path]:
+    """A few paths that together take every reachable choice and reach every
+    reachable ending, plus the best and the worst path, found without
+    enumerating paths (linear-ish in the size of the state graph per path)."""
+    if analysis.start is None or analysis.best is None:
+        return []
+    edges, nodes = analysis.edges, analysis.scenario.nodes
+    to_end = _steps_to_end(edges, nodes)
+    parent: dict[State, tuple[State, Transition] | None] = {analysis.start: None}
+    queue = deque([analysis.start])
+    while queue:
+        state = queue.popleft()
+        for t in edges[state]:
+            if t.target not in parent and t.target in to_end:
+                parent[t.target] = (state, t)
+                queue.append(t.target)
+
+    paths = [analysis.best] + ([analysis.worst] if analysis.worst else [])
+    covered_choices = {(s.node, s.choice) for p in paths for s in p.steps}
+    covered_endings = {p.ending for p in paths}
+    wanted = {}  # (node, choice) -> a state where it is shown and leads on to an ending
+    for state in parent:
+        for t in edges[state]:
+            if t.target in to_end:
+                wanted.setdefault((state.node, t.choice), (state, t))
+    for state in parent:
+        if nodes[state.node].is_ending:
+            wanted.setdefault(("ending", state.node), (state, None))
+    for key, (state, transition) in wanted.items():
+        if key in covered_choices or (key[0] == "ending" and key[1] in covered_endings):
+            continue
+        prefix: list[Transition] = []
+        cursor = state
+        while parent[cursor] is not None:
+            cursor, t = parent[cursor]
+            prefix.append(t)
+        prefix.reverse()
+        route = prefix + ([transition] if transition else [])
+        path = _complete(analysis.start, route, edges, nodes, to_end, covered_choices)
+        paths.append(path)
+        covered_choices |= {(s.node, s.choice) for s in path.steps}
+        covered_endings.add(path.ending)
+    return paths
+
+
+def _complete(start, route, edges, nodes, to_end, covered) -> Path:
+    """Follow `route`, then head for an ending, preferring choices not yet covered."""
+    steps: list[Step] = []
+    state, points, taken = start, 0, set()
+    for t in route:
+        steps.append(Step(state.node, t.choice, t.points))
+        taken.add((state, t.choice))
+        points += t.points
+        state = t.target
+    while not nodes[state.node].is_ending:
+        options = [t for t in edges[state] if t.target in to_end and (state, t.choice) not in taken]
+        fresh = [t for t in options if (state.node, t.choice) not in covered]
+        pool = fresh or options or [t for t in edges[state] if t.target in to_end]
+        chosen = min(pool, key=lambda t: to_end[t.target])
+        taken.add((state, chosen.choice))
+        steps.append(Step(state.node, chosen.choice, chosen.points))
+        points += chosen.points
+        state = chosen.target
+    return Path(tuple(steps), state.node, points)

@@ -1,0 +1,62 @@
+"""Attribute blocks in braces: `{#id .ending outcome=good points=5 if="…"}`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostics, Location
+
+_ATTR = re.compile(r'''\s*(?:
+    (?P<id>\#[^\s}]*)
+  | (?P<cls>\.[^\s}]*)
+  | (?P<key>[A-Za-z_][\w-]*)=(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]*))
+  | (?P<junk>"[^"]*"?|\S+)
+)''', re.VERBOSE)
+# The block closing a heading or a choice line: the last {...} on the line.
+TRAILING = re.compile(r'\{(?P<body>(?:[^{}"]|"[^"]*")*)\}\s*$')
+
+
+@dataclass(frozen=True)
+class Attribute:
+    kind: str  # "id" | "class" | "key"
+    name: str  # id / class name / key
+    value: str | None
+    location: Location  # of the attribute
+    value_location: Location  # of the value's text (inside quotes)
+
+
+def parse(body: str, at: Location, diags: Diagnostics) -> list[Attribute]:
+    """Parse the inside of a brace block that starts at `at` (the column after "{")."""
+    attributes: list[Attribute] = []
+    pos = 0
+    while pos < len(body):
+        match = _ATTR.match(body, pos)
+        if not match or match.end() == pos:
+            break
+        start = match.start(match.lastgroup) if match.lastgroup else pos
+        where = at.shifted(start)
+        if match.group("id") is not None:
+            attributes.append(Attribute("id", match.group("id")[1:], None, where, where.shifted(1)))
+        elif match.group("cls") is not None:
+            attributes.append(Attribute("class", match.group("cls")[1:], None, where, where.shifted(1)))
+        elif match.group("key") is not None:
+            quoted = match.group("quoted")
+            value = quoted if quoted is not None else match.group("bare")
+            value_start = match.start("quoted") if quoted is not None else match.start("bare")
+            attributes.append(Attribute("key", match.group("key"), value, where, at.shifted(value_start)))
+        elif match.group("junk") is not None:
+            junk = match.group("junk")
+            if junk.startswith('"') and not (len(junk) > 1 and junk.endswith('"')):
+                diags.error(where, "unterminated quoted value in attributes")
+            else:
+                diags.error(where, f'malformed attribute "{junk}" (expected #id, .class or key=value)')
+        pos = match.end()
+    return attributes
+
+
+def split_trailing(text: str) -> tuple[str, str | None, int]:
+    """Split `text {attrs}` into (text, attrs body or None, 0-based offset of the body)."""
+    match = TRAILING.search(text)
+    if not match:
+        return text.rstrip(), None, -1
+    return text[: match.start()].rstrip(), match.group("body"), match.start("body")

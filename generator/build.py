@@ -1,0 +1,84 @@
+"""The pipeline, written out: load → model → analyse/validate → render → package.
+
+Everything is gathered and checked before anything is written; a course with
+errors raises `CourseError` carrying every diagnostic, and no output appears.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import analysis, loader, validate
+from .diagnostics import CourseError, Diagnostics
+from .model import Course, Quiz, Scenario
+
+FORMATS = ("scorm12", "scorm2004", "web")
+
+
+@dataclass
+class CheckedCourse:
+    course: Course
+    analyses: dict[str, analysis.ScenarioAnalysis]
+    diagnostics: Diagnostics
+
+    @property
+    def max_points(self) -> int:
+        return sum(module_max(m, self.analyses) for m in self.course.modules)
+
+
+def module_max(module, analyses) -> int:
+    if isinstance(module, Scenario):
+        found = analyses.get(module.id)
+        return found.max_points if found else 0
+    if isinstance(module, Quiz):
+        return module.max_points
+    return 0
+
+
+def check(course_argument: str | Path) -> CheckedCourse:
+    """Load and check a course; raise CourseError listing every problem."""
+    diags = Diagnostics()
+    course = loader.load_course(loader.find_course_file(course_argument), diags)
+    if course is None:
+        raise CourseError(diags)
+    loader.missing_images(course, diags)
+    analyses = {m.id: analysis.analyse(m) for m in course.modules if isinstance(m, Scenario)}
+    validate.validate(course, analyses, diags)
+    if diags.has_errors():
+        raise CourseError(diags)
+    return CheckedCourse(course, analyses, diags)
+
+
+def paths_report(checked: CheckedCourse, limit: int = 200) -> dict:
+    """Every scenario's enumerated paths with expected points, score, percent and outcome."""
+    scenarios = []
+    for module in checked.course.modules:
+        if not isinstance(module, Scenario):
+            continue
+        found = checked.analyses[module.id]
+        listed = list(analysis.enumerate_paths(found, limit + 1))
+        nodes = module.nodes
+        scenarios.append({
+            "id": module.id,
+            "file": str(module.source),
+            "max": found.max_points,
+            "nodes": len(nodes),
+            "endings": {n.id: n.outcome for n in nodes if n.is_ending},
+            "reachable_endings": sorted(nodes[i].id for i in found.reachable_nodes if nodes[i].is_ending),
+            "complete": len(listed) <= limit,
+            "paths": [_path_json(found, p) for p in listed[:limit]],
+        })
+    return {"course": checked.course.id, "max": checked.max_points, "scenarios": scenarios}
+
+
+def _path_json(found: analysis.ScenarioAnalysis, path: analysis.Path) -> dict:
+    nodes = found.scenario.nodes
+    return {
+        "choices": [{"node": nodes[s.node].id, "choice": s.choice, "text": nodes[s.node].choices[s.choice].text,
+                     "points": s.points} for s in path.steps],
+        "ending": nodes[path.ending].id,
+        "outcome": nodes[path.ending].outcome,
+        "points": path.points,
+        "score": path.score,
+        "percent": found.percent(path.score),
+    }

@@ -1,0 +1,87 @@
+"""`coursegen`: arguments in, exit code out. All work is done by `build`."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+
+from . import build
+from .diagnostics import CourseError
+
+EXIT_OK, EXIT_COURSE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="coursegen", description="Compile Markdown courses into SCORM packages "
+                                  "and walk every branch in a real browser.")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    course_help = "a course.yaml, or the folder holding one"
+
+    check = commands.add_parser("check", help="report every problem in a course", description=
+                                "Report every problem in a course as path:line:column: error: message. "
+                                "Exit 0 when clean, 1 on course errors.")
+    check.add_argument("course", metavar="COURSE", help=course_help)
+
+    paths = commands.add_parser("paths", help="list every scenario path with its expected score",
+                                description="List the paths of every scenario with their expected points, "
+                                "score, percent and outcome, and the course maximum.")
+    paths.add_argument("course", metavar="COURSE", help=course_help)
+    paths.add_argument("--json", action="store_true", help="print JSON (the default is a readable summary)")
+    paths.add_argument("--max-paths", type=int, default=200, metavar="N",
+                       help="list at most N paths per scenario (default 200)")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except CourseError as problem:
+        for line in problem.diagnostics.format():
+            print(line, file=sys.stderr)
+        count = len(problem.diagnostics.errors)
+        print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        return EXIT_COURSE
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of ours, never an author's mistake: say so plainly
+        if os.environ.get("COURSEGEN_DEBUG"):
+            traceback.print_exc()
+        print(f"coursegen: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in coursegen, not in your course; set COURSEGEN_DEBUG=1 for details.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _print_warnings(checked: build.CheckedCourse) -> None:
+    for line in checked.diagnostics.format():
+        print(line, file=sys.stderr)
+
+
+def _run(args) -> int:
+    if args.command == "check":
+        checked = build.check(args.course)
+        _print_warnings(checked)
+        course = checked.course
+        warnings = len(checked.diagnostics.warnings)
+        print(f"{course.id} {course.version}: {len(course.modules)} modules, {checked.max_points} points, "
+              f"no errors, {warnings} warning{'s' if warnings != 1 else ''}")
+        return EXIT_OK
+    if args.command == "paths":
+        checked = build.check(args.course)
+        report = build.paths_report(checked, args.max_paths)
+        if args.json:
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+        else:
+            for scenario in report["scenarios"]:
+                more = "" if scenario["complete"] else "+"
+                print(f"{scenario['id']}: max {scenario['max']}, {len(scenario['paths'])}{more} paths")
+                for path in scenario["paths"]:
+                    route = " > ".join(f"{c['node']}[{c['choice']}]" for c in path["choices"])
+                    print(f"  {path['points']:>4} pts, score {path['score']:>3} ({path['percent']:>3}%) {path['outcome']:<7} {route} > {path['ending']}")
+            print(f"course maximum: {report['max']} points")
+        return EXIT_OK
+    raise AssertionError(f"unhandled command {args.command}")

@@ -1,0 +1,108 @@
+"""Source locations and author-facing diagnostics.
+
+Every problem in a course becomes a `Diagnostic` value, collected in one
+`Diagnostics` report and printed together, so an author fixes all of them
+after one run. Nothing here raises for a course mistake except `CourseError`,
+which carries the whole report out of the pipeline.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A point in an author's file: 1-based line and column."""
+
+    path: Path
+    line: int = 1
+    column: int = 1
+
+    def shifted(self, columns: int) -> "Location":
+        return Location(self.path, self.line, self.column + columns)
+
+    def display(self, cwd: Path | None = None) -> str:
+        return f"{display_path(self.path, cwd)}:{self.line}:{self.column}"
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """The path as an author typed it relative to where they ran the command."""
+    cwd = cwd or Path.cwd()
+    try:
+        return os.path.relpath(path, cwd)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str
+    message: str
+    location: Location
+
+    def format(self, cwd: Path | None = None) -> str:
+        return f"{self.location.display(cwd)}: {self.severity}: {self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """The one place problems are collected, in the order the files are read."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+    _file_order: dict[Path, int] = field(default_factory=dict)
+
+    def note_file(self, path: Path) -> None:
+        self._file_order.setdefault(path, len(self._file_order))
+
+    def error(self, location: Location, message: str) -> None:
+        self._add(Diagnostic(ERROR, message, location))
+
+    def warning(self, location: Location, message: str) -> None:
+        self._add(Diagnostic(WARNING, message, location))
+
+    def _add(self, diagnostic: Diagnostic) -> None:
+        self.note_file(diagnostic.location.path)
+        if diagnostic not in self.items:
+            self.items.append(diagnostic)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.severity == WARNING]
+
+    def has_errors(self) -> bool:
+        return any(d.severity == ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        def key(d: Diagnostic):
+            loc = d.location
+            return (self._file_order.get(loc.path, 1 << 30), str(loc.path), loc.line, loc.column)
+
+        return sorted(self.items, key=key)
+
+    def format(self, cwd: Path | None = None) -> list[str]:
+        return [d.format(cwd) for d in self.sorted()]
+
+
+class CourseError(Exception):
+    """Raised once, at the end of a stage, when the course has errors."""
+
+    def __init__(self, diagnostics: Diagnostics):
+        super().__init__(f"{len(diagnostics.errors)} error(s) in the course")
+        self.diagnostics = diagnostics
+
+
+def did_you_mean(word: str, candidates) -> str:
+    """' (did you mean "x"?)' when a close candidate exists, else ''."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""

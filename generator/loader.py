@@ -1,0 +1,197 @@
+"""Files → course model: `course.yaml`, module front matter and bodies.
+
+Loading reads every file the course names and reports what it cannot read
+(missing files, YAML syntax, front matter) as diagnostics; the structure of
+module bodies is delegated to `parser`. Nothing is written.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from . import expressions, parser, yamlmarks
+from .diagnostics import Diagnostics, Location
+from .model import Badge, Character, Course, Lesson, Module, Quiz, Scenario
+from .yamlmarks import Fields, Value
+
+COURSE_KEYS = ("id", "title", "version", "language", "description", "pass_mark", "modules", "badges")
+BADGE_KEYS = ("id", "title", "description", "icon", "when")
+MODULE_KEYS = {
+    "lesson": ("id", "title", "kind"),
+    "scenario": ("id", "title", "kind", "characters"),
+    "quiz": ("id", "title", "kind", "pass_mark", "shuffle", "draw", "attempts"),
+}
+CHARACTER_KEYS = ("name", "role")
+ICON_SUFFIXES = (".svg", ".png")
+
+
+def find_course_file(argument: str | Path) -> Path:
+    """COURSE may be a course.yaml or the folder holding one."""
+    path = Path(argument)
+    return path / "course.yaml" if path.is_dir() else path
+
+
+def read_text(path: Path, diags: Diagnostics, where: Location) -> str | None:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        diags.error(where, f'file not found: "{path.name}"')
+        return None
+    except OSError as exc:
+        diags.error(where, f'cannot read "{path.name}": {exc.strerror}')
+        return None
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        diags.error(Location(path, line, 1), "file is not valid UTF-8 text")
+        return None
+
+
+def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
+    course_file = course_file.absolute()
+    diags.note_file(course_file)
+    text = read_text(course_file, diags, Location(course_file))
+    if text is None:
+        return None
+    root = yamlmarks.load(text, course_file, diags)
+    if root is None:
+        return None
+    fields = Fields(root, "the course file", diags, COURSE_KEYS)
+    course_id = fields.string("id", required=True) or ""
+    title = fields.string("title", required=True) or ""
+    version = fields.string("version", required=True) or ""
+    language = fields.string("language", default="en") or "en"
+    pass_value = fields.get("pass_mark")
+    pass_mark = fields.integer("pass_mark", 80, 0, 100)
+    modules = _load_modules(fields, course_file, diags)
+    badges = _load_badges(fields.get("badges"), course_file, diags)
+    return Course(course_id, title, version, language, fields.string("description", default="") or "",
+                  pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
+                  tuple(modules),
+                  tuple(badges), course_file, root.location)
+
+
+def _load_modules(fields: Fields, course_file: Path, diags: Diagnostics) -> list[Module]:
+    value = fields.required("modules")
+    if value is None:
+        return []
+    if not isinstance(value.data, list) or not value.data:
+        diags.error(value.location, '"modules" must be a list of module files, in the learner\'s order')
+        return []
+    modules = []
+    for item in value.data:
+        if not isinstance(item.data, str) or not item.data.strip():
+            diags.error(item.location, "a module entry must be the path of a Markdown file")
+            continue
+        module = load_module(course_file.parent / item.data, diags, item.text_location)
+        if module is not None:
+            modules.append(module)
+    return modules
+
+
+FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+
+def load_module(path: Path, diags: Diagnostics, named_at: Location) -> Module | None:
+    path = Path(os.path.normpath(path.absolute()))
+    text = read_text(path, diags, named_at)
+    if text is None:
+        return None
+    diags.note_file(path)
+    if not text.startswith("---\n"):
+        diags.error(Location(path, 1, 1), "a module starts with YAML front matter: a line ---, "
+                    "then id, title and kind, then a line ---")
+        return None
+    end = FRONT_MATTER_END.search(text, 4)
+    if not end:
+        diags.error(Location(path, 1, 1), "the front matter is not closed: add a line --- after it")
+        return None
+    front_text = text[4:end.start()]
+    body_first_line = text[: end.end()].count("\n") + 2
+    root = yamlmarks.load(front_text, path, diags, line_offset=1)
+    if root is None:
+        return None
+    kind_value = root.data.get("kind") if isinstance(root.data, dict) else None
+    kind = kind_value.value.data if kind_value else None
+    if kind not in MODULE_KEYS:
+        where = kind_value.value.location if kind_value else root.location
+        if kind_value is None:
+            diags.error(Location(path, 2, 1) if not root.data else root.location,
+                        'the front matter is missing the required key "kind" (lesson, scenario or quiz)')
+        else:
+            diags.error(where, f'kind must be lesson, scenario or quiz, not "{kind}"')
+        return None
+    fields = Fields(root, f"the front matter of a {kind}", diags, MODULE_KEYS[kind])
+    module_id = fields.string("id", required=True) or ""
+    title = fields.string("title", required=True) or ""
+    location = Location(path, 1, 1) if not isinstance(root.data, dict) else fields.key_location("id")
+    source = parser.Source(text[end.end() + 1:], path, body_first_line)
+    if kind == "lesson":
+        return Lesson(module_id, title, tuple(parser.lesson_pages(source, diags)), path, location)
+    if kind == "scenario":
+        characters = _load_characters(fields.get("characters"), diags)
+        nodes = parser.scenario_nodes(source, {c.key: c for c in characters}, diags)
+        return Scenario(module_id, title, tuple(characters), tuple(nodes), path, location)
+    intro, questions = parser.quiz_questions(source, diags)
+    draw_value = fields.get("draw")
+    return Quiz(module_id, title, tuple(questions), intro, fields.integer("pass_mark", None, 0, 100),
+                fields.boolean("shuffle", False), fields.integer("draw", None, 1),
+                fields.integer("attempts", 1, 1), path,
+                draw_value.location if draw_value is not None and draw_value.data is not None else location)
+
+
+def _load_characters(value: Value | None, diags: Diagnostics) -> list[Character]:
+    if value is None or value.data is None:
+        return []
+    if not isinstance(value.data, dict):
+        diags.error(value.location, '"characters" must map each speaker key to { name: …, role: … }')
+        return []
+    characters = []
+    for key, entry in value.data.items():
+        fields = Fields(entry.value, f'character "{key}"', diags, CHARACTER_KEYS)
+        name = fields.string("name", required=True) or key
+        role = fields.string("role", default="") or ""
+        if not parser.FLAG.match(key):
+            diags.error(entry.key_location, f'character key "{key}" must be lower-case letters, digits and hyphens')
+        characters.append(Character(key, name, role, entry.key_location))
+    return characters
+
+
+def _load_badges(value: Value | None, course_file: Path, diags: Diagnostics) -> list[Badge]:
+    if value is None or value.data is None:
+        return []
+    if not isinstance(value.data, list):
+        diags.error(value.location, '"badges" must be a list')
+        return []
+    badges = []
+    for item in value.data:
+        fields = Fields(item, "a badge", diags, BADGE_KEYS)
+        badge_id = fields.string("id", required=True) or ""
+        title = fields.string("title", required=True) or ""
+        icon = None
+        icon_value = fields.get("icon")
+        icon_text = fields.string("icon")
+        if icon_text and icon_value is not None:
+            icon = course_file.parent / icon_text
+            if icon.suffix.lower() not in ICON_SUFFIXES:
+                diags.error(icon_value.text_location, f'badge icon "{icon_text}" must be an SVG or PNG file')
+            elif not icon.is_file():
+                diags.error(icon_value.text_location, f'badge icon not found: "{icon_text}"')
+        when = None
+        when_value = fields.get("when")
+        when_text = fields.string("when")
+        if when_text is not None and when_value is not None:
+            when = expressions.parse(when_text, when_value.text_location, diags)
+        badges.append(Badge(badge_id, title, fields.string("description", default="") or "", icon, when,
+                            item.location))
+    return badges
+
+
+def missing_images(course: Course, diags: Diagnostics) -> None:
+    """Report every image that Markdown names but the course does not have."""
+    for span in course.markdown_spans():
+        for image in span.images:
+            if not image.source.is_file():
+                diags.error(image.location, f'image not found: "{image.reference}"')

@@ -1,0 +1,275 @@
+"""The course model: one typed, immutable picture of a course.
+
+Loading builds it once; analysis, validation, rendering, packaging and the
+branch walks all read it and never re-parse Markdown. Every object carries the
+`Location` of the author's text it came from. No I/O here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from .diagnostics import Location
+
+OUTCOMES = ("good", "neutral", "bad")
+QUESTION_TYPES = ("single", "multiple", "truefalse")
+
+
+# --- expressions (section 4 of the authoring format) -----------------------
+
+@dataclass(frozen=True)
+class Literal:
+    value: Union[int, str]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Name:
+    """`percent`, `score`, `flag.NAME` or `module.ID.FIELD`, split on dots."""
+
+    parts: tuple[str, ...]
+    location: Location
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.parts)
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str
+    left: "Expr"
+    right: "Expr"
+    location: Location
+
+
+@dataclass(frozen=True)
+class Logic:
+    op: str  # "and" | "or"
+    left: "Expr"
+    right: "Expr"
+    location: Location
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: "Expr"
+    location: Location
+
+
+Expr = Union[Literal, Name, Compare, Logic, Not]
+
+
+@dataclass(frozen=True)
+class Expression:
+    """An expression as the author wrote it, with its parsed tree."""
+
+    source: str
+    tree: Expr
+    location: Location
+
+
+# --- content -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Image:
+    """A relative image reference in Markdown, resolved against its file."""
+
+    reference: str
+    source: Path
+    location: Location
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """A span of the author's Markdown, kept as text until rendering."""
+
+    text: str
+    location: Location
+    images: tuple[Image, ...] = ()
+
+
+@dataclass(frozen=True)
+class DialogueLine:
+    speaker: str
+    text: Markdown
+    location: Location
+
+
+BodyPart = Union[Markdown, DialogueLine]
+
+
+@dataclass(frozen=True)
+class Character:
+    key: str
+    name: str
+    role: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    target: str
+    points: int
+    sets: tuple[str, ...]
+    unsets: tuple[str, ...]
+    condition: Expression | None
+    location: Location
+    target_location: Location
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    title: str
+    body: tuple[BodyPart, ...]
+    choices: tuple[Choice, ...]
+    is_ending: bool
+    outcome: str | None  # "good" | "neutral" | "bad" for a valid ending
+    location: Location
+
+
+@dataclass(frozen=True)
+class Page:
+    title: str
+    body: Markdown
+    location: Location
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool
+    location: Location
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    points: int
+    prompt: str
+    body: Markdown | None
+    options: tuple[Option, ...]
+    explanation: Markdown | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    pages: tuple[Page, ...]
+    source: Path
+    location: Location
+    kind: str = field(default="lesson", init=False)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    characters: tuple[Character, ...]
+    nodes: tuple[Node, ...]
+    source: Path
+    location: Location
+    kind: str = field(default="scenario", init=False)
+
+    def node(self, node_id: str) -> Node | None:
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def index_of(self, node_id: str) -> int:
+        return next(i for i, n in enumerate(self.nodes) if n.id == node_id)
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        """Every flag a choice sets or unsets, in order of first mention."""
+        seen: dict[str, None] = {}
+        for node in self.nodes:
+            for choice in node.choices:
+                for flag in (*choice.sets, *choice.unsets):
+                    seen.setdefault(flag)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    intro: Markdown | None
+    pass_mark: int | None  # None: the course's
+    shuffle: bool
+    draw: int | None
+    attempts: int
+    source: Path
+    location: Location
+    kind: str = field(default="quiz", init=False)
+
+    @property
+    def draws(self) -> bool:
+        """True when each attempt asks only some of the questions."""
+        return self.draw is not None and self.draw < len(self.questions)
+
+    @property
+    def asked(self) -> int:
+        return self.draw if self.draws else len(self.questions)
+
+    @property
+    def max_points(self) -> int:
+        # With a real draw every question carries the same points (validated),
+        # so the maximum is known at build time whichever questions are drawn.
+        if self.draws:
+            return self.draw * self.questions[0].points
+        return sum(q.points for q in self.questions)
+
+
+Module = Union[Lesson, Scenario, Quiz]
+
+
+@dataclass(frozen=True)
+class Badge:
+    id: str
+    title: str
+    description: str
+    icon: Path | None
+    when: Expression | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    title: str
+    version: str
+    language: str
+    description: str
+    pass_mark: int
+    pass_mark_location: Location | None  # None: the default was used
+    modules: tuple[Module, ...]
+    badges: tuple[Badge, ...]
+    source: Path
+    location: Location
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)
+
+    def quiz_pass_mark(self, quiz: Quiz) -> int:
+        return self.pass_mark if quiz.pass_mark is None else quiz.pass_mark
+
+    def markdown_spans(self):
+        """Every Markdown span of the course, in reading order."""
+        for module in self.modules:
+            if isinstance(module, Lesson):
+                yield from (page.body for page in module.pages)
+            elif isinstance(module, Scenario):
+                for node in module.nodes:
+                    for part in node.body:
+                        yield part.text if isinstance(part, DialogueLine) else part
+            else:
+                if module.intro:
+                    yield module.intro
+                for question in module.questions:
+                    yield from (s for s in (question.body, question.explanation) if s)

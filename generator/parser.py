@@ -1,0 +1,391 @@
+"""Module bodies (Markdown) → model objects, keeping every line.
+
+The structure of a module — nodes, choices, pages, questions, options — is
+read line by line here, so each object knows its line and column; the prose in
+between stays Markdown text until `render` turns it into HTML.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import attributes, expressions
+from .diagnostics import Diagnostics, Location, did_you_mean
+from .model import (Character, Choice, DialogueLine, Image, Markdown, Node, Option, Page, Question)
+
+HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
+FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+LIST_ITEM = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
+CHOICE = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])+)\]\(#(?P<target>[^)\s]*)\)(?P<rest>.*)$")
+TASK = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+(?P<text>.*?)[ \t]*$")
+DIALOGUE = re.compile(r"^(?P<lead>[ \t]{0,3}>[ \t]?)\[(?P<speaker>[^\]\s]+)\][ \t]*(?P<text>.*)$")
+QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<ref>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+RAW_HTML = re.compile(r"<(?P<tag>/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])|<!--|<\?")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+\1")
+CHOICE_KEYS = ("points", "set", "unset", "if")
+FLAG = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    text: str
+    in_fence: bool
+
+
+class Source:
+    """The lines of one module body and where they are."""
+
+    def __init__(self, text: str, path: Path, first_line: int):
+        self.path = path
+        self.lines: list[Line] = []
+        in_fence = False
+        for offset, raw in enumerate(text.split("\n")):
+            fence = bool(FENCE.match(raw))
+            self.lines.append(Line(first_line + offset, raw.rstrip("\r"), in_fence or fence))
+            if fence:
+                in_fence = not in_fence
+
+    def at(self, line: Line, column: int = 1) -> Location:
+        return Location(self.path, line.number, column)
+
+    def headings(self, level: int):
+        for index, line in enumerate(self.lines):
+            if line.in_fence:
+                continue
+            match = HEADING.match(line.text)
+            if match and len(match.group("hashes")) == level:
+                yield index, match
+
+
+def _blank(lines: list[Line]) -> bool:
+    return all(not line.text.strip() for line in lines)
+
+
+def markdown(lines: list[Line], source: Source, diags: Diagnostics) -> Markdown | None:
+    """A Markdown span; reports raw HTML and images that are not course files."""
+    while lines and not lines[0].text.strip():
+        lines = lines[1:]
+    while lines and not lines[-1].text.strip():
+        lines = lines[:-1]
+    if not lines:
+        return None
+    images: list[Image] = []
+    for line in lines:
+        if line.in_fence:
+            continue
+        text = CODE_SPAN.sub(lambda m: " " * len(m.group()), line.text)
+        for match in RAW_HTML.finditer(text):
+            tag = match.group("tag") or match.group()
+            diags.error(source.at(line, match.start() + 1),
+                        f"raw HTML (<{tag}>) is not allowed in course text; write it in Markdown")
+        for match in IMAGE.finditer(text):
+            ref = match.group("ref")
+            where = source.at(line, match.start("ref") + 1)
+            if re.match(r"^[a-z][a-z0-9+.-]*:|^//", ref, re.I):
+                diags.error(where, f'image "{ref}" is not a file of the course: the package may load '
+                            "nothing from the internet; save the image beside the course")
+            elif ref.startswith("/"):
+                diags.error(where, f'image "{ref}" must be a path relative to this file')
+            else:
+                images.append(Image(ref, source.path.parent / ref, where))
+    text = "\n".join(line.text for line in lines)
+    return Markdown(text, source.at(lines[0]), tuple(images))
+
+
+def heading_parts(match: re.Match, line: Line, source: Source, diags: Diagnostics):
+    """(title, attributes) of a heading line."""
+    text = match.group("text")
+    title, body, offset = attributes.split_trailing(text)
+    if body is None:
+        return title, []
+    column = match.start("text") + offset + 1
+    return title, attributes.parse(body, source.at(line, column), diags)
+
+
+# --- scenario ----------------------------------------------------------------
+
+def scenario_nodes(source: Source, characters: dict[str, Character], diags: Diagnostics) -> list[Node]:
+    starts: list[tuple[int, str, list[attributes.Attribute]]] = []
+    for index, match in source.headings(1):
+        line = source.lines[index]
+        title, attrs = heading_parts(match, line, source, diags)
+        if not any(a.kind == "id" for a in attrs):
+            diags.warning(source.at(line), f'level-1 heading "{title}" has no {{#id}}, so it is not a node '
+                          "but text of the node above; add {#id} to make it a node")
+            continue
+        starts.append((index, title, attrs))
+    if not starts:
+        diags.error(Location(source.path, source.lines[0].number if source.lines else 1, 1),
+                    "a scenario needs at least one node: a level-1 heading with an id, like # Title {#start}")
+        return []
+    before = source.lines[: starts[0][0]]
+    if not _blank(before):
+        first = next(line for line in before if line.text.strip())
+        diags.warning(source.at(first), "text before the first node is never shown to the learner")
+    nodes = []
+    for position, (index, title, attrs) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(source.lines)
+        nodes.append(_node(source, index, title, attrs, source.lines[index + 1:end], characters, diags))
+    return nodes
+
+
+def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
+    line = source.lines[index]
+    node_id, is_ending, outcome = "", False, None
+    for attr in attrs:
+        if attr.kind == "id":
+            if node_id:
+                diags.error(attr.location, "a node has one id")
+            node_id = attr.name
+        elif attr.kind == "class" and attr.name == "ending":
+            is_ending = True
+        elif attr.kind == "key" and attr.name == "outcome":
+            outcome = attr.value
+            if outcome not in ("good", "neutral", "bad"):
+                diags.error(attr.value_location, f'outcome must be good, neutral or bad, not "{outcome}"'
+                            + did_you_mean(outcome or "", ("good", "neutral", "bad")))
+                outcome = None
+        elif attr.kind == "class":
+            diags.error(attr.location, f'unknown class ".{attr.name}" on a node (only .ending)'
+                        + did_you_mean(attr.name, ("ending",)))
+        else:
+            diags.error(attr.location, f'unknown attribute "{attr.name}" on a node (only #id, .ending, outcome=)'
+                        + did_you_mean(attr.name, ("outcome",)))
+    location = source.at(line)
+    if outcome and not is_ending:
+        diags.error(location, f'node "{node_id}" has an outcome but is not an ending: add .ending')
+    elif is_ending and outcome is None and not any(a.name == "outcome" for a in attrs):
+        diags.error(location, f'ending "{node_id}" needs an outcome: outcome=good, outcome=neutral or outcome=bad')
+    body_lines, choice_lines = _split_choices(body_lines)
+    choices = [c for c in (_choice(source, item, diags) for item in choice_lines) if c]
+    for body_line in body_lines:
+        if not body_line.in_fence and CHOICE.match(body_line.text):
+            diags.error(source.at(body_line), "a choice must be in the list that ends the node; "
+                        "move it down or remove the text after the choices")
+    body = _body_parts(body_lines, source, characters, diags)
+    return Node(node_id, title, tuple(body), tuple(choices), is_ending, outcome, location)
+
+
+def _split_choices(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
+    """Split off the trailing list if it holds choices: (body lines, choice items)."""
+    end = len(lines)
+    while end and not lines[end - 1].text.strip():
+        end -= 1
+    start = end
+    items: list[list[Line]] = []
+    current: list[Line] = []
+    while start > 0:
+        line = lines[start - 1]
+        text = line.text
+        if line.in_fence:
+            break
+        if LIST_ITEM.match(text):
+            items.insert(0, [line] + current)
+            current = []
+        elif not text.strip() or text.startswith((" ", "\t")):
+            current.insert(0, line)
+        else:
+            break
+        start -= 1
+    start += len(current)  # lines above the first item are not part of the list
+    if not any(CHOICE.match(item[0].text) for item in items):
+        return lines, []
+    return lines[:start], items
+
+
+def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | None:
+    line = item[0]
+    match = CHOICE.match(line.text)
+    if not match:
+        diags.error(source.at(line, len(LIST_ITEM.match(line.text).group()) + 1),
+                    "this item is in the node's list of choices but is not a choice: a choice is one "
+                    "link to a node, like [Ask Maya first](#ask){points=5}")
+        return None
+    extra = [l for l in item[1:] if l.text.strip()]
+    if extra:
+        diags.error(source.at(extra[0]), "a choice takes one line: its link and, in braces, its attributes")
+    rest = match.group("rest")
+    attrs = []
+    if rest.strip():
+        stripped = rest.lstrip()
+        column = match.start("rest") + len(rest) - len(stripped) + 1
+        trailing = attributes.TRAILING.match(stripped)
+        if not stripped.startswith("{") or not trailing:
+            diags.error(source.at(line, column), "only {attributes} may follow a choice's link, "
+                        "like {points=5 set=asked}")
+        else:
+            attrs = attributes.parse(trailing.group("body"), source.at(line, column + 1), diags)
+    points, sets, unsets, condition = 0, [], [], None
+    for attr in attrs:
+        if attr.kind != "key" or attr.name not in CHOICE_KEYS:
+            shown = {"id": "#", "class": "."}.get(attr.kind, "") + attr.name
+            diags.error(attr.location, f'unknown choice attribute "{shown}" (use points=, set=, unset=, if=)'
+                        + did_you_mean(attr.name, CHOICE_KEYS))
+        elif attr.name == "points":
+            if not re.fullmatch(r"[+-]?\d+", attr.value or ""):
+                diags.error(attr.value_location, f'points must be a whole number, not "{attr.value}"')
+            else:
+                points = int(attr.value)
+        elif attr.name in ("set", "unset"):
+            names = _flag_list(attr, diags)
+            (sets if attr.name == "set" else unsets).extend(names)
+        else:
+            condition = expressions.parse(attr.value or "", attr.value_location, diags)
+    target_location = source.at(line, match.start("target"))
+    return Choice(match.group("text").strip(), match.group("target"), points, tuple(sets), tuple(unsets),
+                  condition, source.at(line, match.start("lead") + len(match.group("lead")) + 1),
+                  target_location)
+
+
+def _flag_list(attr: attributes.Attribute, diags: Diagnostics) -> list[str]:
+    names = []
+    offset = 0
+    for name in (attr.value or "").split(","):
+        if not FLAG.match(name):
+            diags.error(attr.value_location.shifted(offset),
+                        f'"{name}" is not a flag name (lower-case letters, digits and hyphens, '
+                        "starting with a letter)")
+        else:
+            names.append(name)
+        offset += len(name) + 1
+    return names
+
+
+def _body_parts(lines: list[Line], source: Source, characters, diags):
+    parts: list = []
+    prose: list[Line] = []
+
+    def flush():
+        span = markdown(prose, source, diags)
+        if span:
+            parts.append(span)
+        prose.clear()
+
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        match = None if line.in_fence else DIALOGUE.match(line.text)
+        if not match:
+            prose.append(line)
+            index += 1
+            continue
+        flush()
+        speaker = match.group("speaker")
+        text_lines = [Line(line.number, " " * match.start("text") + match.group("text"), False)]
+        index += 1
+        while index < len(lines) and QUOTE.match(lines[index].text) and not DIALOGUE.match(lines[index].text):
+            following = lines[index]
+            text_lines.append(Line(following.number, QUOTE.sub("", following.text), False))
+            index += 1
+        where = source.at(line, match.start("speaker"))
+        if speaker not in characters:
+            known = ", ".join(sorted(characters)) or "none are declared in the front matter"
+            diags.error(where, f'unknown speaker "{speaker}" (characters: {known})' + did_you_mean(speaker, characters))
+        span = markdown(text_lines, source, diags) or Markdown("", where)
+        parts.append(DialogueLine(speaker, span, where))
+    flush()
+    return parts
+
+
+# --- lesson --------------------------------------------------------------------
+
+def lesson_pages(source: Source, diags: Diagnostics) -> list[Page]:
+    starts = list(source.headings(1))
+    if not starts:
+        first = source.lines[0].number if source.lines else 1
+        diags.error(Location(source.path, first, 1),
+                    "a lesson needs at least one page: start each page with a level-1 heading (# Title)")
+        return []
+    before = source.lines[: starts[0][0]]
+    if not _blank(before):
+        first = next(line for line in before if line.text.strip())
+        diags.warning(source.at(first), "text before the first page heading is never shown to the learner")
+    pages = []
+    for position, (index, match) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(source.lines)
+        line = source.lines[index]
+        title, _ = heading_parts(match, line, source, diags)
+        body = markdown(source.lines[index + 1:end], source, diags) or Markdown("", source.at(line))
+        pages.append(Page(title, body, source.at(line)))
+    return pages
+
+
+# --- quiz ------------------------------------------------------------------------
+
+QUESTION_KEYS = ("type", "points")
+
+
+def quiz_questions(source: Source, diags: Diagnostics) -> tuple[Markdown | None, list[Question]]:
+    starts = list(source.headings(2))
+    intro_end = starts[0][0] if starts else len(source.lines)
+    intro = markdown(source.lines[:intro_end], source, diags)
+    if not starts:
+        first = source.lines[0].number if source.lines else 1
+        diags.error(Location(source.path, first, 1), "a quiz needs at least one question: "
+                    "a level-2 heading like ## Question? {#q-id type=single points=1}")
+        return intro, []
+    questions = []
+    for position, (index, match) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(source.lines)
+        question = _question(source, index, match, source.lines[index + 1:end], diags)
+        if question:
+            questions.append(question)
+    return intro, questions
+
+
+def _question(source, index, match, lines, diags) -> Question | None:
+    line = source.lines[index]
+    prompt, attrs = heading_parts(match, line, source, diags)
+    question_id, kind, points = "", None, 1
+    for attr in attrs:
+        if attr.kind == "id":
+            question_id = attr.name
+        elif attr.kind == "key" and attr.name == "type":
+            kind = attr.value
+            if kind not in ("single", "multiple", "truefalse"):
+                diags.error(attr.value_location, f'question type must be single, multiple or truefalse, '
+                            f'not "{kind}"' + did_you_mean(kind or "", ("single", "multiple", "truefalse")))
+                kind = "invalid"
+        elif attr.kind == "key" and attr.name == "points":
+            if not re.fullmatch(r"\+?\d+", attr.value or ""):
+                diags.error(attr.value_location, f'points must be a whole number of 0 or more, not "{attr.value}"')
+            else:
+                points = int(attr.value)
+        else:
+            shown = {"id": "#", "class": "."}.get(attr.kind, "") + attr.name
+            diags.error(attr.location, f'unknown question attribute "{shown}" (use #id, type=, points=)'
+                        + did_you_mean(attr.name, QUESTION_KEYS))
+    location = source.at(line)
+    if not question_id:
+        diags.error(location, "a question heading needs an id and a type, like {#q-name type=single points=1}")
+        return None
+    if kind is None:
+        diags.error(location, f'question "{question_id}" needs a type: type=single, type=multiple or type=truefalse')
+        kind = "invalid"
+    options, explanation_lines, body_lines = [], [], []
+    state = "body"
+    for body_line in lines:
+        text = body_line.text
+        task = None if body_line.in_fence else TASK.match(text)
+        if state in ("body", "options") and task:
+            state = "options"
+            column = len(task.group("lead")) + 1
+            options.append(Option(task.group("text"), task.group("mark") != " ", source.at(body_line, column)))
+        elif state in ("options", "explanation") and QUOTE.match(text) and not body_line.in_fence:
+            state = "explanation"
+            explanation_lines.append(Line(body_line.number, QUOTE.sub("", text), False))
+        elif not text.strip():
+            if state == "explanation":
+                explanation_lines.append(body_line)
+        elif state == "body":
+            body_lines.append(body_line)
+        else:
+            what = "options" if state == "options" else "the explanation"
+            diags.error(source.at(body_line), f"only options (- [x] / - [ ]) and then one blockquote "
+                        f"explanation (> …) may follow the question text; this line comes after {what}")
+    body = markdown(body_lines, source, diags)
+    explanation = markdown(explanation_lines, source, diags)
+    return Question(question_id, kind, points, prompt, body, tuple(options), explanation, location)

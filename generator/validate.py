@@ -1,0 +1,189 @@
+"""Every author-facing check on a loaded course, collected, never raised.
+
+Checks read the model and the scenario analyses only (no files). Each message
+says what is wrong in the author's terms and, where it can, what to do.
+"""
+from __future__ import annotations
+
+import re
+
+from . import expressions
+from .analysis import ScenarioAnalysis
+from .diagnostics import Diagnostics, did_you_mean
+from .model import Course, Lesson, Quiz, Scenario
+
+ID = re.compile(r"^[a-z][a-z0-9-]*$")
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+MAX_ID = 64
+
+# The words of a truefalse question's two options, per course language.
+TRUE_FALSE = {
+    "en": ("True", "False"), "de": ("Wahr", "Falsch"), "fr": ("Vrai", "Faux"),
+    "es": ("Verdadero", "Falso"), "it": ("Vero", "Falso"), "nl": ("Waar", "Onwaar"),
+    "pt": ("Verdadeiro", "Falso"), "sv": ("Sant", "Falskt"), "da": ("Sandt", "Falsk"),
+    "pl": ("Prawda", "Fałsz"),
+}
+
+
+def true_false_words(language: str) -> tuple[str, str]:
+    return TRUE_FALSE.get(language.split("-")[0].lower(), TRUE_FALSE["en"])
+
+
+def check_id(value: str, what: str, location, diags: Diagnostics) -> None:
+    if not value:
+        return  # reported as missing where it was read
+    if not ID.match(value):
+        diags.error(location, f'{what} "{value}" must start with a lower-case letter and hold only '
+                    "lower-case letters, digits and hyphens (it becomes a SCORM identifier)")
+    elif len(value) > MAX_ID:
+        diags.error(location, f'{what} "{value}" is longer than {MAX_ID} characters')
+
+
+def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagnostics) -> None:
+    _course(course, diags)
+    scope_modules = {m.id: m.kind for m in course.modules if m.id}
+    seen: dict[str, object] = {}
+    for module in course.modules:
+        check_id(module.id, "module id", module.location, diags)
+        if module.id in seen:
+            diags.error(module.location, f'duplicate module id "{module.id}" (also in '
+                        f'{seen[module.id].source.name})')
+        seen.setdefault(module.id, module)
+        if isinstance(module, Scenario):
+            _scenario(module, analyses.get(module.id), scope_modules, diags)
+        elif isinstance(module, Quiz):
+            _quiz(module, course, diags)
+        elif isinstance(module, Lesson):
+            pass
+    _badges(course, scope_modules, diags)
+    if course.pass_mark_location and course.pass_mark > 0 and course.modules and _course_max(course, analyses) == 0:
+        diags.error(course.pass_mark_location,
+                    f"the course has a pass mark of {course.pass_mark} but no points to earn: "
+                    "add scored choices or questions, or remove pass_mark")
+
+
+def _course_max(course: Course, analyses) -> int:
+    total = 0
+    for module in course.modules:
+        if isinstance(module, Scenario) and module.id in analyses:
+            total += analyses[module.id].max_points
+        elif isinstance(module, Quiz):
+            total += module.max_points
+    return total
+
+
+def _course(course: Course, diags: Diagnostics) -> None:
+    check_id(course.id, "course id", course.location, diags)
+    if course.version and not VERSION.match(course.version):
+        diags.error(course.location, f'version "{course.version}" may hold only letters, digits, ".", "+" and "-"')
+    if not LANGUAGE.match(course.language):
+        diags.error(course.location, f'language "{course.language}" is not a language tag like en or en-GB')
+
+
+def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, diags: Diagnostics) -> None:
+    ids: dict[str, object] = {}
+    for node in scenario.nodes:
+        if not node.id:
+            continue
+        check_id(node.id, "node id", node.location, diags)
+        if node.id in ids:
+            diags.error(node.location, f'duplicate node id "{node.id}" (first at line {ids[node.id].location.line})')
+        ids.setdefault(node.id, node)
+    scope = expressions.Scope(modules, frozenset(scenario.flags))
+    for node in scenario.nodes:
+        if node.is_ending and node.choices:
+            diags.error(node.choices[0].location, f'ending "{node.id}" has choices: an ending ends the '
+                        "scenario, so remove its choices or its .ending")
+        if not node.is_ending and not node.choices:
+            diags.error(node.location, f'node "{node.id}" has no choices and is not an ending: add choices '
+                        "(- [Text](#node-id)) or mark it {.ending outcome=good}")
+        for choice in node.choices:
+            if choice.target not in ids:
+                hint = did_you_mean(choice.target, ids) if choice.target else ""
+                diags.error(choice.target_location, f'choice leads to unknown node "#{choice.target}"{hint}')
+            if choice.condition is not None:
+                expressions.check(choice.condition, scope, diags)
+    if analysis is None or analysis.start is None:
+        return
+    nodes = scenario.nodes
+    if analysis.positive_cycle:
+        node_index, choice_index = analysis.positive_cycle
+        choice = nodes[node_index].choices[choice_index]
+        diags.error(choice.location, f'this choice is on a loop that earns points every time round '
+                    f'(through node "{nodes[node_index].id}"), so the scenario has no maximum: '
+                    "make the loop earn 0 or less")
+    for index, node in enumerate(nodes):
+        if index not in analysis.reachable_nodes and node.id:
+            what = "ending" if node.is_ending else "node"
+            diags.warning(node.location, f'{what} "{node.id}" can never be reached from the start')
+    for state in analysis.dead_ends:
+        node = nodes[state.node]
+        if node.choices:
+            diags.error(node.location, f'node "{node.id}" can be reached {_with_flags(analysis, state.flags)}'
+                        "but then none of its choices is shown: give it a choice without if=")
+    reported = set()
+    for state in analysis.trapped:
+        node = nodes[state.node]
+        if state.node in reported or not node.choices:
+            continue
+        reported.add(state.node)
+        diags.error(node.location, f'from node "{node.id}" no ending can be reached '
+                    f'{_with_flags(analysis, state.flags)}- the learner would be stuck in a loop')
+
+
+def _with_flags(analysis: ScenarioAnalysis, mask: int) -> str:
+    names = [f for i, f in enumerate(analysis.flags) if mask >> i & 1]
+    return f"with flags {', '.join(names)} " if names else "with no flag set "
+
+
+def _quiz(quiz: Quiz, course: Course, diags: Diagnostics) -> None:
+    ids: dict[str, object] = {}
+    true_word, false_word = true_false_words(course.language)
+    for question in quiz.questions:
+        check_id(question.id, "question id", question.location, diags)
+        if question.id in ids:
+            diags.error(question.location, f'duplicate question id "{question.id}"')
+        ids.setdefault(question.id, question)
+        correct = [o for o in question.options if o.correct]
+        if len(question.options) < 2:
+            diags.error(question.location, f'question "{question.id}" needs at least two options (- [x] / - [ ])')
+            continue
+        if question.type in ("single", "truefalse") and len(correct) != 1:
+            diags.error(question.location, f'a {question.type} question needs exactly one correct option '
+                        f'(- [x]); "{question.id}" has {len(correct)}')
+        if question.type == "multiple" and not correct:
+            diags.error(question.location, f'multiple-choice question "{question.id}" has no correct option (- [x])')
+        if question.type == "truefalse":
+            texts = sorted(o.text for o in question.options)
+            if texts != sorted((true_word, false_word)):
+                diags.error(question.options[0].location, f'a truefalse question has exactly the options '
+                            f'"{true_word}" and "{false_word}"')
+        for option in question.options:
+            if not option.text.strip():
+                diags.error(option.location, "an option needs text")
+    if quiz.draw is not None and quiz.questions:
+        if quiz.draw > len(quiz.questions):
+            diags.error(quiz.location, f"draw is {quiz.draw} but the quiz has only {len(quiz.questions)} "
+                        "question(s)")
+        points = {q.points for q in quiz.questions}
+        if quiz.draws and len(points) > 1:
+            first = quiz.questions[0]
+            odd = next(q for q in quiz.questions if q.points != first.points)
+            diags.error(odd.location, f'with draw, every question carries the same points: "{odd.id}" has '
+                        f'{odd.points}, "{first.id}" has {first.points}')
+
+
+def _badges(course: Course, modules, diags: Diagnostics) -> None:
+    seen = set()
+    scope = expressions.Scope(modules, None)
+    for badge in course.badges:
+        check_id(badge.id, "badge id", badge.location, diags)
+        if badge.id in seen:
+            diags.error(badge.location, f'duplicate badge id "{badge.id}"')
+        seen.add(badge.id)
+        if badge.id and badge.id in modules:
+            diags.error(badge.location, f'badge id "{badge.id}" is also a module id; SCORM needs them distinct')
+        if badge.when is None:
+            continue
+        expressions.check(badge.when, scope, diags)
