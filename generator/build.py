@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analysis, loader, validate
+from . import analysis, loader, package, render, state, validate
 from .diagnostics import CourseError, Diagnostics
 from .model import Course, Quiz, Scenario
 
@@ -82,3 +82,44 @@ def _path_json(found: analysis.ScenarioAnalysis, path: analysis.Path) -> dict:
         "score": path.score,
         "percent": found.percent(path.score),
     }
+
+
+@dataclass
+class Built:
+    checked: CheckedCourse
+    outputs: list[Path]
+    state_size: int
+
+
+def build(course_argument: str | Path, formats: tuple[str, ...] = ("scorm12", "scorm2004"),
+          out_dir: str | Path = "build") -> Built:
+    """Check, render and package; write every package or none."""
+    checked = check(course_argument)
+    course = checked.course
+    size = state.worst_case(course, {k: a.max_points for k, a in checked.analyses.items()})
+    _check_state_size(checked, size, formats)
+    rendered = render.render(course, checked.analyses)
+    outputs: dict[str, bytes | dict[str, bytes]] = {}
+    for fmt in formats:
+        name = package.package_name(course, fmt)
+        if fmt == "web":
+            outputs[name] = rendered.files
+        else:
+            outputs[name] = package.zip_bytes(package.scorm_files(course, fmt, rendered.files))
+    written = package.write_outputs(outputs, Path(out_dir))
+    return Built(checked, written, size.total)
+
+
+def _check_state_size(checked: CheckedCourse, size: state.StateSize, formats) -> None:
+    for fmt in formats:
+        limit = state.LIMITS.get(fmt)
+        if limit is None or size.total <= limit:
+            continue
+        largest = sorted(size.by_module.items(), key=lambda item: -item[1])[:3]
+        parts = ", ".join(f'"{module_id}" ({chars})' for module_id, chars in largest)
+        version = "SCORM 1.2" if fmt == "scorm12" else "SCORM 2004"
+        checked.diagnostics.error(checked.course.location, f"the resume state of this course can reach "
+                                  f"{size.total} characters, over {version}'s limit of {limit}; the largest "
+                                  f"modules: {parts}. Split the course or shorten those modules")
+    if checked.diagnostics.has_errors():
+        raise CourseError(checked.diagnostics)

@@ -8,7 +8,7 @@ import sys
 import traceback
 
 from . import build
-from .diagnostics import CourseError
+from .diagnostics import CourseError, display_path
 
 EXIT_OK, EXIT_COURSE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -31,6 +31,15 @@ def _parser() -> argparse.ArgumentParser:
     paths.add_argument("--json", action="store_true", help="print JSON (the default is a readable summary)")
     paths.add_argument("--max-paths", type=int, default=200, metavar="N",
                        help="list at most N paths per scenario (default 200)")
+
+    build_cmd = commands.add_parser("build", help="build SCORM packages (and a web folder)",
+                                    description="Build DIR/<course-id>-<version>-<format>.zip for each format "
+                                    "(web: a folder that runs from disk without an LMS). Nothing is written "
+                                    "when the course has errors.")
+    build_cmd.add_argument("course", metavar="COURSE", help=course_help)
+    build_cmd.add_argument("--format", action="append", choices=build.FORMATS, dest="formats",
+                           help="scorm12, scorm2004 or web; repeat for several (default: both SCORM versions)")
+    build_cmd.add_argument("--out", default="build", metavar="DIR", help="output folder (default: build)")
     return top
 
 
@@ -83,5 +92,14 @@ def _run(args) -> int:
                     route = " > ".join(f"{c['node']}[{c['choice']}]" for c in path["choices"])
                     print(f"  {path['points']:>4} pts, score {path['score']:>3} ({path['percent']:>3}%) {path['outcome']:<7} {route} > {path['ending']}")
             print(f"course maximum: {report['max']} points")
+        return EXIT_OK
+    if args.command == "build":
+        formats = tuple(dict.fromkeys(args.formats or ("scorm12", "scorm2004")))
+        built = build.build(args.course, formats, args.out)
+        _print_warnings(built.checked)
+        for path in built.outputs:
+            size = path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+            print(f"built {display_path(path)} ({size / 1024:.1f} KB)")
+        print(f"resume state at most {built.state_size} characters")
         return EXIT_OK
     raise AssertionError(f"unhandled command {args.command}")

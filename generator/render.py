@@ -1,0 +1,239 @@
+"""Model → what the learner's browser gets: the course JSON and the launch page.
+
+Markdown becomes HTML here, at build time, and passes an allow-list sanitiser,
+so the runtime only inserts finished, safe HTML. The JSON shape is the
+contract in docs/course-json.md; `FORMAT` is its version.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path, PurePosixPath
+
+import jinja2
+import markdown as markdown_lib
+import nh3
+from markupsafe import escape
+
+from . import expressions, validate
+from .build_types import Asset
+from .model import Course, DialogueLine, Lesson, Markdown, Quiz, Scenario
+
+FORMAT = 1
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'")
+ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "em", "h2", "h3", "h4", "h5",
+                "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub",
+                "sup", "table", "tbody", "td", "th", "thead", "tr", "ul", "mark", "q", "cite", "dl", "dt", "dd"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
+                      "th": {"align"}, "td": {"align"}, "abbr": {"title"}, "ol": {"start"}}
+
+LABELS_EN = {
+    "next": "Continue", "submit": "Submit answer", "start": "Start", "finish": "Finish",
+    "retake": "Retake the quiz", "replay": "Replay", "results": "Your results", "passed": "Passed",
+    "failed": "Not passed", "percent": "Score", "points": "Points", "badges": "Badges",
+    "badgeShelf": "Your badges", "badgeEarned": "Badge earned", "badgeOpen": "Not earned yet",
+    "certificate": "Certificate of completion", "print": "Print", "close": "Close",
+    "correct": "Correct", "incorrect": "Not correct", "partial": "Partly correct",
+    "outcome_good": "Good outcome", "outcome_neutral": "Mixed outcome", "outcome_bad": "Poor outcome",
+    "explanation": "Why", "question": "Question", "of": "of", "page": "Page", "attempt": "Attempt",
+    "passMark": "Pass mark", "courseProgress": "Course progress", "moduleProgress": "Module progress",
+    "module": "Module", "lesson": "Lesson", "scenario": "Scenario", "quiz": "Quiz",
+    "notReported": "No LMS found: your progress is kept in this browser only.",
+    "notSaved": "Your progress could not be saved to the LMS yet. We keep trying.",
+    "saved": "Progress saved.", "resumeReset": "Your saved progress could not be restored, so this part starts again.",
+    "learner": "Learner", "date": "Date", "version": "Version", "awardedTo": "This certifies that",
+    "completedCourse": "completed the course", "unsupported": "This course needs a newer version of the player.",
+    "error": "Something went wrong while showing this course. Please reload the page.",
+    "skip": "Skip to content", "attemptsLeft": "Attempts left", "bestScore": "Best score",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Everything the packager writes, as bytes by package path."""
+
+    files: dict[str, bytes]
+    course_json: dict
+
+
+def render(course: Course, analyses: dict, runtime_dir: Path | None = None) -> Rendered:
+    assets = _assets(course)
+    data = course_json(course, analyses, assets)
+    runtime = _runtime_files(runtime_dir)
+    page = _launch_page(course, data, runtime)
+    files = {"index.html": page.encode("utf-8")}
+    files.update({f"runtime/{name}": content for name, content in runtime["files"].items()})
+    for asset in assets.values():
+        files[asset.package_path] = asset.source.read_bytes()
+    return Rendered(files, data)
+
+
+def _assets(course: Course) -> dict[Path, Asset]:
+    """Images and badge icons, each under a content-addressed name (stable builds)."""
+    found: dict[Path, Asset] = {}
+    sources = [image.source for span in course.markdown_spans() for image in span.images]
+    sources += [badge.icon for badge in course.badges if badge.icon]
+    for source in sources:
+        source = source.resolve()
+        if source in found:
+            continue
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:10]
+        name = re.sub(r"[^A-Za-z0-9._-]", "-", source.name)
+        found[source] = Asset(source, f"assets/{digest}-{name}")
+    return found
+
+
+def state_key(course: Course) -> str:
+    """Changes whenever saved progress of an older build would no longer fit."""
+    shape = [course.id, course.version]
+    for module in course.modules:
+        shape.append([module.kind, module.id])
+        if isinstance(module, Scenario):
+            shape.append([[n.id, [c.target for c in n.choices]] for n in module.nodes])
+        elif isinstance(module, Quiz):
+            shape.append([[q.id, len(q.options)] for q in module.questions])
+        elif isinstance(module, Lesson):
+            shape.append(len(module.pages))
+    shape.append([badge.id for badge in course.badges])
+    digest = hashlib.sha256(json.dumps(shape).encode()).digest()
+    return _base36(int.from_bytes(digest[:4], "big"))[:6]
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
+
+
+class _Html:
+    """Markdown → sanitised HTML with image paths rewritten into the package."""
+
+    def __init__(self, assets: dict[Path, Asset]):
+        self.assets = assets
+        self.md = markdown_lib.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+
+    def __call__(self, span: Markdown | None, inline: bool = False) -> str:
+        if span is None or not span.text.strip():
+            return ""
+        html = self.md.reset().convert(span.text)
+        for image in span.images:
+            asset = self.assets.get(image.source.resolve())
+            if asset:
+                html = html.replace(f'src="{escape(image.reference)}"', f'src="{asset.package_path}"')
+        html = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                         url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
+                         set_tag_attribute_values={"a": {"target": "_blank"}})
+        if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return html
+
+    def text(self, text: str, location) -> str:
+        return self(Markdown(text, location), inline=True)
+
+
+def course_json(course: Course, analyses: dict, assets: dict[Path, Asset]) -> dict:
+    html = _Html(assets)
+    module_index = {m.id: i for i, m in enumerate(course.modules)}
+    modules = []
+    for module in course.modules:
+        entry = {"id": module.id, "kind": module.kind, "title": module.title, "line": module.location.line}
+        if isinstance(module, Lesson):
+            entry.update(max=0, pages=[{"title": p.title, "html": html(p.body)} for p in module.pages])
+        elif isinstance(module, Scenario):
+            entry.update(_scenario(module, analyses[module.id].max_points, html, module_index))
+        else:
+            entry.update(_quiz(module, course, html))
+        modules.append(entry)
+    true_word, false_word = validate.true_false_words(course.language)
+    labels = dict(LABELS_EN, true=true_word, false=false_word)
+    badges = [{"id": b.id, "title": b.title, "description": b.description,
+               "icon": assets[b.icon.resolve()].package_path if b.icon else None,
+               "when": expressions.to_runtime(b.when.tree, module_index, {}) if b.when else None}
+              for b in course.badges]
+    return {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
+            "language": course.language, "description": course.description, "passMark": course.pass_mark,
+            "maxPoints": sum(m["max"] for m in modules), "stateKey": state_key(course),
+            "labels": labels, "modules": modules, "badges": badges}
+
+
+def _scenario(scenario: Scenario, max_points: int, html: _Html, module_index) -> dict:
+    flags = scenario.flags
+    flag_index = {f: i for i, f in enumerate(flags)}
+    node_index = {n.id: i for i, n in enumerate(scenario.nodes)}
+    characters = {c.key: c for c in scenario.characters}
+    nodes = []
+    for node in scenario.nodes:
+        parts = []
+        for part in node.body:
+            if isinstance(part, DialogueLine):
+                parts.append(_dialogue(part, characters.get(part.speaker), html))
+            else:
+                parts.append(html(part))
+        choices = [{"text": c.text, "html": html.text(c.text, c.location), "to": node_index[c.target],
+                    "points": c.points, "set": [flag_index[f] for f in c.sets],
+                    "unset": [flag_index[f] for f in c.unsets], "line": c.location.line,
+                    "if": expressions.to_runtime(c.condition.tree, module_index, flag_index) if c.condition else None}
+                   for c in node.choices]
+        nodes.append({"id": node.id, "title": node.title, "html": "".join(parts),
+                      "ending": node.outcome if node.is_ending else None, "choices": choices,
+                      "line": node.location.line})
+    return {"max": max_points, "flags": list(flags), "nodes": nodes}
+
+
+def _dialogue(line: DialogueLine, character, html: _Html) -> str:
+    name = character.name if character else line.speaker
+    role = f' <span class="role">{escape(character.role)}</span>' if character and character.role else ""
+    return (f'<div class="line" data-speaker="{escape(line.speaker)}"><p class="speaker">'
+            f'<span class="name">{escape(name)}</span>{role}</p>{html(line.text)}</div>')
+
+
+def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
+    true_word, _ = validate.true_false_words(course.language)
+    questions = []
+    for q in quiz.questions:
+        options = []
+        for option in q.options:
+            item = {"html": html.text(option.text, option.location), "correct": option.correct}
+            if q.type == "truefalse":
+                item["value"] = option.text == true_word
+            options.append(item)
+        prompt = html.text(q.prompt, q.location) + (html(q.body) if q.body else "")
+        questions.append({"id": q.id, "type": q.type, "points": q.points, "html": prompt,
+                          "title": q.prompt, "options": options, "explanation": html(q.explanation),
+                          "line": q.location.line})
+    return {"max": quiz.max_points, "passMark": course.quiz_pass_mark(quiz), "shuffle": quiz.shuffle,
+            "draw": quiz.draw if quiz.draws else None, "attempts": quiz.attempts,
+            "intro": html(quiz.intro), "questions": questions}
+
+
+def _runtime_files(runtime_dir: Path | None) -> dict:
+    root = runtime_dir or Path(str(resources.files("generator") / "runtime"))
+    listing = json.loads((root / "manifest.json").read_text("utf-8"))
+    files = {}
+    for name in listing.get("scripts", []) + listing.get("styles", []):
+        files[PurePosixPath(name).name] = (root / name).read_bytes()
+    return {"scripts": [f"runtime/{PurePosixPath(n).name}" for n in listing.get("scripts", [])],
+            "styles": [f"runtime/{PurePosixPath(n).name}" for n in listing.get("styles", [])], "files": files}
+
+
+def embed_json(data: dict) -> str:
+    """JSON safe inside <script type=application/json>: no "</" can close it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _launch_page(course: Course, data: dict, runtime: dict) -> str:
+    environment = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"),
+                                     autoescape=True, keep_trailing_newline=True,
+                                     undefined=jinja2.StrictUndefined)
+    template = environment.get_template("index.html.j2")
+    return template.render(title=course.title, lang=course.language, csp=CSP, course_json=embed_json(data),
+                           runtime_scripts=runtime["scripts"], runtime_styles=runtime["styles"])

@@ -1,0 +1,68 @@
+"""The worst-case size of a course's resume state (suspend_data), at build time.
+
+Mirrors the encoding in docs/course-json.md ("Resume state"): every number in
+it is bounded by the course's structure, never by how long a learner plays,
+so the largest value of each field gives the largest string the runtime can
+ever write. The branch walks check the runtime stays within this.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Course, Lesson, Quiz, Scenario
+
+LIMITS = {"scorm12": 4096, "scorm2004": 64000}
+SEED_DIGITS = 7  # a 32-bit seed in base 36
+CHECKSUM_DIGITS = 7  # FNV-1a 32-bit in base 36
+KEY_DIGITS = 6
+
+
+def digits(number: int) -> int:
+    """Characters of a non-negative or negative integer in base 36."""
+    sign = 1 if number < 0 else 0
+    number = abs(number)
+    count = 1
+    while number >= 36:
+        number //= 36
+        count += 1
+    return count + sign
+
+
+@dataclass(frozen=True)
+class StateSize:
+    total: int
+    by_module: dict[str, int]
+
+
+def worst_case(course: Course, max_points: dict[str, int]) -> StateSize:
+    """`max_points`: each scenario's maximum, by module id."""
+    by_module = {}
+    for module in course.modules:
+        if isinstance(module, Lesson):
+            size = digits(max(len(module.pages) - 1, 0)) + 1
+        elif isinstance(module, Scenario):
+            size = _scenario(module, max_points.get(module.id, 0))
+        else:
+            size = _quiz(module)
+        by_module[module.id] = size
+    header = KEY_DIGITS + 1 + CHECKSUM_DIGITS + 1
+    body = digits(len(course.modules)) + 1 + digits((1 << len(course.badges)) - 1)
+    total = header + body + sum(1 + size for size in by_module.values())
+    return StateSize(total, by_module)
+
+
+def _scenario(scenario: Scenario, best: int) -> int:
+    nodes = digits(max(len(scenario.nodes) - 1, 0))
+    flags = digits((1 << len(scenario.flags)) - 1)
+    # The running total never rises above the sum of all positive choices (a
+    # loop earns at most 0) and is clamped below at -maximum.
+    ceiling = sum(c.points for n in scenario.nodes for c in n.choices if c.points > 0)
+    running = max(digits(ceiling), digits(-best))
+    return nodes + 1 + flags + 1 + running + 1 + max(digits(best), 1) + 1 + nodes
+
+
+def _quiz(quiz: Quiz) -> int:
+    widest = max((len(q.options) for q in quiz.questions), default=1)
+    score = digits(quiz.max_points)
+    return (digits(quiz.attempts) + 1 + digits(quiz.asked) + 1 + score + 1 + SEED_DIGITS + 1
+            + max(score, 1) + 1 + 1 + 1 + max(digits((1 << widest) - 1), 1))

@@ -1,0 +1,171 @@
+"""Expected scores of `coursegen paths`, worked out by hand on small scenarios."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from generator import analysis, build
+
+COURSE = """
+id: paths
+title: Paths
+version: 1.0.0
+modules:
+  - scenario.md
+"""
+
+
+def scenario(body: str) -> str:
+    return "---\nid: s\ntitle: S\nkind: scenario\n---\n\n" + body
+
+
+def paths_of(write_course, body: str):
+    folder = write_course({"course.yaml": COURSE, "scenario.md": scenario(body)})
+    checked = build.check(folder)
+    report = build.paths_report(checked)["scenarios"][0]
+    routes = {(" ".join(f"{c['node']}:{c['choice']}" for c in p["choices"]), p["ending"]):
+              (p["points"], p["score"], p["percent"], p["outcome"]) for p in report["paths"]}
+    return report, routes
+
+
+NEGATIVE = """
+# Start {#start}
+Go.
+- [Careful](#mid){points=4}
+- [Rash](#bad){points=-6}
+
+# Middle {#mid}
+Then.
+- [Good](#good){points=6}
+- [Slip](#bad){points=-10}
+
+# Good {#good .ending outcome=good}
+Yes.
+
+# Bad {#bad .ending outcome=bad}
+No.
+"""
+
+
+def test_negative_points_and_the_floor_at_zero(write_course):
+    report, routes = paths_of(write_course, NEGATIVE)
+    assert report["max"] == 10  # 4 + 6
+    assert routes == {
+        ("start:0 mid:0", "good"): (10, 10, 100, "good"),
+        ("start:0 mid:1", "bad"): (-6, 0, 0, "bad"),     # 4 - 10, floored
+        ("start:1", "bad"): (-6, 0, 0, "bad"),
+    }
+
+
+FLAGS = """
+# Start {#start}
+Pick.
+- [Ask first](#ask){set=asked points=2}
+- [Just go](#door)
+
+# Ask {#ask}
+She explains.
+- [Thanks](#door){points=1}
+
+# Door {#door}
+A door.
+- [Use what you learnt](#good){if="flag.asked" points=5}
+- [Guess](#neutral){points=1}
+- [Give up](#bad){if="not flag.asked"}
+
+# Good {#good .ending outcome=good}
+# Neutral {#neutral .ending outcome=neutral}
+# Bad {#bad .ending outcome=bad}
+"""
+
+
+def test_flags_and_if_hide_choices_per_path(write_course):
+    report, routes = paths_of(write_course, FLAGS)
+    assert report["max"] == 8  # 2 + 1 + 5
+    assert routes == {
+        ("start:0 ask:0 door:0", "good"): (8, 8, 100, "good"),
+        ("start:0 ask:0 door:1", "neutral"): (4, 4, 50, "neutral"),
+        ("start:1 door:1", "neutral"): (1, 1, 12, "neutral"),   # 1/8 = 12.5% → 12
+        ("start:1 door:2", "bad"): (0, 0, 0, "bad"),
+    }
+
+
+CYCLE = """
+# Start {#start}
+A choice.
+- [Look again](#again){points=-1}
+- [Decide](#good){points=3}
+
+# Again {#again}
+Back to the start?
+- [Yes](#start){points=1}
+- [Stop](#bad)
+
+# Good {#good .ending outcome=good}
+# Bad {#bad .ending outcome=bad}
+"""
+
+
+def test_a_cycle_is_walked_once_round_and_counts_every_time(write_course):
+    report, routes = paths_of(write_course, CYCLE)
+    assert report["max"] == 3
+    assert routes == {
+        ("start:0 again:0 start:1", "good"): (3, 3, 100, "good"),   # -1 + 1 + 3
+        ("start:0 again:1", "bad"): (-1, 0, 0, "bad"),
+        ("start:1", "good"): (3, 3, 100, "good"),
+    }
+
+
+def test_a_loop_that_earns_points_has_no_maximum(write_course):
+    body = CYCLE.replace("{points=-1}", "{points=2}")
+    folder = write_course({"course.yaml": COURSE, "scenario.md": scenario(body)})
+    with pytest.raises(build.CourseError) as caught:
+        build.check(folder)
+    assert any("loop that earns points" in line for line in caught.value.diagnostics.format(folder))
+
+
+def test_flags_change_the_maximum_through_the_state_space(write_course):
+    # The bonus needs a flag set on one branch and unset on another.
+    body = """
+# Start {#start}
+- [Plan](#work){set=plan points=1}
+- [Rush](#work){unset=plan}
+
+# Work {#work}
+- [Finish with the plan](#good){if="flag.plan" points=9}
+- [Finish anyway](#good){points=2}
+
+# Good {#good .ending outcome=good}
+"""
+    report, routes = paths_of(write_course, body)
+    assert report["max"] == 10
+    assert routes[("start:1 work:1", "good")] == (2, 2, 20, "good")
+    assert ("start:1 work:0", "good") not in routes
+
+
+def test_paths_cli_prints_json_with_the_course_maximum(write_course):
+    folder = write_course({"course.yaml": COURSE, "scenario.md": scenario(NEGATIVE)})
+    result = subprocess.run([sys.executable, "-m", "generator", "paths", str(folder), "--json"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["max"] == 10
+    assert {p["ending"] for p in report["scenarios"][0]["paths"]} == {"good", "bad"}
+
+
+def test_thirty_two_way_choices_analyse_without_enumerating(write_course):
+    nodes = []
+    for i in range(30):
+        nodes.append(f"# Step {i} {{#n{i}}}\n- [Left](#n{i + 1}){{points=1}}\n- [Right](#n{i + 1})\n")
+    nodes.append("# End {#n30 .ending outcome=good}\n")
+    folder = write_course({"course.yaml": COURSE, "scenario.md": scenario("\n".join(nodes))})
+    checked = build.check(folder)
+    found = checked.analyses["s"]
+    assert found.max_points == 30
+    walks = analysis.coverage_paths(found)
+    taken = {(s.node, s.choice) for p in walks for s in p.steps}
+    assert len(taken) == 60  # every choice of every node
+    assert len(walks) <= 4  # best, worst and very few more
