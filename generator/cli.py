@@ -44,8 +44,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         return _run(args)
     except CourseError as problem:
         for line in problem.diagnostics.format():
@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         count = len(problem.diagnostics.errors)
         print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
         return EXIT_COURSE
+    except BrokenPipeError:  # output piped into head and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted; nothing was written.", file=sys.stderr)
         return 130

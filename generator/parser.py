@@ -64,8 +64,12 @@ def _blank(lines: list[Line]) -> bool:
     return all(not line.text.strip() for line in lines)
 
 
-def markdown(lines: list[Line], source: Source, diags: Diagnostics) -> Markdown | None:
-    """A Markdown span; reports raw HTML and images that are not course files."""
+def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int = 0) -> Markdown | None:
+    """A Markdown span; reports raw HTML and images that are not course files.
+
+    `indent`: columns the first line's text stands right of column 1 (a
+    dialogue line's text follows its `> [speaker]`).
+    """
     while lines and not lines[0].text.strip():
         lines = lines[1:]
     while lines and not lines[-1].text.strip():
@@ -76,14 +80,15 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics) -> Markdown 
     for line in lines:
         if line.in_fence:
             continue
+        shift = indent if line is lines[0] else 0
         text = CODE_SPAN.sub(lambda m: " " * len(m.group()), line.text)
         for match in RAW_HTML.finditer(text):
             tag = match.group("tag") or match.group()
-            diags.error(source.at(line, match.start() + 1),
+            diags.error(source.at(line, match.start() + 1 + shift),
                         f"raw HTML (<{tag}>) is not allowed in course text; write it in Markdown")
         for match in IMAGE.finditer(text):
             ref = match.group("ref")
-            where = source.at(line, match.start("ref") + 1)
+            where = source.at(line, match.start("ref") + 1 + shift)
             if re.match(r"^[a-z][a-z0-9+.-]*:|^//", ref, re.I):
                 diags.error(where, f'image "{ref}" is not a file of the course: the package may load '
                             "nothing from the internet; save the image beside the course")
@@ -92,7 +97,7 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics) -> Markdown 
             else:
                 images.append(Image(ref, source.path.parent / ref, where))
     text = "\n".join(line.text for line in lines)
-    return Markdown(text, source.at(lines[0]), tuple(images))
+    return Markdown(text, source.at(lines[0], 1 + (indent if lines[0].text.strip() else 0)), tuple(images))
 
 
 def heading_parts(match: re.Match, line: Line, source: Source, diags: Diagnostics):
@@ -274,7 +279,7 @@ def _body_parts(lines: list[Line], source: Source, characters, diags):
             continue
         flush()
         speaker = match.group("speaker")
-        text_lines = [Line(line.number, " " * match.start("text") + match.group("text"), False)]
+        text_lines = [Line(line.number, match.group("text"), False)]
         index += 1
         while index < len(lines) and QUOTE.match(lines[index].text) and not DIALOGUE.match(lines[index].text):
             following = lines[index]
@@ -284,7 +289,7 @@ def _body_parts(lines: list[Line], source: Source, characters, diags):
         if speaker not in characters:
             known = ", ".join(sorted(characters)) or "none are declared in the front matter"
             diags.error(where, f'unknown speaker "{speaker}" (characters: {known})' + did_you_mean(speaker, characters))
-        span = markdown(text_lines, source, diags) or Markdown("", where)
+        span = markdown(text_lines, source, diags, indent=match.start("text")) or Markdown("", where)
         parts.append(DialogueLine(speaker, span, where))
     flush()
     return parts

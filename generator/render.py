@@ -31,25 +31,6 @@ ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "del", 
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
                       "th": {"align"}, "td": {"align"}, "abbr": {"title"}, "ol": {"start"}}
 
-LABELS_EN = {
-    "next": "Continue", "submit": "Submit answer", "start": "Start", "finish": "Finish",
-    "retake": "Retake the quiz", "replay": "Replay", "results": "Your results", "passed": "Passed",
-    "failed": "Not passed", "percent": "Score", "points": "Points", "badges": "Badges",
-    "badgeShelf": "Your badges", "badgeEarned": "Badge earned", "badgeOpen": "Not earned yet",
-    "certificate": "Certificate of completion", "print": "Print", "close": "Close",
-    "correct": "Correct", "incorrect": "Not correct", "partial": "Partly correct",
-    "outcome_good": "Good outcome", "outcome_neutral": "Mixed outcome", "outcome_bad": "Poor outcome",
-    "explanation": "Why", "question": "Question", "of": "of", "page": "Page", "attempt": "Attempt",
-    "passMark": "Pass mark", "courseProgress": "Course progress", "moduleProgress": "Module progress",
-    "module": "Module", "lesson": "Lesson", "scenario": "Scenario", "quiz": "Quiz",
-    "notReported": "No LMS found: your progress is kept in this browser only.",
-    "notSaved": "Your progress could not be saved to the LMS yet. We keep trying.",
-    "saved": "Progress saved.", "resumeReset": "Your saved progress could not be restored, so this part starts again.",
-    "learner": "Learner", "date": "Date", "version": "Version", "awardedTo": "This certifies that",
-    "completedCourse": "completed the course", "unsupported": "This course needs a newer version of the player.",
-    "error": "Something went wrong while showing this course. Please reload the page.",
-    "skip": "Skip to content", "attemptsLeft": "Attempts left", "bestScore": "Best score",
-}
 
 
 @dataclass(frozen=True)
@@ -62,8 +43,8 @@ class Rendered:
 
 def render(course: Course, analyses: dict, runtime_dir: Path | None = None) -> Rendered:
     assets = _assets(course)
-    data = course_json(course, analyses, assets)
     runtime = _runtime_files(runtime_dir)
+    data = course_json(course, analyses, assets, runtime["labels"])
     page = _launch_page(course, data, runtime)
     files = {"index.html": page.encode("utf-8")}
     files.update({f"runtime/{name}": content for name, content in runtime["files"].items()})
@@ -139,7 +120,8 @@ class _Html:
         return self(Markdown(text, location), inline=True)
 
 
-def course_json(course: Course, analyses: dict, assets: dict[Path, Asset]) -> dict:
+def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], labels: dict[str, str]) -> dict:
+    """The course as the runtime reads it; `labels` are the runtime's UI words."""
     html = _Html(assets)
     module_index = {m.id: i for i, m in enumerate(course.modules)}
     modules = []
@@ -153,7 +135,7 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset]) -> di
             entry.update(_quiz(module, course, html))
         modules.append(entry)
     true_word, false_word = validate.true_false_words(course.language)
-    labels = dict(LABELS_EN, true=true_word, false=false_word)
+    labels = dict(labels, true=true_word, false=false_word)
     badges = [{"id": b.id, "title": b.title, "description": b.description,
                "icon": assets[b.icon.resolve()].package_path if b.icon else None,
                "when": expressions.to_runtime(b.when.tree, module_index, {}) if b.when else None}
@@ -217,11 +199,15 @@ def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
 def _runtime_files(runtime_dir: Path | None) -> dict:
     root = runtime_dir or Path(str(resources.files("generator") / "runtime"))
     listing = json.loads((root / "manifest.json").read_text("utf-8"))
+    supported = listing.get("format", {})
+    if not supported.get("min", FORMAT) <= FORMAT <= supported.get("current", FORMAT):
+        raise RuntimeError(f"the runtime in {root} reads course formats {supported}, not {FORMAT}")
     files = {}
     for name in listing.get("scripts", []) + listing.get("styles", []):
         files[PurePosixPath(name).name] = (root / name).read_bytes()
     return {"scripts": [f"runtime/{PurePosixPath(n).name}" for n in listing.get("scripts", [])],
-            "styles": [f"runtime/{PurePosixPath(n).name}" for n in listing.get("styles", [])], "files": files}
+            "styles": [f"runtime/{PurePosixPath(n).name}" for n in listing.get("styles", [])], "files": files,
+            "labels": listing.get("labels", {})}
 
 
 def embed_json(data: dict) -> str:

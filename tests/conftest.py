@@ -1,14 +1,10 @@
 """Shared helpers for the compiler tests."""
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("COURSEGEN_SHARED", REPO.parent / "shared"))
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import SHARED
+from repo import SHARED
 
 from generator import build
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import REPO, SHARED
+from repo import REPO, SHARED
 
 from generator import build
 
