@@ -40,6 +40,22 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--format", action="append", choices=build.FORMATS, dest="formats",
                            help="scorm12, scorm2004 or web; repeat for several (default: both SCORM versions)")
     build_cmd.add_argument("--out", default="build", metavar="DIR", help="output folder (default: build)")
+
+    test_cmd = commands.add_parser("test", help="walk every branch in Chromium against a SCORM LMS",
+                                   description="Build the course, derive walks from its analysis (every choice, "
+                                   "every ending, best and worst paths, quizzes right, wrong and at the pass "
+                                   "mark) and play each in headless Chromium with scorm-again as the LMS, "
+                                   "comparing what the LMS received with what the course predicts.")
+    test_cmd.add_argument("course", metavar="COURSE", help=course_help)
+    test_cmd.add_argument("--format", action="append", choices=("scorm12", "scorm2004"), dest="formats",
+                          help="SCORM version to walk; repeat for both (default: both)")
+    test_cmd.add_argument("--workers", type=int, default=None, metavar="N",
+                          help="browsers running walks in parallel (default: CPU count)")
+    test_cmd.add_argument("--max-paths", type=int, default=200, metavar="N",
+                          help="walk every path of scenarios with at most N paths (default 200); "
+                          "larger ones get a covering set")
+    test_cmd.add_argument("--junit", metavar="FILE", help="write a JUnit XML report; screenshots and LMS "
+                          "call logs of failed walks go beside it")
     return top
 
 
@@ -105,4 +121,65 @@ def _run(args) -> int:
             print(f"built {display_path(path)} ({size / 1024:.1f} KB)")
         print(f"resume state at most {built.state_size} characters")
         return EXIT_OK
+    if args.command == "test":
+        return _test(args)
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _test(args) -> int:
+    from pathlib import Path
+
+    from . import walk
+
+    formats = tuple(dict.fromkeys(args.formats or ("scorm12", "scorm2004")))
+    junit = Path(args.junit) if args.junit else None
+    artifacts = junit.parent / f"{junit.stem}-artifacts" if junit else Path("test-results")
+    progress = _Progress(sys.stderr)
+    try:
+        report = walk.run(args.course, formats, args.workers, args.max_paths, artifacts, progress)
+    except walk.lms.LmsUnavailable as missing:
+        print(f"coursegen: {missing}", file=sys.stderr)
+        return EXIT_USAGE
+    progress.done()
+    for result in report.results:
+        for failure in result.failures:
+            print(f"{failure}  [{result.fmt}, walk {result.walk}]", file=sys.stderr)
+        for artifact in result.artifacts:
+            print(f"  saved {artifact}", file=sys.stderr)
+    if junit:
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        junit.write_text(walk.junit_xml(report, report.course_id), encoding="utf-8")
+    choices, endings = report.coverage()
+    passed = sum(r.ok for r in report.results)
+    print(f"{passed} passed, {len(report.results) - passed} failed")
+    print(f"walks: {len(report.results)} in {report.seconds:.1f} s; choices covered {choices}/{report.choices_total}"
+          f" ({_pct(choices, report.choices_total)}); endings covered {endings}/{report.endings_total}"
+          f" ({_pct(endings, report.endings_total)})")
+    return EXIT_OK if report.ok else EXIT_COURSE
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part // whole}%" if whole else "100%"
+
+
+class _Progress:
+    """A bar on a terminal, one plain line per walk elsewhere (CI logs)."""
+
+    def __init__(self, stream):
+        self.stream, self.count = stream, 0
+        self.tty = stream.isatty()
+
+    def __call__(self, result, total: int) -> None:
+        self.count += 1
+        mark = "ok" if result.ok else "FAILED"
+        if self.tty:
+            filled = 30 * self.count // total
+            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{total} walks")
+            self.stream.flush()
+        else:
+            print(f"walk {self.count}/{total}: {result.fmt} {result.walk}: {mark} ({result.seconds:.1f} s)",
+                  file=self.stream)
+
+    def done(self) -> None:
+        if self.tty and self.count:
+            self.stream.write("\n")

@@ -1,0 +1,130 @@
+"""What the LMS holds after a walk, held against what the course predicts, and
+the call-log rules scorm-again lets through but real LMSs do not
+(shared/scorm-notes.md §3)."""
+from __future__ import annotations
+
+from . import build, state
+from .walker import Walker
+
+
+
+def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict]) -> list[str]:
+    """Every difference between the LMS data (and the results page) and the prediction."""
+    fmt, expected = walker.fmt, walker.walk.expected
+    v12 = fmt == "scorm12"
+    problems = []
+    where = walker.where(walker.course.location)
+    shown = page_state.get("percent")
+    if shown is None or int(shown) != expected.percent:
+        problems.append(f"{where}: the results show {shown}% but the course predicts {expected.percent}%")
+    if sorted(page_state.get("badges", [])) != sorted(expected.badges):
+        problems.append(f"{where}: the page shows badges {sorted(page_state.get('badges', []))}, "
+                        f"predicted {sorted(expected.badges)}")
+    core = data.get("core", {}) if v12 else data
+    score = core.get("score", {})
+    if _number(score.get("raw")) != expected.percent or _number(score.get("min")) != 0 or _number(score.get("max")) != 100:
+        problems.append(f"{where}: the LMS holds score raw={score.get('raw')} min={score.get('min')} "
+                        f"max={score.get('max')}, predicted raw={expected.percent} min=0 max=100")
+    if not v12 and _number(score.get("scaled")) != expected.percent / 100:
+        problems.append(f"{where}: the LMS holds score.scaled={score.get('scaled')}, predicted {expected.percent / 100}")
+    verdict = "passed" if expected.passed else "failed"
+    if v12 and core.get("lesson_status") != verdict:
+        problems.append(f"{where}: the LMS holds lesson_status={core.get('lesson_status')}, predicted {verdict}")
+    if not v12 and (data.get("completion_status"), data.get("success_status")) != ("completed", verdict):
+        problems.append(f"{where}: the LMS holds completion_status={data.get('completion_status')} "
+                        f"success_status={data.get('success_status')}, predicted completed/{verdict}")
+    problems += _check_interactions(walker, _numbered(data.get("interactions")))
+    problems += _check_objectives(walker, _numbered(data.get("objectives")))
+    problems += check_call_log(log, fmt, walker.checked, where)
+    return problems
+
+
+def _number(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _numbered(obj) -> list:
+    if isinstance(obj, dict):
+        return [obj[k] for k in sorted((k for k in obj if k.isdigit()), key=int)]
+    return list(obj or [])
+
+
+def _check_interactions(walker: Walker, actual: list[dict]) -> list[str]:
+    v12 = walker.fmt == "scorm12"
+    expected = walker.expected_interactions
+    for index, want in enumerate(expected):
+        if index >= len(actual):
+            return [f"{walker.where(want['source'])}: the LMS holds {len(actual)} interactions, the walk made "
+                    f"{len(expected)}; missing from \"{want['id']}\" on"]
+        got = actual[index]
+        response = got.get("student_response" if v12 else "learner_response")
+        fields = {"id": got.get("id"), "type": got.get("type"), "response": response, "result": got.get("result")}
+        wanted = {k: want[k] for k in fields}
+        if "weighting" in want:
+            fields["weighting"], wanted["weighting"] = _number(got.get("weighting")), want["weighting"]
+        if fields != wanted:
+            diffs = ", ".join(f"{k}={fields[k]!r} (predicted {wanted[k]!r})" for k in fields if fields[k] != wanted[k])
+            return [f"{walker.where(want['source'])}: interaction {index} \"{want['id']}\" differs: {diffs}"]
+    if len(actual) > len(expected):
+        return [f"{walker.where(walker.course.location)}: the LMS holds {len(actual)} interactions, the walk made "
+                f"{len(expected)}"]
+    return []
+
+
+def _check_objectives(walker: Walker, objectives: list[dict]) -> list[str]:
+    v12 = walker.fmt == "scorm12"
+    earned = set()
+    for objective in objectives:
+        status = objective.get("status") if v12 else objective.get("success_status")
+        if status == "passed":
+            earned.add(objective.get("id"))
+    predicted = set(walker.walk.expected.badges)
+    if earned != predicted:
+        return [f"{walker.where(walker.course.location)}: the LMS holds badge objectives passed for "
+                f"{sorted(earned)}, predicted {sorted(predicted)}"]
+    return []
+
+
+def check_call_log(log: list[dict], fmt: str, checked: build.CheckedCourse, where: str) -> list[str]:
+    """What scorm-again lets through but real LMSs do not (shared/scorm-notes.md §3)."""
+    v12 = fmt == "scorm12"
+    initialize, terminate = ("LMSInitialize", "LMSFinish") if v12 else ("Initialize", "Terminate")
+    problems = []
+    calls = [e for e in log if not e.get("injected")]
+    names = [e["fn"] for e in calls]
+    errors = [e for e in calls if str(e.get("err")) not in ("0", "")]
+    if errors:
+        first = errors[0]
+        problems.append(f"{where}: the LMS answered {first['fn']}({', '.join(map(str, first['args']))}) with "
+                        f"error {first['err']} ({len(errors)} call(s) with an error)")
+    if names.count(initialize) != 1 or names.count(terminate) != 1:
+        problems.append(f"{where}: {names.count(initialize)} {initialize} and {names.count(terminate)} "
+                        f"{terminate} calls, expected one each")
+    elif names.index(terminate) != len(names) - 1:
+        problems.append(f"{where}: calls after {terminate}: {names[names.index(terminate) + 1:][:5]}")
+    sets = [(e["args"][0], e["args"][1]) for e in calls if e["fn"].endswith("SetValue") and len(e["args"]) == 2]
+    limit = state.LIMITS[fmt]
+    worst = state.worst_case(checked.course, {k: a.max_points for k, a in checked.analyses.items()}).total
+    for key, value in sets:
+        if not isinstance(value, str):
+            problems.append(f"{where}: {key} was set to a {type(value).__name__}, not a string")
+        elif key == "cmi.suspend_data" and len(value) > min(limit, worst):
+            problems.append(f"{where}: suspend_data of {len(value)} characters, over the predicted worst case "
+                            f"{worst} (limit {limit})")
+        elif v12 and key == "cmi.core.exit" and value not in ("suspend", "logout", "time-out", ""):
+            problems.append(f'{where}: cmi.core.exit="{value}" is not a SCORM 1.2 value')
+        elif not v12 and key.endswith("learner_response") and "," in value.replace("[,]", ""):
+            problems.append(f'{where}: 2004 response "{value}" joins with "," instead of "[,]"')
+        elif key.endswith(".id") and " " in value:
+            problems.append(f'{where}: identifier "{value}" holds a space')
+    keys = {key for key, _ in sets}
+    time_key = "cmi.core.session_time" if v12 else "cmi.session_time"
+    if time_key not in keys:
+        problems.append(f"{where}: {time_key} was never set")
+    return problems
+
+

@@ -1,0 +1,174 @@
+"""`coursegen test`: play every planned walk in Chromium against scorm-again and
+report what differs from the course's predictions.
+
+Walks use only the public test hooks of the authoring format (data-view,
+data-node, data-choice, data-question, data-option, data-action, data-badge,
+data-percent): what works here works for any author's own tests. Walks run in
+parallel, one browser per worker process.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+import zipfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from . import build, lms, walkplan
+from .lmscheck import check_lms
+from .model import Scenario
+from .walker import PAGE_STATE, STEP_TIMEOUT_MS, Divergence, Walker, WalkResult
+
+VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
+
+
+@dataclass
+class TestReport:
+    course_id: str
+    results: list[WalkResult]
+    choices_total: int
+    endings_total: int
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results) and bool(self.results)
+
+    def coverage(self) -> tuple[int, int]:
+        choices = set().union(*(r.choices for r in self.results if r.ok)) if self.results else set()
+        endings = set().union(*(r.endings for r in self.results if r.ok)) if self.results else set()
+        return len(choices), len(endings)
+
+
+# --- running walks -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Job:
+    course: str
+    fmt: str
+    index: int
+    server: str
+    artifacts: str | None
+    max_paths: int
+    cwd: str
+
+
+def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
+    """One worker: one browser, its share of the walks in turn."""
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    checked = build.check(jobs[0].course)
+    walks = walkplan.plan(checked.course, checked.analyses, jobs[0].max_paths)
+    with sync_playwright() as playwright:
+        browser = lms.launch_chromium(playwright)
+        try:
+            for job in jobs:
+                results.append(_run_one(browser, checked, walks[job.index], job))
+        finally:
+            browser.close()
+    return results
+
+
+def _run_one(browser, checked, walk, job: Job) -> WalkResult:
+    started = time.monotonic()
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    version = VERSIONS[job.fmt]
+    page.goto(f"{job.server}/lms/host.html?version={version}&launch=/pkg/{job.fmt}/index.html")
+    page.wait_for_function("() => window.lms && window.lms.ready", timeout=STEP_TIMEOUT_MS)
+    walker = Walker(checked, walk, job.fmt, Path(job.cwd))
+    frame = page.query_selector("#sco").content_frame()
+    try:
+        walker.play(frame)
+        page_state = frame.evaluate(PAGE_STATE)
+        page.evaluate("lms.unload()")
+        data = page.evaluate("lms.cmi()")["cmi"]
+        log = page.evaluate("lmsLog")
+        walker.result.failures += check_lms(walker, page_state, data, log)
+    except Divergence as problem:
+        walker.result.failures.append(str(problem))
+    except Exception as problem:  # a timeout or a page that stopped answering
+        walker.result.failures.append(f"{walker.where(checked.course.location)}: the walk stopped: "
+                                      f"{type(problem).__name__}: {str(problem).splitlines()[0]}")
+    walker.result.failures += [f"{walker.where(checked.course.location)}: JavaScript error: {e}" for e in errors]
+    if walker.result.failures and job.artifacts:
+        walker.result.artifacts = _save_artifacts(page, walk, job)
+    context.close()
+    walker.result.seconds = time.monotonic() - started
+    return walker.result
+
+
+def _save_artifacts(page, walk, job: Job) -> list[str]:
+    folder = Path(job.artifacts)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{walk.name}").strip("-")
+    shot, calls = folder / f"{stem}.png", folder / f"{stem}-lms-log.json"
+    try:
+        page.screenshot(path=str(shot), full_page=True)
+        calls.write_text(json.dumps(page.evaluate("lmsLog"), indent=1), encoding="utf-8")
+    except Exception:  # the page may be gone; the report still names the failure
+        return []
+    return [str(shot), str(calls)]
+
+
+def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
+        artifacts: Path | None = None, progress=None, work_dir: Path | None = None) -> TestReport:
+    """Build the course, plan its walks and play them all; never raises for a failing walk."""
+    started = time.monotonic()
+    checked = build.check(course_argument)
+    walks = walkplan.plan(checked.course, checked.analyses, max_paths)
+    workers = max(1, workers or os.cpu_count() or 1)
+    with tempfile.TemporaryDirectory(prefix="coursegen-walk-", dir=work_dir) as temp:
+        temp = Path(temp)
+        built = build.build(course_argument, tuple(formats), temp / "zips")
+        mounts = {}
+        for path in built.outputs:
+            fmt = next(f for f in formats if path.name.endswith(f"-{f}.zip"))
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(temp / fmt)
+            mounts[f"/pkg/{fmt}/"] = temp / fmt
+        with lms.HostServer(mounts) as server:
+            jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
+                        str(Path.cwd())) for fmt in formats for i in range(len(walks))]
+            shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]
+            results: list[WalkResult] = []
+            if len(shares) == 1:
+                results = _run_jobs(shares[0])
+                for result in results:
+                    progress and progress(result, len(jobs))
+            else:
+                with ProcessPoolExecutor(len(shares), mp_context=get_context("spawn")) as pool:
+                    for future in as_completed([pool.submit(_run_jobs, share) for share in shares]):
+                        for result in future.result():
+                            results.append(result)
+                            progress and progress(result, len(jobs))
+    order = {(fmt, w.name): i for i, (fmt, w) in enumerate((f, w) for f in formats for w in walks)}
+    results.sort(key=lambda r: order.get((r.fmt, r.walk), 0))
+    scenarios = [m for m in checked.course.modules if isinstance(m, Scenario)]
+    choices_total = sum(len(n.choices) for m in scenarios for n in m.nodes)
+    endings_total = sum(1 for m in scenarios for n in m.nodes if n.is_ending)
+    return TestReport(checked.course.id, results, choices_total, endings_total, time.monotonic() - started)
+
+
+def junit_xml(report: TestReport, course_id: str) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    cases = []
+    for result in report.results:
+        body = "".join(f"<failure message={quoteattr(f.splitlines()[0])}>{escape(f)}</failure>" for f in result.failures)
+        if result.artifacts:
+            body += f"<system-out>{escape(chr(10).join(result.artifacts))}</system-out>"
+        cases.append(f'  <testcase classname={quoteattr(course_id + "." + result.fmt)} name={quoteattr(result.walk)} '
+                     f'time="{result.seconds:.2f}">{body}</testcase>')
+    failures = sum(1 for r in report.results if not r.ok)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name={quoteattr("coursegen walks: " + course_id)} '
+            f'tests="{len(report.results)}" failures="{failures}" time="{report.seconds:.2f}">\n'
+            + "\n".join(cases) + "\n</testsuite>\n")

@@ -1,0 +1,176 @@
+"""One walk in one page: the steps it plans, their source lines, and what the
+LMS should have received as interactions along the way."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from . import build, walkplan
+from .diagnostics import Location
+from .model import Quiz
+from .validate import true_false_words
+from .walkplan import LessonPlay, QuizPlay, ScenarioPlay
+
+STEP_TIMEOUT_MS = 10_000
+PAGE_STATE = """() => ({
+  percent: (document.querySelector('[data-percent]') || {getAttribute: () => null}).getAttribute('data-percent'),
+  badges: [...new Set([...document.querySelectorAll('[data-badge]')].map(b => b.getAttribute('data-badge')))]
+})"""
+
+
+class Divergence(Exception):
+    """The page did not do what the walk expected; the message names the source line."""
+
+
+@dataclass
+class WalkResult:
+    walk: str
+    fmt: str
+    failures: list[str]
+    seconds: float = 0.0
+    choices: set = field(default_factory=set)  # (scenario id, node index, choice)
+    endings: set = field(default_factory=set)  # (scenario id, node index)
+    artifacts: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class Step:
+    """One thing the page must do, and where the author wrote it."""
+
+    js: dict
+    source: Location
+    module: str
+    choice: tuple | None = None  # (scenario, node index, choice index, points)
+    ending: tuple | None = None  # (scenario, node index)
+
+
+def _script() -> str:
+    return (resources.files("generator") / "lmshost" / "walker.js").read_text(encoding="utf-8")
+
+
+class Walker:
+    def __init__(self, checked: build.CheckedCourse, walk: walkplan.Walk, fmt: str, cwd: Path):
+        self.checked, self.course, self.walk, self.fmt, self.cwd = checked, checked.course, walk, fmt, cwd
+        self.steps = self._plan_steps()
+        self.expected_interactions: list[dict] = []
+        self.result = WalkResult(walk.name, fmt, [])
+
+    def where(self, location: Location) -> str:
+        return location.display(self.cwd)
+
+    def _plan_steps(self) -> list[Step]:
+        steps: list[Step] = []
+        for module, play in zip(self.course.modules, self.walk.plays):
+            if isinstance(play, LessonPlay):
+                steps += [Step({"op": "page"}, page.location, module.id) for page in module.pages]
+            elif isinstance(play, ScenarioPlay):
+                for s in play.path.steps:
+                    node = module.nodes[s.node]
+                    steps.append(Step({"op": "choose", "node": node.id, "choice": s.choice},
+                                      node.choices[s.choice].location, module.id,
+                                      choice=(module.id, s.node, s.choice, s.points)))
+                ending = module.nodes[play.path.ending]
+                steps.append(Step({"op": "ending", "node": ending.id}, ending.location, module.id,
+                                  ending=(module.id, play.path.ending)))
+            else:
+                steps += self._quiz_steps(module, play)
+        steps.append(Step({"op": "results"}, self.course.location, ""))
+        return steps
+
+    def _quiz_steps(self, quiz: Quiz, play: QuizPlay) -> list[Step]:
+        answers = {q.id: {"right": list(walkplan.answer(q, True)), "wrong": list(walkplan.answer(q, False))}
+                   for q in quiz.questions}
+        steps = []
+        for policy in walkplan.attempt_policies(quiz, self.course.quiz_pass_mark(quiz), play):
+            right_ids = sorted(policy.right_ids) if policy.right_ids is not None else None
+            for position in range(quiz.asked):
+                steps.append(Step({"op": "question", "questions": answers, "position": position,
+                                   "rightIds": right_ids, "rightCount": policy.right_count},
+                                  quiz.location, quiz.id))
+            steps.append(Step({"op": "feedback"}, quiz.location, quiz.id))
+        return steps
+
+    def play(self, frame) -> None:
+        """Play every step in the page; raise Divergence naming the author's line."""
+        outcome = frame.evaluate(_script(), {"steps": [s.js for s in self.steps], "timeout": STEP_TIMEOUT_MS})
+        by_id = {m.id: m for m in self.course.modules}
+        answered = {event["step"]: event for event in outcome["events"]}
+        reached = len(self.steps) if outcome["ok"] else outcome["step"]
+        for index, step in enumerate(self.steps[:reached]):
+            if step.choice:
+                scenario_id, node_index, choice_index, points = step.choice
+                scenario = by_id[scenario_id]
+                self.result.choices.add((scenario_id, node_index, choice_index))
+                self.expected_interactions.append(
+                    _choice_interaction(scenario, scenario.nodes[node_index], choice_index, points, self.fmt))
+            elif step.ending:
+                scenario = by_id[step.ending[0]]
+                self.result.endings.add(step.ending)
+                self.expected_interactions.append(
+                    _ending_interaction(scenario, scenario.nodes[step.ending[1]], self.fmt))
+            elif index in answered:
+                event = answered[index]
+                quiz = by_id[step.module]
+                question = next(q for q in quiz.questions if q.id == event["question"])
+                self.expected_interactions.append(_answer_interaction(
+                    quiz, question, event["picks"], event["right"], self.fmt, self.course.language))
+        if not outcome["ok"]:
+            step = self.steps[outcome["step"]]
+            source = step.source
+            if step.js["op"] == "question" and outcome["step"] in answered:
+                quiz = by_id[step.module]
+                source = next(q for q in quiz.questions if q.id == answered[outcome["step"]]["question"]).location
+            raise Divergence(f"{self.where(source)}: {_doing(step)}: {outcome['message']}")
+
+
+def _doing(step: Step) -> str:
+    op = step.js["op"]
+    if op == "choose":
+        return f'at node "{step.js["node"]}" of "{step.module}", taking choice {step.js["choice"]}'
+    if op == "ending":
+        return f'reaching ending "{step.js["node"]}" of "{step.module}"'
+    if op in ("question", "feedback"):
+        return f'in quiz "{step.module}"'
+    if op == "page":
+        return f'paging through lesson "{step.module}"'
+    return "at the end of the course"
+
+
+def _b36(number: int) -> str:
+    return "0123456789abcdefghijklmnopqrstuvwxyz"[number]
+
+
+def _result(sign: int, fmt: str) -> str:
+    return "correct" if sign > 0 else "neutral" if sign == 0 else ("wrong" if fmt == "scorm12" else "incorrect")
+
+
+def _choice_interaction(scenario, node, choice: int, points: int, fmt) -> dict:
+    return {"id": f"{scenario.id}__{node.id}", "type": "choice", "response": _b36(choice),
+            "result": _result((points > 0) - (points < 0), fmt), "weighting": points,
+            "source": node.choices[choice].location}
+
+
+def _ending_interaction(scenario, ending, fmt) -> dict:
+    sign = {"good": 1, "neutral": 0, "bad": -1}[ending.outcome]
+    return {"id": f"{scenario.id}__ending", "type": "fill-in", "response": ending.id,
+            "result": _result(sign, fmt), "source": ending.location}
+
+
+def _answer_interaction(quiz, question, picks, right, fmt, language) -> dict:
+    if question.type == "truefalse":
+        true_word = true_false_words(language)[0]  # the course language's word decides which option is "true"
+        value = question.options[picks[0]].text == true_word if picks else False
+        response = ("t" if value else "f") if fmt == "scorm12" else ("true" if value else "false")
+        kind = "true-false"
+    else:
+        response = (",", "[,]")[fmt == "scorm2004"].join(_b36(p) for p in sorted(picks))
+        kind = "choice"
+    return {"id": f"{quiz.id}__{question.id}", "type": kind, "response": response,
+            "result": _result(1 if right else -1, fmt), "weighting": question.points, "source": question.location}
+
+
