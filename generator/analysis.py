@@ -93,7 +93,7 @@ def state_graph(scenario: Scenario) -> tuple[tuple[str, ...], State | None, dict
     flags = scenario.flags
     if not scenario.nodes:
         return flags, None, {}
-    index = {node.id: i for i, node in enumerate(scenario.nodes)}
+    index = scenario.node_index()
     start = State(0, 0)
     edges: dict[State, list[Transition]] = {}
     queue = deque([start])

@@ -12,8 +12,10 @@ _ATTR = re.compile(r'''\s*(?:
   | (?P<key>[A-Za-z_][\w-]*)=(?:"(?P<quoted>[^"]*)"|(?P<bare>[^\s"]*))
   | (?P<junk>"[^"]*"?|\S+)
 )''', re.VERBOSE)
-# The block closing a heading or a choice line: the last {...} on the line.
+# The block closing a heading: the last {...} on the line.
 TRAILING = re.compile(r'\{(?P<body>(?:[^{}"]|"[^"]*")*)\}\s*$')
+# The block after a choice's link, up to its closing brace.
+LEADING = re.compile(r'\{(?P<body>(?:[^{}"]|"[^"]*")*)\}')
 
 
 @dataclass(frozen=True)
@@ -60,3 +62,12 @@ def split_trailing(text: str) -> tuple[str, str | None, int]:
     if not match:
         return text.rstrip(), None, -1
     return text[: match.start()].rstrip(), match.group("body"), match.start("body")
+
+
+def unterminated_quote(block: str) -> int | None:
+    """Offset of a quote that opens a value and is never closed, if any."""
+    opened = None
+    for offset, char in enumerate(block):
+        if char == '"':
+            opened = None if opened is not None else offset
+    return opened

@@ -32,20 +32,27 @@ def find_course_file(argument: str | Path) -> Path:
     return path / "course.yaml" if path.is_dir() else path
 
 
-def read_text(path: Path, diags: Diagnostics, where: Location) -> str | None:
+def read_text(path: Path, diags: Diagnostics, where: Location, shown: str | None = None) -> str | None:
+    """The file's text with "\n" line ends; `shown` is the path as the author wrote it."""
+    shown = shown or path.name
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        diags.error(where, f'file not found: "{path.name}"')
+        diags.error(where, f'file not found: "{shown}"')
         return None
-    except OSError as exc:
-        diags.error(where, f'cannot read "{path.name}": {exc.strerror}')
+    except IsADirectoryError:
+        diags.error(where, f'"{shown}" is a folder, not a file')
+        return None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        diags.error(where, f'cannot read "{shown}": {getattr(exc, "strerror", None) or exc}')
         return None
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = data[: exc.start].count(b"\n") + 1
-        diags.error(Location(path, line, 1), "file is not valid UTF-8 text")
+        column = len(data[line_start: exc.start].decode("utf-8", "replace")) + 1
+        diags.error(Location(path, line, column), "file is not valid UTF-8 text")
         return None
 
 
@@ -69,8 +76,8 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
     badges = _load_badges(fields.get("badges"), course_file, diags)
     return Course(course_id, title, version, language, fields.string("description", default="") or "",
                   pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
-                  tuple(modules),
-                  tuple(badges), course_file, root.location)
+                  tuple(modules), tuple(badges), course_file, root.location,
+                  {key: fields.value_location(key) for key in ("id", "version", "language") if fields.get(key)})
 
 
 def _load_modules(fields: Fields, course_file: Path, diags: Diagnostics) -> list[Module]:
@@ -81,11 +88,17 @@ def _load_modules(fields: Fields, course_file: Path, diags: Diagnostics) -> list
         diags.error(value.location, '"modules" must be a list of module files, in the learner\'s order')
         return []
     modules = []
+    listed: set[Path] = set()
     for item in value.data:
         if not isinstance(item.data, str) or not item.data.strip():
             diags.error(item.location, "a module entry must be the path of a Markdown file")
             continue
-        module = load_module(course_file.parent / item.data, diags, item.text_location)
+        path = Path(os.path.normpath((course_file.parent / item.data).absolute()))
+        if path in listed:
+            diags.error(item.text_location, f'"{item.data}" is listed twice; a module appears once in a course')
+            continue
+        listed.add(path)
+        module = load_module(path, diags, item.text_location, item.data)
         if module is not None:
             modules.append(module)
     return modules
@@ -94,9 +107,9 @@ def _load_modules(fields: Fields, course_file: Path, diags: Diagnostics) -> list
 FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 
-def load_module(path: Path, diags: Diagnostics, named_at: Location) -> Module | None:
+def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str | None = None) -> Module | None:
     path = Path(os.path.normpath(path.absolute()))
-    text = read_text(path, diags, named_at)
+    text = read_text(path, diags, named_at, shown)
     if text is None:
         return None
     diags.note_file(path)
@@ -115,18 +128,19 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location) -> Module | 
         return None
     kind_value = root.data.get("kind") if isinstance(root.data, dict) else None
     kind = kind_value.value.data if kind_value else None
-    if kind not in MODULE_KEYS:
-        where = kind_value.value.location if kind_value else root.location
-        if kind_value is None:
-            diags.error(Location(path, 2, 1) if not root.data else root.location,
-                        'the front matter is missing the required key "kind" (lesson, scenario or quiz)')
+    if not isinstance(kind, str) or kind not in MODULE_KEYS:
+        if kind is None:
+            where = kind_value.key_location if kind_value else (Location(path, 2, 1) if not root.data else root.location)
+            diags.error(where, 'the front matter is missing the required key "kind" (lesson, scenario or quiz)')
+        elif isinstance(kind, (dict, list)):
+            diags.error(kind_value.value.location, "kind must be one word: lesson, scenario or quiz")
         else:
-            diags.error(where, f'kind must be lesson, scenario or quiz, not "{kind}"')
+            diags.error(kind_value.value.text_location, f'kind must be lesson, scenario or quiz, not "{kind}"')
         return None
     fields = Fields(root, f"the front matter of a {kind}", diags, MODULE_KEYS[kind])
     module_id = fields.string("id", required=True) or ""
     title = fields.string("title", required=True) or ""
-    location = Location(path, 1, 1) if not isinstance(root.data, dict) else fields.key_location("id")
+    location = fields.value_location("id") if isinstance(root.data, dict) else Location(path, 1, 1)
     source = parser.Source(text[end.end() + 1:], path, body_first_line)
     if kind == "lesson":
         return Lesson(module_id, title, tuple(parser.lesson_pages(source, diags)), path, location)
@@ -135,11 +149,10 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location) -> Module | 
         nodes = parser.scenario_nodes(source, {c.key: c for c in characters}, diags)
         return Scenario(module_id, title, tuple(characters), tuple(nodes), path, location)
     intro, questions = parser.quiz_questions(source, diags)
-    draw_value = fields.get("draw")
     return Quiz(module_id, title, tuple(questions), intro, fields.integer("pass_mark", None, 0, 100),
                 fields.boolean("shuffle", False), fields.integer("draw", None, 1),
-                fields.integer("attempts", 1, 1), path,
-                draw_value.location if draw_value is not None and draw_value.data is not None else location)
+                fields.integer("attempts", 1, 1), path, location,
+                fields.value_location("draw") if fields.get("draw") else location)
 
 
 def _load_characters(value: Value | None, diags: Diagnostics) -> list[Character]:
@@ -185,7 +198,7 @@ def _load_badges(value: Value | None, course_file: Path, diags: Diagnostics) -> 
         if when_text is not None and when_value is not None:
             when = expressions.parse(when_text, when_value.text_location, diags)
         badges.append(Badge(badge_id, title, fields.string("description", default="") or "", icon, when,
-                            item.location))
+                            item.location, fields.value_location("id")))
     return badges
 
 

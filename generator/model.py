@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Mapping, Union
 
 from .diagnostics import Location
 
@@ -129,6 +129,7 @@ class Node:
     is_ending: bool
     outcome: str | None  # "good" | "neutral" | "bad" for a valid ending
     location: Location
+    id_location: Location  # of the id inside {#id}
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ class Question:
     options: tuple[Option, ...]
     explanation: Markdown | None
     location: Location
+    id_location: Location
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,7 @@ class Lesson:
     title: str
     pages: tuple[Page, ...]
     source: Path
-    location: Location
+    location: Location  # of the id's value in the front matter
     kind: str = field(default="lesson", init=False)
 
 
@@ -174,14 +176,15 @@ class Scenario:
     characters: tuple[Character, ...]
     nodes: tuple[Node, ...]
     source: Path
-    location: Location
+    location: Location  # of the id's value in the front matter
     kind: str = field(default="scenario", init=False)
 
-    def node(self, node_id: str) -> Node | None:
-        return next((n for n in self.nodes if n.id == node_id), None)
-
-    def index_of(self, node_id: str) -> int:
-        return next(i for i, n in enumerate(self.nodes) if n.id == node_id)
+    def node_index(self) -> dict[str, int]:
+        """Node id -> index; a link goes to the first node of an id, as in a Markdown viewer."""
+        index: dict[str, int] = {}
+        for i, node in enumerate(self.nodes):
+            index.setdefault(node.id, i)
+        return index
 
     @property
     def flags(self) -> tuple[str, ...]:
@@ -205,7 +208,8 @@ class Quiz:
     draw: int | None
     attempts: int
     source: Path
-    location: Location
+    location: Location  # of the id's value in the front matter
+    draw_location: Location
     kind: str = field(default="quiz", init=False)
 
     @property
@@ -237,6 +241,7 @@ class Badge:
     icon: Path | None
     when: Expression | None
     location: Location
+    id_location: Location
 
 
 @dataclass(frozen=True)
@@ -252,6 +257,10 @@ class Course:
     badges: tuple[Badge, ...]
     source: Path
     location: Location
+    field_locations: Mapping[str, Location]  # key -> where its value stands in course.yaml
+
+    def where(self, key: str) -> Location:
+        return self.field_locations.get(key, self.location)
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)

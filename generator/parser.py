@@ -40,6 +40,7 @@ class Source:
 
     def __init__(self, text: str, path: Path, first_line: int):
         self.path = path
+        self.first_line = first_line
         self.lines: list[Line] = []
         in_fence = False
         for offset, raw in enumerate(text.split("\n")):
@@ -50,6 +51,11 @@ class Source:
 
     def at(self, line: Line, column: int = 1) -> Location:
         return Location(self.path, line.number, column)
+
+    def start(self) -> Location:
+        """The first line with text, or the front matter's closing line when there is none."""
+        first = next((line for line in self.lines if line.text.strip()), None)
+        return self.at(first) if first else Location(self.path, self.first_line - 1, 1)
 
     def headings(self, level: int):
         for index, line in enumerate(self.lines):
@@ -105,6 +111,10 @@ def heading_parts(match: re.Match, line: Line, source: Source, diags: Diagnostic
     text = match.group("text")
     title, body, offset = attributes.split_trailing(text)
     if body is None:
+        quote = attributes.unterminated_quote(text[text.rfind("{"):]) if text.rstrip().endswith("}") else None
+        if quote is not None:
+            column = match.start("text") + text.rfind("{") + quote + 1
+            diags.error(source.at(line, column), "unterminated quoted value in attributes")
         return title, []
     column = match.start("text") + offset + 1
     return title, attributes.parse(body, source.at(line, column), diags)
@@ -123,8 +133,7 @@ def scenario_nodes(source: Source, characters: dict[str, Character], diags: Diag
             continue
         starts.append((index, title, attrs))
     if not starts:
-        diags.error(Location(source.path, source.lines[0].number if source.lines else 1, 1),
-                    "a scenario needs at least one node: a level-1 heading with an id, like # Title {#start}")
+        diags.error(source.start(), "a scenario needs at least one node: a level-1 heading with an id, like # Title {#start}")
         return []
     before = source.lines[: starts[0][0]]
     if not _blank(before):
@@ -140,11 +149,14 @@ def scenario_nodes(source: Source, characters: dict[str, Character], diags: Diag
 def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
     line = source.lines[index]
     node_id, is_ending, outcome = "", False, None
+    id_location = source.at(line)
     for attr in attrs:
         if attr.kind == "id":
             if node_id:
                 diags.error(attr.location, "a node has one id")
-            node_id = attr.name
+            elif not attr.name:
+                diags.error(attr.location, 'empty node id: write it after the "#", like {#start}')
+            node_id, id_location = node_id or attr.name, attr.value_location
         elif attr.kind == "class" and attr.name == "ending":
             is_ending = True
         elif attr.kind == "key" and attr.name == "outcome":
@@ -171,7 +183,7 @@ def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
             diags.error(source.at(body_line), "a choice must be in the list that ends the node; "
                         "move it down or remove the text after the choices")
     body = _body_parts(body_lines, source, characters, diags)
-    return Node(node_id, title, tuple(body), tuple(choices), is_ending, outcome, location)
+    return Node(node_id, title, tuple(body), tuple(choices), is_ending, outcome, location, id_location)
 
 
 def _split_choices(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
@@ -217,12 +229,23 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
     if rest.strip():
         stripped = rest.lstrip()
         column = match.start("rest") + len(rest) - len(stripped) + 1
-        trailing = attributes.TRAILING.match(stripped)
-        if not stripped.startswith("{") or not trailing:
+        block = attributes.LEADING.match(stripped)
+        if not stripped.startswith("{"):
             diags.error(source.at(line, column), "only {attributes} may follow a choice's link, "
                         "like {points=5 set=asked}")
+        elif not block:
+            quote = attributes.unterminated_quote(stripped)
+            if quote is not None:
+                diags.error(source.at(line, column + quote), "unterminated quoted value in attributes")
+            else:
+                diags.error(source.at(line, column), 'the attributes of a choice need a closing "}"')
         else:
-            attrs = attributes.parse(trailing.group("body"), source.at(line, column + 1), diags)
+            attrs = attributes.parse(block.group("body"), source.at(line, column + 1), diags)
+            after = stripped[block.end():]
+            if after.strip():
+                extra = block.end() + len(after) - len(after.lstrip())
+                diags.error(source.at(line, column + extra), "nothing may follow a choice's {attributes}; "
+                            "put any explanation into the next node's text")
     points, sets, unsets, condition = 0, [], [], None
     for attr in attrs:
         if attr.kind != "key" or attr.name not in CHOICE_KEYS:
@@ -285,7 +308,7 @@ def _body_parts(lines: list[Line], source: Source, characters, diags):
             following = lines[index]
             text_lines.append(Line(following.number, QUOTE.sub("", following.text), False))
             index += 1
-        where = source.at(line, match.start("speaker"))
+        where = source.at(line, match.start("speaker") + 1)
         if speaker not in characters:
             known = ", ".join(sorted(characters)) or "none are declared in the front matter"
             diags.error(where, f'unknown speaker "{speaker}" (characters: {known})' + did_you_mean(speaker, characters))
@@ -300,9 +323,7 @@ def _body_parts(lines: list[Line], source: Source, characters, diags):
 def lesson_pages(source: Source, diags: Diagnostics) -> list[Page]:
     starts = list(source.headings(1))
     if not starts:
-        first = source.lines[0].number if source.lines else 1
-        diags.error(Location(source.path, first, 1),
-                    "a lesson needs at least one page: start each page with a level-1 heading (# Title)")
+        diags.error(source.start(), "a lesson needs at least one page: start each page with a level-1 heading (# Title)")
         return []
     before = source.lines[: starts[0][0]]
     if not _blank(before):
@@ -328,8 +349,7 @@ def quiz_questions(source: Source, diags: Diagnostics) -> tuple[Markdown | None,
     intro_end = starts[0][0] if starts else len(source.lines)
     intro = markdown(source.lines[:intro_end], source, diags)
     if not starts:
-        first = source.lines[0].number if source.lines else 1
-        diags.error(Location(source.path, first, 1), "a quiz needs at least one question: "
+        diags.error(source.start(), "a quiz needs at least one question: "
                     "a level-2 heading like ## Question? {#q-id type=single points=1}")
         return intro, []
     questions = []
@@ -345,9 +365,10 @@ def _question(source, index, match, lines, diags) -> Question | None:
     line = source.lines[index]
     prompt, attrs = heading_parts(match, line, source, diags)
     question_id, kind, points = "", None, 1
+    id_location = source.at(line)
     for attr in attrs:
         if attr.kind == "id":
-            question_id = attr.name
+            question_id, id_location = attr.name, attr.value_location
         elif attr.kind == "key" and attr.name == "type":
             kind = attr.value
             if kind not in ("single", "multiple", "truefalse"):
@@ -393,4 +414,4 @@ def _question(source, index, match, lines, diags) -> Question | None:
                         f"explanation (> …) may follow the question text; this line comes after {what}")
     body = markdown(body_lines, source, diags)
     explanation = markdown(explanation_lines, source, diags)
-    return Question(question_id, kind, points, prompt, body, tuple(options), explanation, location)
+    return Question(question_id, kind, points, prompt, body, tuple(options), explanation, location, id_location)

@@ -149,7 +149,7 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
 def _scenario(scenario: Scenario, max_points: int, html: _Html, module_index) -> dict:
     flags = scenario.flags
     flag_index = {f: i for i, f in enumerate(flags)}
-    node_index = {n.id: i for i, n in enumerate(scenario.nodes)}
+    node_index = scenario.node_index()
     characters = {c.key: c for c in scenario.characters}
     nodes = []
     for node in scenario.nodes:

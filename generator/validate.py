@@ -5,6 +5,7 @@ says what is wrong in the author's terms and, where it can, what to do.
 """
 from __future__ import annotations
 
+import os
 import re
 
 from . import expressions
@@ -46,9 +47,9 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
     seen: dict[str, object] = {}
     for module in course.modules:
         check_id(module.id, "module id", module.location, diags)
-        if module.id in seen:
-            diags.error(module.location, f'duplicate module id "{module.id}" (also in '
-                        f'{seen[module.id].source.name})')
+        if module.id and module.id in seen:
+            other = os.path.relpath(seen[module.id].source, module.source.parent)
+            diags.error(module.location, f'duplicate module id "{module.id}" (also in {other})')
         seen.setdefault(module.id, module)
         if isinstance(module, Scenario):
             _scenario(module, analyses.get(module.id), scope_modules, diags)
@@ -74,11 +75,12 @@ def _course_max(course: Course, analyses) -> int:
 
 
 def _course(course: Course, diags: Diagnostics) -> None:
-    check_id(course.id, "course id", course.location, diags)
+    check_id(course.id, "course id", course.where("id"), diags)
     if course.version and not VERSION.match(course.version):
-        diags.error(course.location, f'version "{course.version}" may hold only letters, digits, ".", "+" and "-"')
+        diags.error(course.where("version"), f'version "{course.version}" may hold only letters, digits, '
+                    '".", "+" and "-"')
     if not LANGUAGE.match(course.language):
-        diags.error(course.location, f'language "{course.language}" is not a language tag like en or en-GB')
+        diags.error(course.where("language"), f'language "{course.language}" is not a language tag like en or en-GB')
 
 
 def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, diags: Diagnostics) -> None:
@@ -86,9 +88,10 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
     for node in scenario.nodes:
         if not node.id:
             continue
-        check_id(node.id, "node id", node.location, diags)
+        check_id(node.id, "node id", node.id_location, diags)
         if node.id in ids:
-            diags.error(node.location, f'duplicate node id "{node.id}" (first at line {ids[node.id].location.line})')
+            diags.error(node.id_location, f'duplicate node id "{node.id}" (first at line '
+                        f'{ids[node.id].location.line}; links lead there)')
         ids.setdefault(node.id, node)
     scope = expressions.Scope(modules, frozenset(scenario.flags))
     for node in scenario.nodes:
@@ -141,9 +144,10 @@ def _quiz(quiz: Quiz, course: Course, diags: Diagnostics) -> None:
     ids: dict[str, object] = {}
     true_word, false_word = true_false_words(course.language)
     for question in quiz.questions:
-        check_id(question.id, "question id", question.location, diags)
-        if question.id in ids:
-            diags.error(question.location, f'duplicate question id "{question.id}"')
+        check_id(question.id, "question id", question.id_location, diags)
+        if question.id and question.id in ids:
+            diags.error(question.id_location, f'duplicate question id "{question.id}" (first at line '
+                        f'{ids[question.id].location.line})')
         ids.setdefault(question.id, question)
         correct = [o for o in question.options if o.correct]
         if len(question.options) < 2:
@@ -164,7 +168,7 @@ def _quiz(quiz: Quiz, course: Course, diags: Diagnostics) -> None:
                 diags.error(option.location, "an option needs text")
     if quiz.draw is not None and quiz.questions:
         if quiz.draw > len(quiz.questions):
-            diags.error(quiz.location, f"draw is {quiz.draw} but the quiz has only {len(quiz.questions)} "
+            diags.error(quiz.draw_location, f"draw is {quiz.draw} but the quiz has only {len(quiz.questions)} "
                         "question(s)")
         points = {q.points for q in quiz.questions}
         if quiz.draws and len(points) > 1:
@@ -178,12 +182,12 @@ def _badges(course: Course, modules, diags: Diagnostics) -> None:
     seen = set()
     scope = expressions.Scope(modules, None)
     for badge in course.badges:
-        check_id(badge.id, "badge id", badge.location, diags)
-        if badge.id in seen:
-            diags.error(badge.location, f'duplicate badge id "{badge.id}"')
+        check_id(badge.id, "badge id", badge.id_location, diags)
+        if badge.id and badge.id in seen:
+            diags.error(badge.id_location, f'duplicate badge id "{badge.id}"')
         seen.add(badge.id)
         if badge.id and badge.id in modules:
-            diags.error(badge.location, f'badge id "{badge.id}" is also a module id; SCORM needs them distinct')
+            diags.error(badge.id_location, f'badge id "{badge.id}" is also a module id; SCORM needs them distinct')
         if badge.when is None:
             continue
         expressions.check(badge.when, scope, diags)

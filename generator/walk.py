@@ -34,6 +34,8 @@ class TestReport:
     choices_total: int
     endings_total: int
     seconds: float
+    walk_names: list[str]
+    predictions: dict  # walk name -> walkplan.Prediction
 
     @property
     def ok(self) -> bool:
@@ -67,41 +69,69 @@ def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
     walks = walkplan.plan(checked.course, checked.analyses, jobs[0].max_paths)
     with sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)
+        hosts: dict[str, _Host] = {}
         try:
             for job in jobs:
-                results.append(_run_one(browser, checked, walks[job.index], job))
+                host = hosts.get(job.fmt) or hosts.setdefault(job.fmt, _Host(browser, job))
+                result = _run_one(host, checked, walks[job.index], job)
+                results.append(result)
+                if not result.ok:  # start the next walk from a page in a known state
+                    host.close()
+                    del hosts[job.fmt]
         finally:
             browser.close()
     return results
 
 
-def _run_one(browser, checked, walk, job: Job) -> WalkResult:
+class _Host:
+    """The LMS host page of one SCORM version, kept open between walks: each
+    walk gets a fresh API, an empty browser storage and a new launch of the SCO,
+    without reloading scorm-again (a second or so per walk)."""
+
+    def __init__(self, browser, job: Job):
+        self.context = browser.new_context(reduced_motion="reduce")
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        version = VERSIONS[job.fmt]
+        self.page.goto(f"{job.server}/lms/host.html?version={version}&launch=/pkg/{job.fmt}/index.html")
+        self.page.wait_for_function("() => window.lms", timeout=STEP_TIMEOUT_MS)
+
+    def launch(self) -> int:
+        """A new learner's first launch; returns the host's session number."""
+        self.page.evaluate("lms.unload()")  # the previous SCO saves on pagehide, then storage is wiped
+        self.page.evaluate("localStorage.clear(); sessionStorage.clear()")
+        self.errors.clear()
+        self.page.evaluate("lms.relaunch({})")
+        return self.page.evaluate("lms.session()")
+
+    def frame(self):
+        return self.page.query_selector("#sco").content_frame()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
     started = time.monotonic()
-    context = browser.new_context(reduced_motion="reduce")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    version = VERSIONS[job.fmt]
-    page.goto(f"{job.server}/lms/host.html?version={version}&launch=/pkg/{job.fmt}/index.html")
-    page.wait_for_function("() => window.lms && window.lms.ready", timeout=STEP_TIMEOUT_MS)
     walker = Walker(checked, walk, job.fmt, Path(job.cwd))
-    frame = page.query_selector("#sco").content_frame()
     try:
+        session = host.launch()
+        frame = host.frame()
         walker.play(frame)
         page_state = frame.evaluate(PAGE_STATE)
-        page.evaluate("lms.unload()")
-        data = page.evaluate("lms.cmi()")["cmi"]
-        log = page.evaluate("lmsLog")
+        host.page.evaluate("lms.unload()")
+        data = host.page.evaluate("lms.cmi()")["cmi"]
+        log = host.page.evaluate("(session) => lmsLog.filter(e => e.session === session)", session)
         walker.result.failures += check_lms(walker, page_state, data, log)
     except Divergence as problem:
         walker.result.failures.append(str(problem))
     except Exception as problem:  # a timeout or a page that stopped answering
         walker.result.failures.append(f"{walker.where(checked.course.location)}: the walk stopped: "
                                       f"{type(problem).__name__}: {str(problem).splitlines()[0]}")
-    walker.result.failures += [f"{walker.where(checked.course.location)}: JavaScript error: {e}" for e in errors]
+    walker.result.failures += [f"{walker.where(checked.course.location)}: JavaScript error: {e}" for e in host.errors]
     if walker.result.failures and job.artifacts:
-        walker.result.artifacts = _save_artifacts(page, walk, job)
-    context.close()
+        walker.result.artifacts = _save_artifacts(host.page, walk, job)
     walker.result.seconds = time.monotonic() - started
     return walker.result
 
@@ -120,29 +150,33 @@ def _save_artifacts(page, walk, job: Job) -> list[str]:
 
 
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
-        artifacts: Path | None = None, progress=None, work_dir: Path | None = None) -> TestReport:
-    """Build the course, plan its walks and play them all; never raises for a failing walk."""
+        artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None) -> TestReport:
+    """Build the course, plan its walks and play them all; never raises for a failing walk.
+
+    `packages` (format -> unzipped package folder) walks packages built
+    before, as they are, instead of building the course afresh.
+    """
     started = time.monotonic()
     checked = build.check(course_argument)
     walks = walkplan.plan(checked.course, checked.analyses, max_paths)
     workers = max(1, workers or os.cpu_count() or 1)
-    with tempfile.TemporaryDirectory(prefix="coursegen-walk-", dir=work_dir) as temp:
-        temp = Path(temp)
-        built = build.build(course_argument, tuple(formats), temp / "zips")
-        mounts = {}
-        for path in built.outputs:
-            fmt = next(f for f in formats if path.name.endswith(f"-{f}.zip"))
-            with zipfile.ZipFile(path) as archive:
-                archive.extractall(temp / fmt)
-            mounts[f"/pkg/{fmt}/"] = temp / fmt
+    with tempfile.TemporaryDirectory(prefix="coursegen-walk-") as temp:
+        mounts = {f"/pkg/{fmt}/": folder for fmt, folder in (packages or {}).items()}
+        if not packages:
+            built = build.build(course_argument, tuple(formats), Path(temp) / "zips")
+            for path in built.outputs:
+                fmt = next(f for f in formats if path.name.endswith(f"-{f}.zip"))
+                with zipfile.ZipFile(path) as archive:
+                    archive.extractall(Path(temp) / fmt)
+                mounts[f"/pkg/{fmt}/"] = Path(temp) / fmt
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
                         str(Path.cwd())) for fmt in formats for i in range(len(walks))]
             shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]
             results: list[WalkResult] = []
             if len(shares) == 1:
-                results = _run_jobs(shares[0])
-                for result in results:
+                for result in _run_jobs(shares[0]):
+                    results.append(result)
                     progress and progress(result, len(jobs))
             else:
                 with ProcessPoolExecutor(len(shares), mp_context=get_context("spawn")) as pool:
@@ -155,7 +189,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     scenarios = [m for m in checked.course.modules if isinstance(m, Scenario)]
     choices_total = sum(len(n.choices) for m in scenarios for n in m.nodes)
     endings_total = sum(1 for m in scenarios for n in m.nodes if n.is_ending)
-    return TestReport(checked.course.id, results, choices_total, endings_total, time.monotonic() - started)
+    return TestReport(checked.course.id, results, choices_total, endings_total, time.monotonic() - started,
+                      [w.name for w in walks], {w.name: w.expected for w in walks})
 
 
 def junit_xml(report: TestReport, course_id: str) -> str:

@@ -120,12 +120,18 @@ class Walker:
                 self.expected_interactions.append(_answer_interaction(
                     quiz, question, event["picks"], event["right"], self.fmt, self.course.language))
         if not outcome["ok"]:
-            step = self.steps[outcome["step"]]
-            source = step.source
-            if step.js["op"] == "question" and outcome["step"] in answered:
+            index = outcome["step"]
+            step = self.steps[index]
+            source, doing = step.source, _doing(step)
+            previous = self.steps[index - 1] if index else None
+            if outcome.get("wrongView") and previous and previous.choice and previous.module == step.module:
+                # The page went somewhere else: the choice that led here is where to look.
+                source = previous.source
+                doing = f'after choice {previous.js["choice"]} of node "{previous.js["node"]}" of "{step.module}"'
+            elif step.js["op"] == "question" and index in answered:
                 quiz = by_id[step.module]
-                source = next(q for q in quiz.questions if q.id == answered[outcome["step"]]["question"]).location
-            raise Divergence(f"{self.where(source)}: {_doing(step)}: {outcome['message']}")
+                source = next(q for q in quiz.questions if q.id == answered[index]["question"]).location
+            raise Divergence(f"{self.where(source)}: {doing}: {outcome['message']}")
 
 
 def _doing(step: Step) -> str:

@@ -32,6 +32,9 @@ class Entry:
 
 def load(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> Value | None:
     """Parse YAML text that starts at line `line_offset + 1` of `path`."""
+    # PyYAML also breaks lines at NEL, LS and PS, which editors and the rest of
+    # coursegen do not: read them as spaces so that line numbers agree.
+    text = text.replace("\x85", " ").replace("\u2028", " ").replace("\u2029", " ")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
@@ -42,27 +45,42 @@ def load(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> Val
         return None
     if node is None:
         return Value({}, Location(path, line_offset + 1, 1))
-    return _convert(node, path, line_offset, diags)
+    return _convert(node, path, line_offset, diags, set())
 
 
 def _loc(node: yaml.Node, path: Path, offset: int) -> Location:
     return Location(path, node.start_mark.line + 1 + offset, node.start_mark.column + 1)
 
 
-def _convert(node: yaml.Node, path: Path, offset: int, diags: Diagnostics) -> Value:
+def _convert(node: yaml.Node, path: Path, offset: int, diags: Diagnostics, open_nodes: set[int]) -> Value:
     location = _loc(node, path, offset)
+    if id(node) in open_nodes:  # an alias inside the value it names
+        diags.error(location, "YAML alias refers to the value that contains it")
+        return Value(None, location)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        open_nodes.add(id(node))
+    try:
+        return _convert_inner(node, location, path, offset, diags, open_nodes)
+    finally:
+        open_nodes.discard(id(node))
+
+
+def _convert_inner(node, location, path, offset, diags, open_nodes) -> Value:
     if isinstance(node, yaml.MappingNode):
         entries: dict[str, Entry] = {}
         for key_node, value_node in node.value:
-            key = str(key_node.value)
             key_location = _loc(key_node, path, offset)
+            if not isinstance(key_node, yaml.ScalarNode):
+                diags.error(key_location, "a key must be plain text")
+                continue
+            key = str(key_node.value)
             if key in entries:
                 diags.error(key_location, f'duplicate key "{key}"')
                 continue
-            entries[key] = Entry(key_location, _convert(value_node, path, offset, diags))
+            entries[key] = Entry(key_location, _convert(value_node, path, offset, diags, open_nodes))
         return Value(entries, location)
     if isinstance(node, yaml.SequenceNode):
-        return Value([_convert(item, path, offset, diags) for item in node.value], location)
+        return Value([_convert(item, path, offset, diags, open_nodes) for item in node.value], location)
     data = _scalar(node)
     return Value(data, location, quoted=node.style in ("'", '"'))
 
@@ -72,7 +90,7 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, TypeError):  # e.g. "!!int abc": keep the text as written
         return node.value
     finally:
         loader.dispose()
@@ -95,6 +113,11 @@ class Fields:
     def get(self, key: str) -> Value | None:
         entry = self.entries.get(key)
         return entry.value if entry else None
+
+    def value_location(self, key: str) -> Location:
+        """Where the value's text starts, else the key, else the mapping."""
+        entry = self.entries.get(key)
+        return entry.value.text_location if entry else self.location
 
     def key_location(self, key: str) -> Location:
         entry = self.entries.get(key)
