@@ -18,7 +18,7 @@ import markdown as markdown_lib
 import nh3
 from markupsafe import escape
 
-from . import expressions, validate
+from . import expressions, openbadges, validate
 from .build_types import Asset
 from .model import Course, DialogueLine, Lesson, Markdown, Quiz, Scenario
 
@@ -50,6 +50,7 @@ def render(course: Course, analyses: dict, runtime_dir: Path | None = None) -> R
     files.update({f"runtime/{name}": content for name, content in runtime["files"].items()})
     for asset in assets.values():
         files[asset.package_path] = asset.source.read_bytes()
+    files.update(openbadges.files(course))
     return Rendered(files, data)
 
 

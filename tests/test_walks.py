@@ -1,0 +1,119 @@
+"""`coursegen test` through its Python API: every branch of the flagship course
+and of the fixture courses, in both SCORM versions, against scorm-again in Chromium."""
+from __future__ import annotations
+
+import json
+import re
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from repo import REPO
+
+from generator import build, walk
+
+FIXTURES = REPO / "tests" / "fixtures" / "courses"
+COURSES = {
+    "flagship": REPO / "course" / "course.yaml",
+    "refresher": REPO / "course" / "refresher.yaml",
+    "branching": FIXTURES / "branching",
+    "quiz-rules": FIXTURES / "quiz-rules",
+    "reading-only": FIXTURES / "reading-only",
+}
+_reports: dict[str, walk.TestReport] = {}
+
+
+def report_for(name: str, tmp_path_factory) -> walk.TestReport:
+    if name not in _reports:
+        started = time.monotonic()
+        artifacts = tmp_path_factory.mktemp(f"walks-{name}")
+        _reports[name] = walk.run(COURSES[name], ("scorm12", "scorm2004"), workers=2, artifacts=artifacts)
+        print(f"\n{name}: {len(_reports[name].results)} walks in {time.monotonic() - started:.1f} s")
+    return _reports[name]
+
+
+@pytest.mark.parametrize("name", list(COURSES))
+def test_every_walk_plays_as_predicted_in_both_scorm_versions(name, tmp_path_factory):
+    report = report_for(name, tmp_path_factory)
+    failures = [f"[{r.fmt} {r.walk}] {f}" for r in report.results for f in r.failures]
+    assert not failures, "\n".join(failures)
+    assert {r.fmt for r in report.results} == {"scorm12", "scorm2004"}
+
+
+@pytest.mark.parametrize("name", ["flagship", "refresher", "branching"])
+def test_every_choice_and_every_ending_is_covered(name, tmp_path_factory):
+    report = report_for(name, tmp_path_factory)
+    choices, endings = report.coverage()
+    assert (choices, endings) == (report.choices_total, report.endings_total)
+    for fmt in ("scorm12", "scorm2004"):
+        ok = [r for r in report.results if r.fmt == fmt and r.ok]
+        assert len(set().union(*(r.choices for r in ok))) == report.choices_total, fmt
+
+
+@pytest.mark.parametrize("name", ["flagship", "refresher", "branching", "quiz-rules"])
+def test_each_badge_and_both_verdicts_are_shown_both_ways(name, tmp_path_factory):
+    report = report_for(name, tmp_path_factory)
+    checked = build.check(COURSES[name])
+    predictions = report.predictions.values()
+    assert {p.passed for p in predictions} == {True, False}
+    for badge in checked.course.badges:
+        earned = {badge.id in p.badges for p in predictions}
+        assert earned == {True, False}, f"badge {badge.id} is never {'missed' if True in earned else 'earned'}"
+
+
+def test_a_course_without_points_is_passed_with_full_marks(tmp_path_factory):
+    report = report_for("reading-only", tmp_path_factory)
+    assert [(p.percent, p.passed) for p in report.predictions.values()] == [(100, True)]
+
+
+def _tampered_packages(tmp_path: Path, course: Path, change) -> dict[str, Path]:
+    built = build.build(course, ("scorm12", "scorm2004"), tmp_path / "zips")
+    folders = {}
+    for path in built.outputs:
+        fmt = "scorm12" if path.name.endswith("scorm12.zip") else "scorm2004"
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(tmp_path / fmt)
+        page = tmp_path / fmt / "index.html"
+        html = page.read_text(encoding="utf-8")
+        match = re.search(r'(<script id="course-data" type="application/json">)(.*?)(</script>)', html, re.S)
+        data = json.loads(match.group(2))
+        change(data)
+        html = html[: match.start(2)] + json.dumps(data).replace("</", "<\\/") + html[match.end(2):]
+        page.write_text(html, encoding="utf-8")
+        folders[fmt] = tmp_path / fmt
+    return folders
+
+
+def _choice(data, module_id, node_id, index):
+    module = next(m for m in data["modules"] if m["id"] == module_id)
+    node = next(n for n in module["nodes"] if n["id"] == node_id)
+    return node["choices"][index]
+
+
+def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
+    course = COURSES["branching"]
+    packages = _tampered_packages(tmp_path, course, lambda d: _choice(d, "audit", "restricted", 0).update(points=7))
+    report = walk.run(course, ("scorm12", "scorm2004"), workers=2, packages=packages, max_paths=3)
+    failing = [r for r in report.results if not r.ok]
+    assert failing, "the tampered package passed"
+    line = (FIXTURES / "branching" / "audit.md").read_text().splitlines().index(
+        "- [Tell Ben what you changed](#good){if=\"flag.fixed\" points=2}") + 1
+    expected = f"audit.md:{line}:3: interaction"
+    assert all(any(expected in f and '"audit__restricted"' in f and "weighting=7 (predicted 2)" in f
+                   for f in r.failures) for r in failing), [r.failures for r in failing]
+    # Only walks through that choice fail.
+    assert any(r.ok for r in report.results)
+
+
+def test_a_tampered_branch_fails_naming_the_node_where_the_walk_diverged(tmp_path):
+    course = COURSES["branching"]
+    packages = _tampered_packages(tmp_path, course, lambda d: _choice(d, "audit", "start", 0).update(to=3))
+    report = walk.run(course, ("scorm2004",), workers=1, packages={"scorm2004": packages["scorm2004"]}, max_paths=3)
+    failures = [f for r in report.results for f in r.failures]
+    assert failures
+    text = (FIXTURES / "branching" / "audit.md").read_text().splitlines()
+    choice = text.index("- [Check the folder's permissions](#permissions){points=2 set=checked}") + 1
+    assert any(f'audit.md:{choice}:3: after choice 0 of node "start" of "audit": expected node "permissions", '
+               'the page shows node "assume"' in f for f in failures), failures
