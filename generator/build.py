@@ -41,7 +41,7 @@ def check(course_argument: str | Path) -> CheckedCourse:
     course = loader.load_course(loader.find_course_file(course_argument), diags)
     if course is None:
         raise CourseError(diags)
-    loader.missing_images(course, diags)
+    loader.check_images(course, diags)
     analyses = {m.id: analysis.analyse(m) for m in course.modules if isinstance(m, Scenario)}
     validate.validate(course, analyses, diags)
     if diags.has_errors():

@@ -202,9 +202,30 @@ def _load_badges(value: Value | None, course_file: Path, diags: Diagnostics) -> 
     return badges
 
 
-def missing_images(course: Course, diags: Diagnostics) -> None:
-    """Report every image that Markdown names but the course does not have."""
+def check_images(course: Course, diags: Diagnostics) -> None:
+    """Report every image that Markdown names but the course does not have, and
+    every SVG (image or badge icon) that could run script or fetch from outside."""
     for span in course.markdown_spans():
         for image in span.images:
             if not image.source.is_file():
                 diags.error(image.location, f'image not found: "{image.reference}"')
+            elif image.source.suffix.lower() == ".svg":
+                _check_svg(image.source, image.location, image.reference, diags)
+    for badge in course.badges:
+        if badge.icon is not None and badge.icon.is_file() and badge.icon.suffix.lower() == ".svg":
+            _check_svg(badge.icon, badge.location, badge.icon.name, diags)
+
+
+SVG_DANGER = re.compile(r"<\s*(script|foreignObject|iframe|embed|object)\b|\son[a-z]+\s*=|javascript:|"
+                        r"(?:href|src)\s*=\s*[\"']?\s*(?:https?:)?//|@import|url\(\s*[\"']?\s*(?:https?:)?//",
+                        re.IGNORECASE)
+
+
+def _check_svg(path: Path, where: Location, shown: str, diags: Diagnostics) -> None:
+    """An SVG is a document: opened on its own it may run script, so only plain drawings pass."""
+    text = path.read_bytes().decode("utf-8", "replace")
+    match = SVG_DANGER.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        diags.error(where, f'"{shown}" holds {match.group().strip()!r} (line {line} of the SVG): images may not '
+                    "carry script, event handlers or links to other sites")

@@ -89,9 +89,9 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int 
         shift = indent if line is lines[0] else 0
         text = CODE_SPAN.sub(lambda m: " " * len(m.group()), line.text)
         for match in RAW_HTML.finditer(text):
-            tag = match.group("tag") or match.group()
+            shown = f'<{match.group("tag")}>' if match.group("tag") else match.group()
             diags.error(source.at(line, match.start() + 1 + shift),
-                        f"raw HTML (<{tag}>) is not allowed in course text; write it in Markdown")
+                        f"raw HTML ({shown}) is not allowed in course text; write it in Markdown")
         for match in IMAGE.finditer(text):
             ref = match.group("ref")
             where = source.at(line, match.start("ref") + 1 + shift)
