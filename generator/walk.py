@@ -58,6 +58,7 @@ class Job:
     artifacts: str | None
     max_paths: int
     cwd: str
+    host_params: str = ""  # extra query of the LMS host page (fault injection in tests)
 
 
 def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
@@ -94,7 +95,8 @@ class _Host:
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         version = VERSIONS[job.fmt]
-        self.page.goto(f"{job.server}/lms/host.html?version={version}&launch=/pkg/{job.fmt}/index.html")
+        self.page.goto(f"{job.server}/lms/host.html?version={version}&launch=/pkg/{job.fmt}/index.html"
+                       + (f"&{job.host_params}" if job.host_params else ""))
         self.page.wait_for_function("() => window.lms", timeout=STEP_TIMEOUT_MS)
 
     def launch(self) -> int:
@@ -124,6 +126,7 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
         data = host.page.evaluate("lms.cmi()")["cmi"]
         log = host.page.evaluate("(session) => lmsLog.filter(e => e.session === session)", session)
         walker.result.failures += check_lms(walker, page_state, data, log)
+        walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
     except Divergence as problem:
         walker.result.failures.append(str(problem))
     except Exception as problem:  # a timeout or a page that stopped answering
@@ -150,11 +153,14 @@ def _save_artifacts(page, walk, job: Job) -> list[str]:
 
 
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
-        artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None) -> TestReport:
+        artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
+        host_params: str = "") -> TestReport:
     """Build the course, plan its walks and play them all; never raises for a failing walk.
 
     `packages` (format -> unzipped package folder) walks packages built
-    before, as they are, instead of building the course afresh.
+    before, as they are, instead of building the course afresh. `host_params`
+    is added to the LMS host page's query (e.g. "fail=setvalue:3" makes every
+    third SetValue fail, see lmshost/host.js).
     """
     started = time.monotonic()
     checked = build.check(course_argument)
@@ -171,7 +177,9 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
                 mounts[f"/pkg/{fmt}/"] = Path(temp) / fmt
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
-                        str(Path.cwd())) for fmt in formats for i in range(len(walks))]
+                        str(Path.cwd()), host_params) for fmt in formats for i in range(len(walks))]
+            # A worker costs a process and a browser start: only worth it for ten walks or more.
+            workers = max(1, min(workers, len(jobs) // 10))
             shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]
             results: list[WalkResult] = []
             if len(shares) == 1:

@@ -32,6 +32,7 @@ class WalkResult:
     choices: set = field(default_factory=set)  # (scenario id, node index, choice)
     endings: set = field(default_factory=set)  # (scenario id, node index)
     artifacts: list[str] = field(default_factory=list)
+    injected_faults: int = 0  # LMS calls the host made fail on purpose
 
     @property
     def ok(self) -> bool:
