@@ -88,8 +88,10 @@ class StaticServer:
         self._httpd = _QuietServer(("127.0.0.1", 0), partial(handler, directory=os.devnull))
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="coursegen-lms", daemon=True)
 
-    def mount(self, prefix: str, folder: Path) -> None:
+    def mount(self, prefix: str, folder: Path) -> str:
+        """Serve `folder` under `prefix` (from now on); returns its URL."""
         self._mounts[prefix] = Path(folder).resolve()
+        return self.url + prefix
 
     @property
     def url(self) -> str:

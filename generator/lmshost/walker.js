@@ -1,0 +1,105 @@
+/* The in-page half of a branch walk: plays a list of steps planned by the
+   compiler (generator/walker.py) through the public test hooks only, in one
+   round trip. Clicks as a learner could: the element must be shown, enabled
+   and on top at its centre. Returns what happened, or where it diverged. */
+async (plan) => {
+  const deadline = (ms) => Date.now() + ms;
+  const current = () => document.querySelector('[data-view]');
+  const info = (v) => v && {view: v.getAttribute('data-view'), node: v.getAttribute('data-node'),
+    question: v.getAttribute('data-question'),
+    choices: [...v.querySelectorAll('button[data-choice]')].filter((b) => b.checkVisibility())
+      .map((b) => +b.getAttribute('data-choice'))};
+  const events = [];
+  class Stop extends Error {}
+  let step = -1, wrongView = false;
+  const fail = (message) => { throw new Stop(message); };
+
+  async function settle(old) {
+    // Views render synchronously in the click handler; allow a later render too.
+    const until = deadline(plan.timeout);
+    while (!current() || current() === old) {
+      if (Date.now() > until) fail('the page did not move on within ' + plan.timeout + ' ms');
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    measure(current());
+    return current();
+  }
+  // With a narrow viewport, every view is measured: a phone must never scroll sideways.
+  function measure(v) {
+    if (!plan.overflow) return;
+    const page = document.scrollingElement;
+    if (page.scrollWidth > page.clientWidth)
+      events.push({step: step, overflow: info(v).view + (info(v).node ? ' "' + info(v).node + '"' : ''),
+                   width: page.scrollWidth, viewport: page.clientWidth});
+  }
+  function press(selector, what) {
+    const all = [...document.querySelectorAll(selector)];
+    const el = all.find((e) => e.checkVisibility());
+    if (!el) fail(all.length ? what + ' is not visible' : 'no ' + what + ' on this view');
+    el.scrollIntoView({block: 'center'});
+    const box = el.getBoundingClientRect();
+    if (el.disabled) fail(what + ' is disabled');
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    const label = el.labels && el.labels[0];
+    if (top && top !== el && !el.contains(top) && !(label && (label === top || label.contains(top))))
+      fail(what + ' is covered by ' + top.outerHTML.slice(0, 80));
+    el.click();
+  }
+  async function moveOn(selector, what) {
+    const old = current();
+    press(selector, what);
+    return settle(old);
+  }
+  async function next(what) {
+    const shown = [...document.querySelectorAll('[data-action="next"]')].filter((b) => b.checkVisibility());
+    if (shown.length !== 1) fail('expected one visible next button on ' + what + ', found ' + shown.length);
+    return moveOn('[data-action="next"]', 'the next button');
+  }
+  function expect(v, kind, id) {
+    const seen = info(v);
+    if (!seen || seen.view !== kind || (id != null && (seen.node || seen.question) !== id)) {
+      wrongView = true;
+      fail('expected ' + kind + (id != null ? ' "' + id + '"' : '') + ', the page shows ' +
+           (seen ? seen.view + (seen.node || seen.question ? ' "' + (seen.node || seen.question) + '"' : '') : 'nothing'));
+    }
+    return seen;
+  }
+
+  try {
+    let v = current() || await settle(null);
+    measure(v);
+    for (step = 0; step < plan.steps.length; step++) {
+      const s = plan.steps[step];
+      if (s.op === 'page') {
+        expect(v, 'lesson');
+        v = await next('a lesson page');
+      } else if (s.op === 'choose') {
+        const seen = expect(v, 'node', s.node);
+        if (!seen.choices.includes(s.choice))
+          fail('choice ' + s.choice + ' should be shown; the page shows choices [' + seen.choices + ']');
+        v = await moveOn('[data-view="node"] [data-choice="' + s.choice + '"]', 'choice ' + s.choice);
+      } else if (s.op === 'ending') {
+        expect(v, 'ending', s.node);
+        v = await next('the ending');
+      } else if (s.op === 'question') {
+        while (info(v).view === 'feedback') v = await next('feedback');
+        const seen = expect(v, 'question');
+        const q = s.questions[seen.question];
+        if (!q) fail('question "' + seen.question + '" is not one of this quiz');
+        const right = s.rightIds ? s.rightIds.includes(seen.question) : s.position < s.rightCount;
+        const picks = right ? q.right : q.wrong;
+        for (const pick of picks) press('[data-option="' + seen.question + ':' + pick + '"]', 'option ' + pick);
+        events.push({step: step, question: seen.question, picks: picks, right: right});
+        v = await moveOn('[data-action="submit"]', 'the submit button');
+      } else if (s.op === 'feedback') {
+        while (info(v).view === 'feedback') v = await next('feedback');
+      } else if (s.op === 'results') {
+        expect(v, 'results');
+      }
+    }
+    return {ok: true, events: events};
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+    return {ok: false, step: step, message: e.message, wrongView: wrongView, events: events};
+  }
+}

@@ -1,0 +1,195 @@
+/* The course logic of docs/course-json.md: state transitions, scoring, completion and
+   badges. No DOM views and no LMS here; every action returns what the player must
+   report: { rec: [interaction records], got: [badge indices newly earned], delta }. */
+(function (CG) {
+  'use strict';
+  var S = CG.state, ev = CG.expr.ev;
+  var RESULT = { good: 'correct', neutral: 'neutral', bad: 'wrong' };
+
+  function seed() {
+    try { return crypto.getRandomValues(new Uint32Array(1))[0]; } catch (e) { return Math.floor(Math.random() * 4294967296); }
+  }
+  function pct(score, max) { return max ? Math.floor(score * 100 / max) : 100; }
+  // Plain text of compiler HTML for the LMS (2004 descriptions); a template never loads anything.
+  function text(html) {
+    var t = document.createElement('template');
+    t.innerHTML = html;
+    return t.content.textContent.replace(/\s+/g, ' ').trim();
+  }
+  function bits(mask, n) { for (var a = [], i = 0; i < n; i++) if (S.bit(mask, i)) a.push(i); return a; }
+
+  // Shortest number of steps from each node to an ending: the scenario's progress bar.
+  function dist(m) {
+    if (m._d) return m._d;
+    var d = m.nodes.map(function (n) { return n.ending ? 0 : Infinity; }), changed = true;
+    while (changed) {
+      changed = false;
+      m.nodes.forEach(function (n, k) {
+        n.choices.forEach(function (c) { if (d[c.to] + 1 < d[k]) { d[k] = d[c.to] + 1; changed = true; } });
+      });
+    }
+    return (m._d = d);
+  }
+
+  CG.engine = function (course, saved) {
+    var ms = course.modules, N = ms.length, orders = {};
+    var st = saved || { cur: 0, badges: 0, mods: ms.map(function () { return null; }) };
+
+    function fresh(i) {
+      var k = ms[i].kind;
+      return k === 'lesson' ? { p: 0, done: false }
+        : k === 'scenario' ? { n: 0, f: 0, p: 0, b: null, e: null }
+        : { a: 1, q: 0, s: 0, x: seed(), b: null, r: 0, l: null };
+    }
+    if (!saved && N) st.mods[0] = fresh(0);
+
+    function nq(i) { return ms[i].draw != null ? ms[i].draw : ms[i].questions.length; }
+    function attemptDone(i) { var x = st.mods[i]; return x.q === nq(i) - 1 && x.l != null; }
+    function finished(i) {
+      var m = ms[i], x = st.mods[i];
+      if (!x) return false;
+      if (m.kind === 'lesson') return x.done;
+      if (m.kind === 'scenario') return x.b != null;
+      return x.r === 1 || (x.a >= m.attempts && attemptDone(i));
+    }
+    function passed(i) {
+      var x = st.mods[i], k = ms[i].kind;
+      return !!x && (k === 'lesson' ? x.done : k === 'scenario' ? x.b != null : x.r === 1);
+    }
+    function mscore(i) { var x = st.mods[i]; return !x || x.b == null || ms[i].kind === 'lesson' ? 0 : x.b; }
+    function mpercent(i) { return ms[i].max ? pct(mscore(i), ms[i].max) : finished(i) ? 100 : 0; }
+    function outcome(i) { var x = st.mods[i]; return x && x.e != null ? ms[i].nodes[x.e].ending : ''; }
+    function score() { for (var s = 0, i = 0; i < N; i++) s += mscore(i); return s; }
+    function completed() { for (var i = 0; i < N; i++) if (!finished(i)) return false; return true; }
+    function percent() { return course.maxPoints ? pct(score(), course.maxPoints) : completed() ? 100 : 0; }
+
+    var env = {
+      percent: percent,
+      score: score,
+      flag: function (f) {
+        var x = st.mods[st.cur];
+        return !!(st.cur < N && ms[st.cur].kind === 'scenario' && x && S.bit(x.f, f));
+      },
+      module: function (i, p) {
+        return p === 'percent' ? mpercent(i) : p === 'score' ? mscore(i) : p === 'outcome' ? outcome(i) : passed(i);
+      }
+    };
+
+    function earn() {
+      var got = [];
+      course.badges.forEach(function (b, i) {
+        // A badge without a condition is earned by completing the course.
+        if (!S.bit(st.badges, i) && (b.when == null ? completed() : ev(b.when, env))) {
+          st.badges = S.setBit(st.badges, i, true);
+          got.push(i);
+        }
+      });
+      return got;
+    }
+    function out(rec, evaluate, delta) { return { rec: rec, got: evaluate ? earn() : [], delta: delta }; }
+    function here() { return { i: st.cur, m: ms[st.cur], x: st.mods[st.cur] }; }
+    function order(i) {
+      var key = i + ':' + st.mods[i].x;
+      return orders[key] || (orders[key] = S.quizOrder(ms[i], st.mods[i].x));
+    }
+    function attempt(i) {
+      var m = ms[i], x = st.mods[i], p = pct(x.s, m.max);
+      return { percent: p, passed: p >= m.passMark, left: m.attempts - x.a, done: attemptDone(i), finished: finished(i) };
+    }
+
+    return {
+      st: st,
+      course: course,
+      score: score,
+      percent: percent,
+      completed: completed,
+      passedCourse: function () {
+        if (!completed() || percent() < course.passMark) return false;
+        for (var i = 0; i < N; i++) if (ms[i].kind === 'quiz' && !passed(i)) return false;
+        return true;
+      },
+      finished: finished,
+      passed: passed,
+      mscore: mscore,
+      outcome: outcome,
+      order: order,
+      attempt: attempt,
+      nq: nq,
+      visible: function (c) { return c['if'] == null || !!ev(c['if'], env); },
+
+      // Saved data must describe a learner who moved through the modules in order.
+      consistent: function () {
+        for (var i = 0; i < N; i++) {
+          if (i < st.cur ? !finished(i) : (i === st.cur) !== !!st.mods[i]) return false;
+        }
+        return true;
+      },
+
+      // 0…1 through the current module, and through the course.
+      progress: function () {
+        var h = here(), m = h.m, x = h.x, p = 0, done = 0;
+        if (st.cur < N) {
+          if (m.kind === 'lesson') p = (x.p + 1) / m.pages.length;
+          else if (m.kind === 'quiz') p = (x.q + (x.l != null ? 1 : 0)) / nq(h.i);
+          else { var d = dist(m); p = m.nodes[x.n].ending ? 1 : d[0] > 0 && d[0] < Infinity ? Math.max(0, 1 - d[x.n] / d[0]) : 0; }
+        }
+        for (var i = 0; i < N; i++) if (finished(i)) done++;
+        return { module: p, course: N ? Math.min(1, (done + (st.cur < N && !finished(st.cur) ? p : 0)) / N) : 1 };
+      },
+
+      // data-action=next: next lesson page, past an ending or a feedback, or on to the next module.
+      next: function () {
+        var h = here(), m = h.m, x = h.x, lessonDone = false;
+        if (m.kind === 'lesson') {
+          if (x.p < m.pages.length - 1) { x.p++; return out([]); }
+          x.done = lessonDone = true;
+        } else if (m.kind === 'quiz') {
+          if (x.q < nq(h.i) - 1) { x.q++; x.l = null; return out([]); }
+          if (!finished(h.i)) { x.a++; x.q = 0; x.s = 0; x.x = seed(); x.l = null; return out([]); }
+        }
+        st.cur++;
+        if (st.cur < N) st.mods[st.cur] = fresh(st.cur);
+        return out([], lessonDone);
+      },
+      back: function () { var x = st.mods[st.cur]; if (x.p > 0) x.p--; return out([]); },
+      replay: function () { var x = st.mods[st.cur]; x.n = 0; x.f = 0; x.p = 0; return out([]); },
+
+      choose: function (ci) {
+        var h = here(), m = h.m, x = h.x, node = m.nodes[x.n], c = node.choices[ci];
+        var rec = [{ id: m.id + '__' + node.id, type: 'choice', resp: [ci], weight: c.points, desc: c.text,
+          result: c.points > 0 ? 'correct' : c.points < 0 ? 'wrong' : 'neutral' }];
+        x.p = Math.max(x.p + c.points, -m.max);
+        c.unset.forEach(function (f) { x.f = S.setBit(x.f, f, false); });
+        c.set.forEach(function (f) { x.f = S.setBit(x.f, f, true); });
+        x.n = c.to;
+        var t = m.nodes[c.to];
+        if (t.ending) {
+          var got = Math.max(0, x.p);
+          rec.push({ id: m.id + '__ending', type: 'fill-in', resp: t.id, weight: m.max, desc: t.title, result: RESULT[t.ending] });
+          if (x.b == null || got > x.b) { x.b = got; x.e = c.to; }
+        }
+        return out(rec, true, c.points);
+      },
+
+      // mask: bit k set = option k (source position) chosen.
+      answer: function (mask) {
+        var h = here(), m = h.m, x = h.x, q = m.questions[order(h.i).qs[x.q]], want = 0;
+        q.options.forEach(function (o, k) { if (o.correct) want += Math.pow(2, k); });
+        var right = mask === want, n = q.options.length, tf = q.type === 'truefalse';
+        var sel = bits(mask, n), cor = bits(want, n);
+        x.s += right ? q.points : 0;
+        x.l = mask;
+        var rec = [{ id: m.id + '__' + q.id, type: tf ? 'true-false' : 'choice', weight: q.points, desc: q.title || text(q.html),
+          resp: tf ? !!q.options[sel[0]].value : sel, pattern: tf ? !!q.options[cor[0]].value : cor,
+          result: right ? 'correct' : 'wrong' }];
+        var fin = false;
+        if (x.q === nq(h.i) - 1) {
+          if (x.b == null || x.s > x.b) x.b = x.s;
+          if (pct(x.s, m.max) >= m.passMark) x.r = 1;
+          fin = finished(h.i);
+        }
+        return out(rec, fin, right ? q.points : 0);
+      }
+    };
+  };
+})(window.CG = window.CG || {});

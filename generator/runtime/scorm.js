@@ -1,0 +1,197 @@
+/* The only file that talks to the LMS (SCORM 1.2 `API` or 2004 `API_1484_11`).
+   Writes go through one ordered queue: a failed SetValue/Commit stops the queue and is
+   retried with back-off, so interaction indices stay contiguous and nothing is lost.
+   The state is mirrored to localStorage so a reload after an LMS failure resumes. */
+(function (CG) {
+  'use strict';
+  var EL = {
+    '1.2': { entry: 'cmi.core.entry', data: 'cmi.suspend_data', loc: 'cmi.core.lesson_location', name: 'cmi.core.student_name',
+      id: 'cmi.core.student_id', status: 'cmi.core.lesson_status', exit: 'cmi.core.exit', time: 'cmi.core.session_time', score: 'cmi.core.score.' },
+    '2004': { entry: 'cmi.entry', data: 'cmi.suspend_data', loc: 'cmi.location', name: 'cmi.learner_name',
+      id: 'cmi.learner_id', status: 'cmi.completion_status', exit: 'cmi.exit', time: 'cmi.session_time', score: 'cmi.score.' }
+  };
+  var api = null, ver = null, E = null, live = false, dead = false, t0 = Date.now();
+  var q = [], sent = {}, dirty = false, fails = 0, timer = 0;
+  var nInt = 0, nObj = 0, objIx = {}, key = '', mirror = null, learner = '', notify = function () {};
+
+  // ADL's discovery: up the parent chain (cross-origin frames throw), then from the opener.
+  function walk(w, name) {
+    for (var n = 0; w && n <= 500; n++) {
+      try {
+        if (w[name]) return w[name];
+        if (!w.parent || w.parent === w) return null;
+        w = w.parent;
+      } catch (e) { return null; }
+    }
+    return null;
+  }
+  function find(name) {
+    var r = walk(window, name);
+    try { if (!r && window.opener) r = walk(window.opener, name); } catch (e) { r = null; }
+    return r;
+  }
+
+  function call(fn) {
+    if (!api || dead) return '';
+    if (ver === '1.2') fn = 'LMS' + (fn === 'Terminate' ? 'Finish' : fn);
+    try { return String(api[fn].apply(api, [].slice.call(arguments, 1))); } catch (e) { return 'false'; }
+  }
+  function get(k) { return call('GetValue', k); }
+  function setv(k, v) {
+    if (call('SetValue', k, v) === 'true') return true;
+    call('GetLastError'); // clears the error, keeps the LMS's log readable
+    return false;
+  }
+
+  function put(k, v) {
+    v = String(v);
+    for (var i = 0; i < q.length; i++) if (q[i].k === k) { q[i].v = v; return; }
+    if (sent[k] !== v) q.push({ k: k, v: v });
+  }
+
+  function store(ok) {
+    if (!mirror) return;
+    mirror.ok = ok;
+    try { localStorage.setItem(key, JSON.stringify(mirror)); } catch (e) { /* storage off: nothing to mirror to */ }
+  }
+
+  function retry() {
+    fails++;
+    if (fails > 1) notify(true);
+    timer = setTimeout(flush, Math.min(30000, 500 * Math.pow(2, fails)));
+    return false;
+  }
+
+  // final: the page is going away, so no retry later: try each write twice and go on.
+  function flush(final) {
+    clearTimeout(timer);
+    timer = 0;
+    if (!live) return false;
+    for (; q.length; q.shift()) {
+      var o = q[0];
+      if (setv(o.k, o.v) || (final === true && setv(o.k, o.v))) { sent[o.k] = o.v; dirty = true; }
+      else if (final !== true) return retry();
+    }
+    if (final === true) return true;
+    if (dirty) {
+      if (call('Commit', '') !== 'true') { call('GetLastError'); return retry(); }
+      dirty = false;
+    }
+    if (fails) notify(false);
+    fails = 0;
+    store(true);
+    return true;
+  }
+
+  function pad(n, w) { n = String(n); while (n.length < w) n = '0' + n; return n; }
+  function sessionTime() {
+    var cs = Math.round((Date.now() - t0) / 10), h = Math.floor(cs / 360000), m = Math.floor(cs / 6000) % 60;
+    var s = ((cs % 6000) / 100).toFixed(2);
+    return ver === '1.2' ? pad(Math.min(h, 9999), 4) + ':' + pad(m, 2) + ':' + pad(s, 5) : 'PT' + h + 'H' + m + 'M' + s + 'S';
+  }
+  function stamp() {
+    var d = new Date();
+    return ver === '1.2' ? pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2)
+      : d.toISOString().slice(0, 22) + 'Z';
+  }
+  function fmt(type, v) {
+    if (type === 'true-false') return ver === '1.2' ? (v ? 't' : 'f') : String(v);
+    if (type === 'fill-in') return v;
+    return v.map(function (n) { return n.toString(36); }).join(ver === '1.2' ? ',' : '[,]');
+  }
+
+  function interaction(r) {
+    var p = 'cmi.interactions.' + nInt++ + '.', v12 = ver === '1.2';
+    put(p + 'id', r.id);
+    put(p + 'type', r.type); // 2004: id, then type, before any response (error 408 otherwise)
+    put(p + (v12 ? 'time' : 'timestamp'), stamp());
+    put(p + 'weighting', r.weight);
+    if (r.pattern != null) put(p + 'correct_responses.0.pattern', fmt(r.type, r.pattern));
+    put(p + (v12 ? 'student_response' : 'learner_response'), fmt(r.type, r.resp));
+    put(p + 'result', r.result === 'wrong' && !v12 ? 'incorrect' : r.result);
+    if (!v12) put(p + 'description', String(r.desc).slice(0, 250));
+  }
+
+  function objective(id, earned) {
+    var p = 'cmi.objectives.' + objIx[id] + '.';
+    if (ver === '1.2') return put(p + 'status', earned ? 'passed' : 'incomplete');
+    put(p + 'success_status', earned ? 'passed' : 'unknown');
+    if (earned) put(p + 'completion_status', 'completed');
+  }
+
+  CG.lms = {
+    // -> { mode: 'lms' | 'none', version, resume, data, name, id, mirror: {s, ok, u} | null }
+    start: function (courseId, prefer) {
+      key = 'coursegen:' + courseId;
+      var info = { mode: 'none', version: null, resume: false, data: '', name: '', id: '', mirror: null };
+      try { info.mirror = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { info.mirror = null; }
+      var order = prefer === '1.2' ? ['1.2', '2004'] : ['2004', '1.2'];
+      for (var i = 0; i < 2 && !api; i++) { api = find(order[i] === '1.2' ? 'API' : 'API_1484_11'); ver = order[i]; }
+      if (!api || call('Initialize', '') !== 'true') { api = null; ver = null; return info; }
+      live = true;
+      E = EL[ver];
+      info.mode = 'lms';
+      info.version = ver;
+      info.resume = get(E.entry) === 'resume';
+      // 2004 answers 403 for never-set elements, so read them only when resuming; 1.2 answers "".
+      if (info.resume || ver === '1.2') info.data = get(E.data);
+      info.name = get(E.name);
+      info.id = learner = get(E.id);
+      var status = get(E.status);
+      if (status === 'not attempted' || status === 'unknown' || status === '') put(E.status, 'incomplete');
+      nInt = +get('cmi.interactions._count') || 0;
+      nObj = +get('cmi.objectives._count') || 0;
+      for (var k = 0; k < nObj; k++) objIx[get('cmi.objectives.' + k + '.id')] = k;
+      put(E.exit, 'suspend');
+      return info;
+    },
+
+    // Declares one objective per badge, creating the ones the LMS does not have yet.
+    badges: function (list) {
+      if (!live) return;
+      list.forEach(function (b) {
+        if (objIx[b.id] != null) return;
+        objIx[b.id] = nObj++;
+        put('cmi.objectives.' + objIx[b.id] + '.id', b.id);
+        objective(b.id, b.earned);
+      });
+    },
+
+    // A checkpoint: s = { data, location, percent, completed, passed, rec: [...], earned: [badge ids] }.
+    save: function (s) {
+      mirror = { s: s.data, ok: false, u: learner };
+      store(false);
+      if (!live) return;
+      s.rec.forEach(interaction);
+      s.earned.forEach(function (id) { objective(id, true); });
+      put(E.data, s.data);
+      if (s.location) put(E.loc, s.location);
+      if (s.percent != null) {
+        put(E.score + 'min', 0);
+        put(E.score + 'max', 100);
+        put(E.score + 'raw', s.percent);
+        if (ver !== '1.2') put(E.score + 'scaled', s.percent / 100);
+      }
+      if (s.completed) {
+        if (ver === '1.2') put(E.status, s.passed ? 'passed' : 'failed');
+        else { put(E.status, 'completed'); put('cmi.success_status', s.passed ? 'passed' : 'failed'); }
+      }
+      put(E.exit, s.completed ? (ver === '1.2' ? '' : 'normal') : 'suspend');
+      flush();
+    },
+
+    // Synchronous, once: safe to call from pagehide and beforeunload alike.
+    finish: function () {
+      if (!live || dead) return;
+      put(E.time, sessionTime());
+      flush(true);
+      call('Commit', '');
+      call('Terminate', '');
+      dead = true;
+      live = false;
+      clearTimeout(timer);
+    },
+
+    onNotice: function (fn) { notify = fn; }
+  };
+})(window.CG = window.CG || {});

@@ -1,0 +1,113 @@
+/* Resume state (suspend_data) and the seeded PRNG, exactly as docs/course-json.md
+   specifies; generator/state.py computes the worst-case length of this encoding. */
+(function (CG) {
+  'use strict';
+
+  // Masks may exceed 32 bits (many flags/badges), so use arithmetic, not bit operators.
+  function bit(mask, i) { return Math.floor(mask / Math.pow(2, i)) % 2 === 1; }
+  function setBit(mask, i, on) { return bit(mask, i) === on ? mask : mask + (on ? 1 : -1) * Math.pow(2, i); }
+
+  function fnv(s) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    return h >>> 0;
+  }
+
+  function mulberry32(a) {
+    return function () {
+      a = (a + 0x6D2B79F5) | 0;
+      var t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  // Fisher–Yates from the end: i = n-1 … 1, j = floor(r × (i+1)).
+  function shuffle(arr, rnd) {
+    for (var i = arr.length - 1; i > 0; i--) {
+      var j = Math.floor(rnd() * (i + 1)), t = arr[i];
+      arr[i] = arr[j]; arr[j] = t;
+    }
+    return arr;
+  }
+  function range(n) { for (var a = [], i = 0; i < n; i++) a.push(i); return a; }
+
+  // Questions asked in an attempt (source indices, in order) and each one's option order.
+  function quizOrder(quiz, seed) {
+    var rnd = mulberry32(seed), qs = range(quiz.questions.length);
+    if (quiz.draw != null) {
+      qs = shuffle(qs, rnd).slice(0, quiz.draw);
+      if (!quiz.shuffle) qs.sort(function (a, b) { return a - b; });
+    } else if (quiz.shuffle) shuffle(qs, rnd);
+    return {
+      qs: qs,
+      opts: qs.map(function (qi) {
+        var o = range(quiz.questions[qi].options.length);
+        return quiz.shuffle ? shuffle(o, rnd) : o;
+      })
+    };
+  }
+
+  function b36(n) { return n == null ? '-' : n.toString(36); }
+
+  function encode(course, st) {
+    var body = [b36(st.cur), b36(st.badges)].concat(st.mods.map(function (f, i) {
+      if (!f) return '';
+      var k = course.modules[i].kind;
+      if (k === 'lesson') return b36(f.p) + (f.done ? '*' : '');
+      return (k === 'scenario' ? [f.n, f.f, f.p, f.b, f.e] : [f.a, f.q, f.s, f.x, f.b, f.r, f.l]).map(b36).join('_');
+    })).join('.');
+    return course.stateKey + '|' + fnv(body).toString(36) + '|' + body;
+  }
+
+  function Bad() {}
+  function num(s, min, max, nullable) {
+    if (nullable && s === '-') return null;
+    if (!/^-?[0-9a-z]{1,11}$/.test(s)) throw new Bad();
+    var n = parseInt(s, 36);
+    if (!(n >= min && n <= max)) throw new Bad();
+    return n;
+  }
+  var BIG = 1e12, U32 = 4294967295;
+
+  function field(m, s) {
+    if (s === '') return null;
+    if (m.kind === 'lesson') {
+      var star = s.slice(-1) === '*';
+      return { p: num(star ? s.slice(0, -1) : s, 0, m.pages.length - 1), done: star };
+    }
+    var v = s.split('_'), f;
+    if (m.kind === 'scenario') {
+      if (v.length !== 5) throw new Bad();
+      f = { n: num(v[0], 0, m.nodes.length - 1), f: num(v[1], 0, Math.pow(2, m.flags.length) - 1),
+        p: num(v[2], -m.max, BIG), b: num(v[3], 0, m.max, 1), e: num(v[4], 0, m.nodes.length - 1, 1) };
+      if ((f.b == null) !== (f.e == null) || (f.e != null && !m.nodes[f.e].ending)) throw new Bad();
+      return f;
+    }
+    var n = m.draw != null ? m.draw : m.questions.length, most = 0;
+    m.questions.forEach(function (q) { most = Math.max(most, q.options.length); });
+    if (v.length !== 7) throw new Bad();
+    return { a: num(v[0], 1, m.attempts), q: num(v[1], 0, n - 1), s: num(v[2], 0, m.max), x: num(v[3], 0, U32),
+      b: num(v[4], 0, m.max, 1), r: num(v[5], 0, 1), l: num(v[6], 1, Math.pow(2, most) - 1, 1) };
+  }
+
+  // Returns the state object, or null when the data is foreign, damaged or inconsistent.
+  function decode(course, data) {
+    try {
+      var parts = String(data).split('|');
+      if (parts.length !== 3 || parts[0] !== course.stateKey || parts[1] !== fnv(parts[2]).toString(36)) return null;
+      var v = parts[2].split('.'), ms = course.modules;
+      if (v.length !== ms.length + 2) return null;
+      return {
+        cur: num(v[0], 0, ms.length),
+        badges: num(v[1], 0, Math.pow(2, course.badges.length) - 1),
+        mods: ms.map(function (m, i) { return field(m, v[i + 2]); })
+      };
+    } catch (e) {
+      if (e instanceof Bad) return null;
+      throw e;
+    }
+  }
+
+  CG.state = { encode: encode, decode: decode, fnv: fnv, quizOrder: quizOrder, mulberry32: mulberry32, bit: bit, setBit: setBit };
+})(window.CG = window.CG || {});

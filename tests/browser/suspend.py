@@ -1,0 +1,76 @@
+"""suspend_data as docs/course-json.md defines it, written independently of the runtime
+so tests can build resume data (valid, foreign, damaged) and check what the runtime wrote."""
+
+from __future__ import annotations
+
+
+def fnv1a(text: str) -> int:
+    raw = text.encode("utf-16-le")
+    h = 0x811C9DC5
+    for i in range(0, len(raw), 2):  # UTF-16 code units, as JS charCodeAt sees them
+        h = ((h ^ (raw[i] | raw[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def b36(n: int | None) -> str:
+    if n is None:
+        return "-"
+    if n < 0:
+        return "-" + b36(-n)
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def encode(state_key: str, body: str) -> str:
+    return f"{state_key}|{b36(fnv1a(body))}|{body}"
+
+
+def decode_body(data: str) -> list[str]:
+    key, checksum, body = data.split("|")
+    assert b36(fnv1a(body)) == checksum, "checksum mismatch"
+    return body.split(".")
+
+
+def mulberry32(seed: int):
+    """The contract's PRNG, for predicting draw/shuffle orders."""
+    a = seed & 0xFFFFFFFF
+
+    def imul(x: int, y: int) -> int:
+        return (x * y) & 0xFFFFFFFF
+
+    def nxt() -> float:
+        nonlocal a
+        a = (a + 0x6D2B79F5) & 0xFFFFFFFF
+        t = imul(a ^ (a >> 15), 1 | a)
+        t = ((t + imul(t ^ (t >> 7), 61 | t)) & 0xFFFFFFFF) ^ t
+        return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
+
+    return nxt
+
+
+def shuffle(items: list, rnd) -> list:
+    for i in range(len(items) - 1, 0, -1):
+        j = int(rnd() * (i + 1))
+        items[i], items[j] = items[j], items[i]
+    return items
+
+
+def quiz_order(quiz: dict, seed: int) -> tuple[list[int], list[list[int]]]:
+    rnd = mulberry32(seed)
+    qs = list(range(len(quiz["questions"])))
+    if quiz.get("draw") is not None:
+        qs = shuffle(qs, rnd)[: quiz["draw"]]
+        if not quiz.get("shuffle"):
+            qs.sort()
+    elif quiz.get("shuffle"):
+        shuffle(qs, rnd)
+    opts = []
+    for qi in qs:
+        o = list(range(len(quiz["questions"][qi]["options"])))
+        opts.append(shuffle(o, rnd) if quiz.get("shuffle") else o)
+    return qs, opts
