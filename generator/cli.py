@@ -56,6 +56,29 @@ def _parser() -> argparse.ArgumentParser:
                           "larger ones get a covering set")
     test_cmd.add_argument("--junit", metavar="FILE", help="write a JUnit XML report; screenshots and LMS "
                           "call logs of failed walks go beside it")
+
+    preview = commands.add_parser("preview", help="play the course in a browser, rebuilt on every save",
+                                  description="Serve the course on 127.0.0.1 with an LMS inspector beside it. "
+                                  "Every save rebuilds it and the page follows; errors show in the page.")
+    preview.add_argument("course", metavar="COURSE", help=course_help)
+    preview.add_argument("--port", type=int, default=8000, metavar="N",
+                         help="port to listen on (default 8000; 0 picks a free one)")
+
+    map_cmd = commands.add_parser("map", help="draw every scenario as an SVG map",
+                                  description="Write DIR/<scenario-id>.svg for each scenario and DIR/index.html "
+                                  "gathering them; unreachable and stuck nodes are marked. Drawn even when the "
+                                  "course has errors (exit 1 then).")
+    map_cmd.add_argument("course", metavar="COURSE", help=course_help)
+    map_cmd.add_argument("--out", default="build/map", metavar="DIR", help="output folder (default: build/map)")
+    map_cmd.add_argument("--preview-url", default="http://127.0.0.1:8000/", metavar="URL",
+                         help="where nodes link to: a running coursegen preview (default http://127.0.0.1:8000/)")
+
+    new = commands.add_parser("new", help="start a scenario or a course from a commented template",
+                              description="Write ID.md (scenario) or a folder ID/ (course) that already "
+                              "passes coursegen check and coursegen test. Never overwrites a file.")
+    new.add_argument("kind", choices=("scenario", "course"), help="what to create")
+    new.add_argument("id", metavar="ID", help="its id: lower-case letters, digits and hyphens")
+    new.add_argument("--dir", default=".", metavar="DIR", help="where to create it (default: here)")
     return top
 
 
@@ -123,6 +146,15 @@ def _run(args) -> int:
         return EXIT_OK
     if args.command == "test":
         return _test(args)
+    if args.command == "preview":
+        from . import preview
+        return preview.run(args.course, args.port)
+    if args.command == "map":
+        from . import preview_map
+        return preview_map.run(args.course, args.out, args.preview_url)
+    if args.command == "new":
+        from . import scaffold
+        return scaffold.new(args.kind, args.id, args.dir)
     raise AssertionError(f"unhandled command {args.command}")
 
 

@@ -59,6 +59,7 @@ class Job:
     max_paths: int
     cwd: str
     host_params: str = ""  # extra query of the LMS host page (fault injection in tests)
+    viewport: tuple[int, int] | None = None  # a phone's size: every view is checked for sideways scrolling
 
 
 def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
@@ -90,7 +91,8 @@ class _Host:
     without reloading scorm-again (a second or so per walk)."""
 
     def __init__(self, browser, job: Job):
-        self.context = browser.new_context(reduced_motion="reduce")
+        size = {"viewport": {"width": job.viewport[0], "height": job.viewport[1]}} if job.viewport else {}
+        self.context = browser.new_context(reduced_motion="reduce", **size)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
@@ -120,7 +122,7 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
     try:
         session = host.launch()
         frame = host.frame()
-        walker.play(frame)
+        walker.play(frame, check_overflow=job.viewport is not None)
         page_state = frame.evaluate(PAGE_STATE)
         host.page.evaluate("lms.unload()")
         data = host.page.evaluate("lms.cmi()")["cmi"]
@@ -154,13 +156,14 @@ def _save_artifacts(page, walk, job: Job) -> list[str]:
 
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
         artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
-        host_params: str = "") -> TestReport:
+        host_params: str = "", viewport: tuple[int, int] | None = None) -> TestReport:
     """Build the course, plan its walks and play them all; never raises for a failing walk.
 
     `packages` (format -> unzipped package folder) walks packages built
     before, as they are, instead of building the course afresh. `host_params`
     is added to the LMS host page's query (e.g. "fail=setvalue:3" makes every
-    third SetValue fail, see lmshost/host.js).
+    third SetValue fail, see lmshost/host.js). `viewport` (width, height)
+    plays every walk at that size and fails any view that scrolls sideways.
     """
     started = time.monotonic()
     checked = build.check(course_argument)
@@ -177,7 +180,7 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
                 mounts[f"/pkg/{fmt}/"] = Path(temp) / fmt
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
-                        str(Path.cwd()), host_params) for fmt in formats for i in range(len(walks))]
+                        str(Path.cwd()), host_params, viewport) for fmt in formats for i in range(len(walks))]
             # A worker costs a process and a browser start: only worth it for ten walks or more.
             workers = max(1, min(workers, len(jobs) // 10))
             shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]

@@ -96,11 +96,21 @@ class Walker:
             steps.append(Step({"op": "feedback"}, quiz.location, quiz.id))
         return steps
 
-    def play(self, frame) -> None:
-        """Play every step in the page; raise Divergence naming the author's line."""
-        outcome = frame.evaluate(_script(), {"steps": [s.js for s in self.steps], "timeout": STEP_TIMEOUT_MS})
+    def play(self, frame, check_overflow: bool = False) -> None:
+        """Play every step in the page; raise Divergence naming the author's line.
+
+        With `check_overflow`, a view wider than the viewport is a failure too.
+        """
+        outcome = frame.evaluate(_script(), {"steps": [s.js for s in self.steps], "timeout": STEP_TIMEOUT_MS,
+                                             "overflow": check_overflow})
         by_id = {m.id: m for m in self.course.modules}
-        answered = {event["step"]: event for event in outcome["events"]}
+        answered = {event["step"]: event for event in outcome["events"] if "question" in event}
+        for event in outcome["events"]:
+            if "overflow" in event:
+                step = self.steps[min(event["step"], len(self.steps) - 1)] if event["step"] >= 0 else self.steps[0]
+                self.result.failures.append(
+                    f'{self.where(step.source)}: the {event["overflow"]} view is {event["width"]} px wide in a '
+                    f'{event["viewport"]} px viewport: learners on phones would scroll sideways')
         reached = len(self.steps) if outcome["ok"] else outcome["step"]
         for index, step in enumerate(self.steps[:reached]):
             if step.choice:

@@ -1,0 +1,180 @@
+"""Accessible to every employee: axe-core finds no WCAG 2.1 A/AA violation on any
+kind of view of the flagship course, and the best path can be completed with
+the keyboard alone in both SCORM versions (phones: test_phone_layout.py)."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from repo import REPO
+
+from generator import build, lms, walkplan
+from generator.walker import Walker
+
+FLAGSHIP = REPO / "course" / "course.yaml"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def flagship():
+    checked = build.check(FLAGSHIP)
+    return checked, walkplan.plan(checked.course, checked.analyses)
+
+
+@pytest.fixture(scope="module")
+def host(tmp_path_factory, flagship):
+    """The flagship's packages served beside the LMS host; yields (url, browser)."""
+    out = tmp_path_factory.mktemp("a11y")
+    built = build.build(FLAGSHIP, ("scorm12", "scorm2004"), out / "zips")
+    mounts = {}
+    for path in built.outputs:
+        fmt = "scorm12" if path.name.endswith("scorm12.zip") else "scorm2004"
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(out / fmt)
+        mounts[f"/pkg/{fmt}/"] = out / fmt
+    with lms.HostServer(mounts) as server, sync_playwright() as playwright:
+        browser = lms.launch_chromium(playwright)
+        yield server.url, browser
+        browser.close()
+
+
+def launch(host, fmt: str, **context_options):
+    url, browser = host
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    version = "1.2" if fmt == "scorm12" else "2004"
+    page.goto(f"{url}/lms/host.html?version={version}&launch=/pkg/{fmt}/index.html")
+    page.wait_for_function("() => window.lms && window.lms.ready")
+    frame = page.query_selector("#sco").content_frame()
+    frame.wait_for_selector("[data-view]")
+    return page, frame, errors
+
+
+class Keyboard:
+    """Plays a walk's steps with Tab, Shift+Tab, arrows, Enter and Space only."""
+
+    def __init__(self, page, frame, after_each_view=None):
+        self.page, self.frame, self.after_each_view = page, frame, after_each_view
+        self.views_seen: set[str] = set()
+
+    def focused(self, selector: str) -> bool:
+        return self.frame.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector)
+
+    def focus(self, selector: str) -> None:
+        for key in ("Tab", "Shift+Tab"):
+            for _ in range(40):
+                if self.focused(selector):
+                    return
+                self.page.keyboard.press(key)
+        raise AssertionError(f"{selector} cannot be reached with Tab or Shift+Tab")
+
+    def view(self) -> str:
+        kind = self.frame.get_attribute("[data-view]", "data-view")
+        if self.after_each_view:
+            self.after_each_view(kind)
+        return kind
+
+    def press_on(self, selector: str, key: str = "Enter") -> None:
+        old = self.frame.query_selector("[data-view]")
+        self.focus(selector)
+        self.page.keyboard.press(key)
+        self.frame.wait_for_function("(old) => document.querySelector('[data-view]') !== old", arg=old)
+
+    def pick(self, question: str, option: int, kind: str) -> None:
+        target = f'[data-option="{question}:{option}"]'
+        if kind == "multiple":
+            self.focus(target)
+            self.page.keyboard.press("Space")
+            return
+        # A radio group is one Tab stop; the arrow keys move and select within it.
+        self.focus(f'[data-option^="{question}:"]')
+        for _ in range(12):
+            if self.focused(target):
+                break
+            self.page.keyboard.press("ArrowDown")
+        self.page.keyboard.press("Space")
+        assert self.frame.is_checked(target)
+
+    def play(self, walker: Walker) -> None:
+        quizzes = {m.id: m for m in walker.course.modules}
+        for step in walker.steps:
+            op = step.js["op"]
+            if op in ("page", "ending"):
+                self.view()
+                self.press_on('[data-action="next"]')
+            elif op == "choose":
+                assert self.view() == "node"
+                self.press_on(f'[data-choice="{step.js["choice"]}"]')
+            elif op == "question":
+                while self.view() == "feedback":
+                    self.press_on('[data-action="next"]')
+                question = self.frame.get_attribute("[data-view]", "data-question")
+                quiz = quizzes[step.module]
+                kind = next(q.type for q in quiz.questions if q.id == question)
+                right = (question in step.js["rightIds"]) if step.js["rightIds"] is not None else \
+                    step.js["position"] < step.js["rightCount"]
+                for option in step.js["questions"][question]["right" if right else "wrong"]:
+                    self.pick(question, option, kind)
+                self.press_on('[data-action="submit"]')
+            elif op == "feedback":
+                while self.view() == "feedback":
+                    self.press_on('[data-action="next"]')
+            else:
+                assert self.view() == "results"
+
+
+@pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])
+def test_the_best_path_can_be_completed_with_the_keyboard_alone(fmt, host, flagship):
+    checked, walks = flagship
+    best = walks[0]
+    page, frame, errors = launch(host, fmt, reduced_motion="reduce")
+    Keyboard(page, frame).play(Walker(checked, best, fmt, Path.cwd()))
+    assert int(frame.get_attribute("[data-percent]", "data-percent")) == best.expected.percent == 100
+    page.evaluate("lms.unload()")
+    data = page.evaluate("lms.cmi()")["cmi"]
+    raw = data["core"]["score"]["raw"] if fmt == "scorm12" else data["score"]["raw"]
+    assert float(raw) == 100
+    assert errors == []
+
+
+def axe(frame) -> list[str]:
+    result = frame.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]]
+
+
+def test_axe_finds_no_wcag_violation_on_any_kind_of_view(host, flagship):
+    checked, walks = flagship
+    # axe is injected as a script tag, which the course's Content-Security-Policy would refuse.
+    page, frame, errors = launch(host, "scorm2004", bypass_csp=True, reduced_motion="reduce")
+    found: dict[str, list[str]] = {}
+
+    def check(kind):
+        if kind == "node" and "dialogue" not in found and frame.query_selector("[data-view] .line"):
+            kind = "dialogue"  # a node with lines spoken by characters
+        if kind in found:
+            return
+        frame.add_script_tag(path=str(AXE))
+        found[kind] = axe(frame)
+        if kind == "results":
+            for action, name in (("shelf", "badge shelf"), ("certificate", "certificate")):
+                frame.click(f'[data-action="{action}"]')
+                found[name] = axe(frame)
+                page.keyboard.press("Escape") if action == "shelf" else None
+                if action == "certificate":
+                    frame.click('[data-action="results"], [data-action="back"]')
+
+    keyboard = Keyboard(page, frame, check)
+    keyboard.play(Walker(checked, walks[0], "scorm2004", Path.cwd()))  # passed: the certificate is offered
+    kinds = set(found)
+    assert {"lesson", "node", "dialogue", "ending", "question", "feedback", "results",
+            "badge shelf", "certificate"} <= kinds, kinds
+    violations = {kind: problems for kind, problems in found.items() if problems}
+    assert violations == {}, violations
+    assert errors == []
