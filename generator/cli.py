@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     test_cmd.add_argument("--max-paths", type=int, default=200, metavar="N",
                           help="walk every path of scenarios with at most N paths (default 200); "
                           "larger ones get a covering set")
+    test_cmd.add_argument("--viewport", metavar="WxH", type=_size, default=None,
+                          help="play every walk at this size, e.g. 320x640, and fail any view that scrolls sideways")
     test_cmd.add_argument("--junit", metavar="FILE", help="write a JUnit XML report; screenshots and LMS "
                           "call logs of failed walks go beside it")
 
@@ -168,7 +170,8 @@ def _test(args) -> int:
     artifacts = junit.parent / f"{junit.stem}-artifacts" if junit else Path("test-results")
     progress = _Progress(sys.stderr)
     try:
-        report = walk.run(args.course, formats, args.workers, args.max_paths, artifacts, progress)
+        report = walk.run(args.course, formats, args.workers, args.max_paths, artifacts, progress,
+                          viewport=args.viewport)
     except walk.lms.LmsUnavailable as missing:
         print(f"coursegen: {missing}", file=sys.stderr)
         return EXIT_USAGE
@@ -188,6 +191,14 @@ def _test(args) -> int:
           f" ({_pct(choices, report.choices_total)}); endings covered {endings}/{report.endings_total}"
           f" ({_pct(endings, report.endings_total)})")
     return EXIT_OK if report.ok else EXIT_COURSE
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(n) for n in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a size like 320x640') from None
+    return width, height
 
 
 def _pct(part: int, whole: int) -> str:

@@ -1,0 +1,265 @@
+"""`coursegen preview`: the course live in a browser, rebuilt on every save.
+
+A watcher polls the modification times of every file the course is made of
+(course.yaml, modules, images, badge icons), missing ones included, so a
+module listed before it is written is picked up when it appears. Each change recompiles in
+memory, through the same `build.check` and `render` as a real build; the
+preview shell page (previewhost/) long-polls for a new version and relaunches
+the course, or lays the errors over it. Standard library only.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
+
+from . import lms, preview_map, preview_state, render, state
+from .diagnostics import Diagnostic, display_path
+from .loader import find_course_file
+
+POLL_SECONDS = 0.3
+LIMIT_12 = state.LIMITS["scorm12"]
+
+
+@dataclass(frozen=True)
+class Build:
+    """One compile: what the preview serves (`files`, the last good build's) and what it reports."""
+
+    version: int
+    ok: bool
+    files: dict[str, bytes]
+    report: dict  # the JSON the shell reads from /__preview/status
+    loaded: preview_map.Loaded
+    good: preview_map.Loaded | None  # the model behind `files`, for jumps
+    seconds: float
+    digest: str = ""
+    watched: frozenset[Path] = field(default_factory=frozenset)
+
+
+class PreviewError(Exception):
+    """The preview cannot start (port taken, scorm-again missing); the message says what to do."""
+
+
+class Preview:
+    def __init__(self, course_argument: str | Path, port: int = 8000, log=None):
+        self.course_file = find_course_file(course_argument).absolute()
+        self.port = port
+        self.log = log or (lambda message: None)
+        full = lms.node_modules() / lms.SCORM_AGAIN
+        minified = full.with_name("scorm-again.min.js")  # a third of the size: a quicker first load
+        self.scorm_again = minified if minified.is_file() else full
+        self._changed = threading.Condition()
+        self._stopping = threading.Event()
+        self._maps: dict[int, dict[str, bytes]] = {}
+        self._signature: tuple = ()
+        self.build: Build = self._compile(None)
+        self._server = None
+        self._watcher = threading.Thread(target=self._watch, name="coursegen-preview-watch", daemon=True)
+
+    # --- lifetime -------------------------------------------------------------------------
+
+    def start(self) -> "Preview":
+        from .preview_server import serve
+
+        self._server = serve(self, self.port)
+        self._signature = self._stat(self.build.watched)
+        self._watcher.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        with self._changed:
+            self._changed.notify_all()
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> "Preview":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    # --- watching and compiling -----------------------------------------------------------
+
+    @staticmethod
+    def _stat(paths) -> tuple:
+        out = []
+        for path in sorted(paths):
+            try:
+                info = path.stat()
+                out.append((str(path), info.st_mtime_ns, info.st_size))
+            except OSError:
+                out.append((str(path), None, None))
+        return tuple(out)
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(POLL_SECONDS):
+            signature = self._stat(self.build.watched)
+            if signature != self._signature:
+                changed = sorted({Path(entry[0]) for entry in set(signature) ^ set(self._signature)})
+                self._signature = signature
+                self.rebuild(changed)
+
+    def rebuild(self, changed=()) -> Build:
+        try:
+            fresh = self._compile(self.build)
+        except Exception as exc:  # a bug of ours must not end the author's session
+            self.log(f"{time.strftime('%H:%M:%S')} internal error while rebuilding: {type(exc).__name__}: {exc}")
+            return self.build
+        self._signature = self._stat(fresh.watched)
+        if fresh.digest == self.build.digest:  # an editor's swap file, a save without changes
+            self.build = replace(self.build, watched=fresh.watched)
+            return self.build
+        previous_ok = self.build.ok
+        with self._changed:
+            self.build = fresh
+            self._changed.notify_all()
+        self._report(fresh, changed, previous_ok)
+        return fresh
+
+    def _compile(self, previous: Build | None) -> Build:
+        started = time.perf_counter()
+        loaded = preview_map.load(self.course_file)
+        ok = loaded.course is not None and not loaded.diagnostics.has_errors()
+        files, good = (previous.files, previous.good) if previous else ({}, None)
+        if ok:
+            files, good = render.render(loaded.course, loaded.analyses).files, loaded
+        watched = set(previous.watched) if previous and loaded.course is None else set()
+        watched.add(self.course_file)
+        watched |= _named_in(self.course_file)
+        if loaded.course is not None:
+            watched |= preview_map.source_files(loaded.course)
+        watched |= {Path(d.location.path).absolute() for d in loaded.diagnostics.items}
+        report = self._status(ok, loaded, good)
+        digest = hashlib.sha256(json.dumps(report, sort_keys=True).encode()
+                                + b"".join(hashlib.sha256(files[k]).digest() + k.encode() for k in sorted(files)))
+        version = (previous.version + 1) if previous else 1
+        report["version"] = version
+        return Build(version, ok, files, report, loaded, good, time.perf_counter() - started,
+                     digest.hexdigest(), frozenset(watched))
+
+    def _status(self, ok: bool, loaded: preview_map.Loaded, good: preview_map.Loaded | None) -> dict:
+        root = self.course_file.parent
+        problems = [_problem(d, root) for d in loaded.diagnostics.sorted()]
+        report = {"ok": ok, "problems": problems, "course": None, "scenarios": [], "map": "/__preview/map/"}
+        if good is not None:
+            course = good.course
+            size = state.worst_case(course, {k: a.max_points for k, a in good.analyses.items()})
+            report["course"] = {"id": course.id, "title": course.title, "version": course.version,
+                                "stateKey": render.state_key(course), "worstCase": size.total,
+                                "limit12": LIMIT_12, "limit2004": state.LIMITS["scorm2004"]}
+            report["scenarios"] = [{"id": m.id, "title": m.title, "flags": list(m.flags),
+                                    "nodes": [{"id": n.id, "title": n.title,
+                                               "ending": n.outcome if n.is_ending else None} for n in m.nodes]}
+                                   for m in course.modules if m.kind == "scenario"]
+        return report
+
+    def _report(self, fresh: Build, changed, previous_ok: bool) -> None:
+        names = ", ".join(display_path(p) for p in changed[:3] if p.is_file() or not p.exists()) or "files"
+        stamp = time.strftime("%H:%M:%S")
+        errors = [p for p in fresh.report["problems"] if p["severity"] == "error"]
+        if errors:
+            self.log(f"{stamp} {names} changed: {len(errors)} error{'s' if len(errors) != 1 else ''} "
+                     "(shown in the page)")
+        else:
+            fixed = "errors fixed, " if not previous_ok else ""
+            self.log(f"{stamp} {names} changed: {fixed}rebuilt in {fresh.seconds * 1000:.0f} ms")
+        for line in fresh.loaded.diagnostics.format():
+            self.log(f"  {line}")
+
+    # --- what the server asks -------------------------------------------------------------
+
+    def wait(self, since: int, timeout: float = 20.0) -> Build:
+        """The current build, as soon as it is newer than `since` (or after `timeout`)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.build.version != since or self._stopping.is_set(), timeout)
+            return self.build
+
+    def map_files(self) -> dict[str, bytes]:
+        build = self.build
+        if build.version not in self._maps and build.loaded.course is not None:
+            self._maps = {build.version: preview_map.map_files(build.loaded, "/")}
+        return self._maps.get(build.version, {})
+
+    def jump(self, scenario: str, node: str, flags: list[str]) -> dict:
+        good = self.build.good
+        if good is None:
+            raise preview_state.JumpError("the course has not built yet: fix the errors first")
+        return preview_state.jump(good.course, good.analyses, scenario, node, flags)
+
+
+def _named_in(course_file: Path) -> set[Path]:
+    """The module files course.yaml lists, found or not, so that creating a missing one is noticed."""
+    try:
+        data = yaml.safe_load(course_file.read_text(encoding="utf-8"))
+        listed = data.get("modules") if isinstance(data, dict) else None
+    except (OSError, ValueError, yaml.YAMLError):
+        return set()  # the loader reports what is wrong with the file
+    if not isinstance(listed, list):
+        return set()
+    return {Path(os.path.normpath(course_file.parent / item)) for item in listed if isinstance(item, str)}
+
+
+def _problem(diagnostic: Diagnostic, root: Path) -> dict:
+    """A diagnostic for the overlay: where, what, and the author's line with a caret under it."""
+    where = diagnostic.location
+    excerpt = ""
+    try:
+        lines = Path(where.path).read_text(encoding="utf-8", errors="replace").splitlines()
+        if 0 < where.line <= len(lines):
+            excerpt = lines[where.line - 1]
+    except OSError:
+        pass
+    return {"severity": diagnostic.severity, "file": display_path(Path(where.path), root), "line": where.line,
+            "column": where.column, "message": diagnostic.message, "excerpt": excerpt}
+
+
+def run(course_argument: str, port: int = 8000) -> int:
+    """The `preview` command: serve until Ctrl+C. Exit 0, or 2 when the preview cannot start."""
+    course_file = find_course_file(course_argument)
+    if not course_file.is_file():
+        print(f"coursegen: no course at {course_argument} (expected a course.yaml or a folder holding one)",
+              file=sys.stderr)
+        return 2
+    def say(line: str) -> None:
+        print(line, flush=True)  # a terminal or a log file alike sees each rebuild as it happens
+
+    try:
+        preview = Preview(course_file, port, log=say).start()
+    except (PreviewError, lms.LmsUnavailable) as problem:
+        print(f"coursegen: {problem}", file=sys.stderr)
+        return 2
+    build = preview.build
+    course = build.loaded.course
+    say("coursegen preview: " + (f'"{course.title}" ({course.id} {course.version})' if course
+                                  else display_path(course_file)))
+    say(f"  preview  {preview.url}")
+    say(f"  map      {preview.url}__preview/map/")
+    say(f"  watching {sum(1 for p in build.watched if p.is_file())} files; every save rebuilds. Ctrl+C stops.")
+    for line in build.loaded.diagnostics.format():
+        say(f"  {line}")
+    if build.ok:
+        say(f"  built in {build.seconds * 1000:.0f} ms")
+    else:
+        errors = len(build.loaded.diagnostics.errors)
+        say(f"  {errors} error{'s' if errors != 1 else ''}: the page shows them until they are fixed.")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        preview.stop()
+        say("\npreview stopped.")
+        return 0

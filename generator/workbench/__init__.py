@@ -1,0 +1,1 @@
+"""Helpers of the author's workbench (`coursegen preview`, `map`, `new`) too long for one module."""

@@ -1,0 +1,241 @@
+"""`coursegen preview` in Chromium: live rebuilds without a reload, the error overlay,
+the inspector, jump to node and the SCORM version switch.
+
+The browser lives in a thread of its own: Playwright's sync API refuses to start
+while another one (the session browser of tests/browser/) holds the test thread.
+"""
+from __future__ import annotations
+
+import queue
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from repo import REPO
+
+from generator import preview_state
+from generator.preview import Preview
+from generator.preview_map import load
+
+FIXTURE = REPO / "tests" / "fixtures" / "workbench" / "small-course"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+WAIT = 15_000  # ms; a rebuild is polled every 0.3 s and takes well under a second
+
+
+@pytest.fixture
+def course(tmp_path) -> Path:
+    folder = tmp_path / "course"
+    shutil.copytree(FIXTURE, folder)
+    return folder
+
+
+@pytest.fixture
+def preview(course):
+    with Preview(course, port=0) as running:
+        yield running
+
+
+class BrowserThread:
+    """One Chromium for the module, owned by one thread; tests hand it work and get back
+    its result or its exception."""
+
+    def __init__(self):
+        self.jobs: queue.Queue = queue.Queue()
+        self.thread = threading.Thread(target=self._serve, name="preview-test-browser", daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                while (job := self.jobs.get()) is not None:
+                    work, answer = job
+                    try:
+                        work(browser)
+                        answer.put(None)
+                    except BaseException as exc:  # handed to the test's own thread
+                        answer.put(exc)
+                browser.close()
+        except BaseException as exc:  # Chromium did not start: fail every test that asks
+            while (job := self.jobs.get()) is not None:
+                job[1].put(exc)
+
+    def run(self, work) -> None:
+        answer: queue.Queue = queue.Queue()
+        self.jobs.put((work, answer))
+        failure = answer.get()
+        if failure is not None:
+            raise failure
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    owner = BrowserThread()
+    yield owner
+    owner.close()
+
+
+@pytest.fixture
+def in_browser(chromium, preview):
+    """in_browser(body): body(page) on the preview's page, in a fresh browser context."""
+
+    def run(body) -> None:
+        def work(browser):
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            try:
+                page = context.new_page()
+                errors = []
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                page.goto(preview.url)
+                body(page)
+                assert not errors, errors
+            finally:
+                context.close()
+
+        chromium.run(work)
+
+    return run
+
+
+def view(page):
+    return page.frame_locator("#course").locator("[data-view]")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_save_updates_the_page_and_errors_show_until_fixed(preview, course, in_browser):
+    scenario = course / "selfie.md"
+
+    def body(page):
+        expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
+        expect(view(page)).to_contain_text("the Q3 launch plan")
+        page.evaluate("window.notReloaded = true")
+
+        edit(scenario, "the Q3 launch plan", "the Q4 launch plan")
+        expect(view(page)).to_contain_text("the Q4 launch plan", timeout=WAIT)
+
+        edit(scenario, "(#check){points=5}", "(#chek){points=5}")
+        line = next(i for i, text in enumerate(scenario.read_text().splitlines(), 1) if "#chek" in text)
+        problems = page.locator("#problems")
+        expect(problems).to_be_visible(timeout=WAIT)
+        item = page.locator("[data-problem]")
+        expect(item).to_have_count(1)
+        expect(item).to_have_attribute("data-problem", re.compile(rf"^selfie\.md:{line}:\d+$"))
+        expect(item).to_contain_text('choice leads to unknown node "#chek"')
+        expect(item.locator(".where")).to_have_text(re.compile(rf"^selfie\.md:{line}:\d+$"))
+        expect(page.locator("#build-state")).to_have_text("1 error")
+
+        edit(scenario, "(#chek){points=5}", "(#check){points=5}")
+        expect(problems).to_be_hidden(timeout=WAIT)
+        expect(view(page)).to_contain_text("the Q4 launch plan", timeout=WAIT)
+        assert page.evaluate("window.notReloaded") is True  # relaunched in place, never reloaded
+
+    in_browser(body)
+
+
+def test_the_inspector_shows_what_the_lms_received(preview, in_browser):
+    def body(page):
+        expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
+        view(page).locator('[data-choice="0"]').click()
+        expect(view(page)).to_have_attribute("data-node", "lobby")
+        choice = page.locator('#interactions [data-interaction="selfie__start"]')
+        expect(choice).to_contain_text("correct")
+        expect(choice).to_contain_text("10")
+        expect(page.locator('#interactions [data-interaction="selfie__ending"]')).to_contain_text("lobby")
+        expect(page.locator('#objectives [data-objective="clean-photo"]')).to_contain_text("passed")
+        expect(page.locator("#suspend-size")).to_contain_text(re.compile(r"^\d+ of 4096 characters"))
+        expect(page.locator("#status")).to_contain_text("completion_status")
+
+    in_browser(body)
+
+
+def test_jump_lands_on_the_node_with_the_chosen_flags(preview, in_browser):
+    def body(page):
+        expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
+        page.select_option("#jump-node", "followup/decide")
+        page.check('[data-flag="noted"]')
+        page.click("#jump button[type=submit]")
+        expect(view(page)).to_have_attribute("data-node", "decide", timeout=WAIT)
+        expect(view(page).locator('[data-choice="0"]')).to_be_visible()  # if=flag.noted
+        expect(view(page)).to_contain_text("with the name you noted")
+
+        page.goto(preview.url + "#node=followup/decide")  # a map link: no flags this time
+        expect(view(page)).to_have_attribute("data-node", "decide", timeout=WAIT)
+        expect(view(page).locator('[data-choice="1"]')).to_be_visible()
+        expect(view(page).locator('[data-choice="0"]')).to_have_count(0)
+
+    in_browser(body)
+
+
+def test_the_scorm_switch_changes_the_api_the_course_talks_to(preview, in_browser):
+    def initialize_calls(page):
+        return page.evaluate("window.preview.log.filter(e => e.session === window.preview.launches)"
+                             ".map(e => e.fn).filter(f => /Initialize/.test(f))")
+
+    def body(page):
+        expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
+        assert initialize_calls(page) == ["Initialize"]
+        view(page).locator('[data-choice="1"]').click()
+        expect(view(page)).to_have_attribute("data-node", "check")
+
+        page.click('[data-scorm="1.2"]')
+        expect(page.locator('[data-scorm="1.2"]')).to_have_attribute("aria-pressed", "true")
+        page.wait_for_function("window.preview.ready && window.preview.scorm === '1.2'")
+        expect(view(page)).to_have_attribute("data-node", "check", timeout=WAIT)  # the place carried over
+        assert initialize_calls(page) == ["LMSInitialize"]
+        expect(page.locator("#status")).to_contain_text("lesson_status")
+
+        page.reload()  # the choice of version is remembered
+        expect(view(page)).to_have_attribute("data-node", "check", timeout=WAIT)
+        assert initialize_calls(page) == ["LMSInitialize"]
+        page.click("#reset")
+        expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
+
+    in_browser(body)
+
+
+def test_jump_data_is_rejected_for_unknown_names_and_lands_after_finished_modules():
+    loaded = load(FIXTURE)
+    jump = preview_state.jump(loaded.course, loaded.analyses, "followup", "decide", ["noted"])
+    key, checksum, body = jump["data"].split("|")
+    assert body.split(".")[:2] == ["3", "0"]  # current module 3, no badges
+    assert body.split(".")[3] == "0*"  # the lesson read to the end
+    assert checksum == preview_state.b36(preview_state.fnv1a(body))
+    assert jump["location"] == "followup/decide"
+    for args, message in [(("nope", "start", []), 'no scenario "nope"'),
+                          (("followup", "nope", []), 'has no node "nope"'),
+                          (("followup", "start", ["nope"]), 'has no flag "nope"')]:
+        with pytest.raises(preview_state.JumpError, match=message):
+            preview_state.jump(loaded.course, loaded.analyses, *args)
+
+
+def test_a_module_created_after_the_error_is_noticed(tmp_path):
+    (tmp_path / "course.yaml").write_text("id: later\ntitle: Later\nversion: 1.0.0\nmodules:\n  - lessons/intro.md\n",
+                                          encoding="utf-8")
+    with Preview(tmp_path, port=0) as running:
+        first = running.build
+        assert not first.ok
+        assert [p["file"] for p in first.report["problems"]] == ["course.yaml"]
+        assert 'file not found: "lessons/intro.md"' in first.report["problems"][0]["message"]
+        (tmp_path / "lessons").mkdir()
+        time.sleep(1)  # the folder alone is seen first: the file must still be noticed after it
+        (tmp_path / "lessons" / "intro.md").write_text("---\nid: intro\ntitle: Intro\nkind: lesson\n---\n\n# Hello\n\nHi.\n",
+                                                       encoding="utf-8")
+        fixed = running.wait(first.version, timeout=10)
+        assert fixed.ok and fixed.version == first.version + 1
+        assert "index.html" in fixed.files and fixed.report["course"]["id"] == "later"
