@@ -97,6 +97,8 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = ("scorm12", "s
     checked = check(course_argument)
     course = checked.course
     size = state.worst_case(course, {k: a.max_points for k, a in checked.analyses.items()})
+    if "scorm12" in formats:
+        _check_scorm12_responses(checked)
     _check_state_size(checked, size, formats)
     rendered = render.render(course, checked.analyses)
     outputs: dict[str, bytes | dict[str, bytes]] = {}
@@ -108,6 +110,23 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = ("scorm12", "s
             outputs[name] = package.zip_bytes(package.scorm_files(course, fmt, rendered.files))
     written = package.write_outputs(outputs, Path(out_dir))
     return Built(checked, written, size.total)
+
+
+SCORM12_CHOICES = 36  # a 1.2 choice response is one character of 0-9a-z
+
+
+def _check_scorm12_responses(checked: CheckedCourse) -> None:
+    for module in checked.course.modules:
+        if isinstance(module, Scenario):
+            crowded = [(n.location, len(n.choices), "choices") for n in module.nodes if len(n.choices) > SCORM12_CHOICES]
+        elif isinstance(module, Quiz):
+            crowded = [(q.location, len(q.options), "options") for q in module.questions
+                       if len(q.options) > SCORM12_CHOICES]
+        else:
+            crowded = []
+        for location, count, what in crowded:
+            checked.diagnostics.error(location, f"{count} {what}: a SCORM 1.2 package records at most "
+                                      f"{SCORM12_CHOICES} (one character each); split them or build for SCORM 2004 only")
 
 
 def _check_state_size(checked: CheckedCourse, size: state.StateSize, formats) -> None:

@@ -65,3 +65,17 @@ def test_a_course_just_under_the_limit_builds(tmp_path, write_course):
     folder = course_with(write_course, count)
     assert 4096 - PER_MODULE < worst(folder) <= 4096
     assert build.build(folder, ("scorm12",), tmp_path / "out").outputs
+
+
+def test_scorm12_refuses_a_node_with_more_choices_than_it_can_record(tmp_path, write_course):
+    choices = "".join(f"- [Option {n}](#end)\n" for n in range(37))
+    folder = write_course({
+        "course.yaml": "id: wide\ntitle: Wide\nversion: 1.0.0\nmodules: [s.md]\n",
+        "s.md": f"---\nid: s\ntitle: S\nkind: scenario\n---\n\n# Pick {{#start}}\n\n{choices}\n"
+                "# End {#end .ending outcome=good}\n\nDone.\n"})
+    with pytest.raises(build.CourseError) as caught:
+        build.build(folder, ("scorm12", "scorm2004"), tmp_path / "out")
+    assert caught.value.diagnostics.format(folder) == [
+        "s.md:7:1: error: 37 choices: a SCORM 1.2 package records at most 36 (one character each); "
+        "split them or build for SCORM 2004 only"]
+    assert build.build(folder, ("scorm2004",), tmp_path / "out").outputs
