@@ -21,7 +21,7 @@ CHOICE = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<text>(?:[^\[\]]|\[[^
 TASK = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+(?P<text>.*?)[ \t]*$")
 DIALOGUE = re.compile(r"^(?P<lead>[ \t]{0,3}>[ \t]?)\[(?P<speaker>[^\]\s]+)\][ \t]*(?P<text>.*)$")
 QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
-IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<ref>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<ref>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 RAW_HTML = re.compile(r"<(?P<tag>/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])|<!--|<\?")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+\1")
 CHOICE_KEYS = ("points", "set", "unset", "if")
@@ -102,6 +102,10 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int 
                 diags.error(where, f'image "{ref}" must be a path relative to this file')
             else:
                 images.append(Image(ref, source.path.parent / ref, where))
+                if not match.group("alt").strip():
+                    diags.warning(source.at(line, match.start() + 1 + shift), f'image "{ref}" has no alt text: '
+                                  "write what it shows between the brackets, ![like this](file.svg), for learners "
+                                  "who cannot see it")
     text = "\n".join(line.text for line in lines)
     return Markdown(text, source.at(lines[0], 1 + (indent if lines[0].text.strip() else 0)), tuple(images))
 
