@@ -3,36 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from synthetic import HEADER, PER_MODULE, many_scenarios
+
 from generator import build, state
 
-SCENARIO = """---
-id: s{n}
-title: Scenario {n}
-kind: scenario
----
-
-# Start {{#start}}
-A choice.
-- [Careful](#good){{points=3 set=asked}}
-- [Hasty](#bad){{points=-2}}
-
-# Good {{#good .ending outcome=good}}
-Well done.
-
-# Bad {{#bad .ending outcome=bad}}
-Not so well.
-"""
-
-
-PER_MODULE = len(".2_1_-3_3_2")
-HEADER = len("abcdef|1z141z3|") + len("9z") + len(".0")  # 300-odd modules: two digits of "current"
-
-
 def course_with(write_course, count: int):
-    files = {"course.yaml": "id: big\ntitle: Big\nversion: 1.0.0\nmodules:\n"
-             + "".join(f"  - s{n}.md\n" for n in range(count))}
-    files.update({f"s{n}.md": SCENARIO.format(n=n) for n in range(count)})
-    return write_course(files)
+    return write_course(many_scenarios(count))
 
 
 def worst(folder) -> int:

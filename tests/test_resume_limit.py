@@ -1,0 +1,54 @@
+"""A SCORM 1.2 course just under the 4,096-character limit builds, resumes where the
+learner left off, and finishes with the same data, in Chromium with scorm-again."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from synthetic import just_under_scorm12, many_scenarios
+
+from generator import build, lms, walkplan
+from generator.walker import Walker
+
+
+def test_a_course_just_under_the_scorm12_limit_resumes_and_finishes(write_course, tmp_path):
+    folder = write_course(many_scenarios(just_under_scorm12()))
+    built = build.build(folder, ("scorm12",), tmp_path / "zips")
+    assert 4000 < built.state_size <= 4096
+    with zipfile.ZipFile(built.outputs[0]) as archive:
+        archive.extractall(tmp_path / "pkg")
+    checked = build.check(folder)
+    best = walkplan.plan(checked.course, checked.analyses)[0]
+    steps = Walker(checked, best, "scorm12", Path.cwd()).steps
+    script = (Path(lms.host_folder()) / "walker.js").read_text()
+    halfway = len(steps) - 3  # the last scenario's choice, its ending and the results are still to come
+    with lms.HostServer({"/pkg/": tmp_path / "pkg"}) as server, sync_playwright() as playwright:
+        browser = lms.launch_chromium(playwright)
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{server.url}/lms/host.html?version=1.2&launch=/pkg/index.html")
+        page.wait_for_function("() => window.lms && window.lms.ready")
+        frame = page.query_selector("#sco").content_frame()
+        outcome = frame.evaluate(script, {"steps": [s.js for s in steps[:halfway]], "timeout": 10_000})
+        assert outcome["ok"], outcome
+        page.evaluate("lms.relaunch()")  # the tab closes; the LMS hands back what it kept
+        frame = page.query_selector("#sco").content_frame()
+        frame.wait_for_selector("[data-view]")
+        last = checked.course.modules[-1]
+        assert frame.get_attribute("[data-view]", "data-node") == "start"
+        assert "Scenario " + last.id[1:] in frame.inner_text("[data-view]")
+        outcome = frame.evaluate(script, {"steps": [s.js for s in steps[halfway:]], "timeout": 10_000})
+        assert outcome["ok"], outcome
+        page.evaluate("lms.unload()")
+        data = page.evaluate("lms.cmi()")["cmi"]
+        log = page.evaluate("lmsLog")
+        browser.close()
+    assert float(data["core"]["score"]["raw"]) == best.expected.percent == 100
+    assert data["core"]["lesson_status"] == "passed"
+    saved = [e["args"][1] for e in log if e["fn"] == "LMSSetValue" and e["args"][0] == "cmi.suspend_data"]
+    assert saved and max(len(v) for v in saved) <= 4096
+    assert max(len(v) for v in saved) > 3500  # the state really is that large
+    assert [e for e in log if e["err"] != "0"] == []
+    assert errors == []
