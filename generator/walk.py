@@ -209,7 +209,8 @@ def junit_xml(report: TestReport, course_id: str) -> str:
 
     cases = []
     for result in report.results:
-        body = "".join(f"<failure message={quoteattr(f.splitlines()[0])}>{escape(f)}</failure>" for f in result.failures)
+        body = (f"<failure message={quoteattr(result.failures[0].splitlines()[0])}>"
+                f"{escape(chr(10).join(result.failures))}</failure>") if result.failures else ""
         if result.artifacts:
             body += f"<system-out>{escape(chr(10).join(result.artifacts))}</system-out>"
         cases.append(f'  <testcase classname={quoteattr(course_id + "." + result.fmt)} name={quoteattr(result.walk)} '

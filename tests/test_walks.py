@@ -22,6 +22,9 @@ COURSES = {
     "quiz-rules": FIXTURES / "quiz-rules",
     "reading-only": FIXTURES / "reading-only",
 }
+# The refresher's scenarios are the flagship's own files, walked path by path there; here a
+# covering set (every choice, every ending, best and worst) proves the refresher's wiring.
+MAX_PATHS = {"refresher": 0}
 _reports: dict[str, walk.TestReport] = {}
 
 
@@ -29,7 +32,8 @@ def report_for(name: str, tmp_path_factory) -> walk.TestReport:
     if name not in _reports:
         started = time.monotonic()
         artifacts = tmp_path_factory.mktemp(f"walks-{name}")
-        _reports[name] = walk.run(COURSES[name], ("scorm12", "scorm2004"), workers=2, artifacts=artifacts)
+        _reports[name] = walk.run(COURSES[name], ("scorm12", "scorm2004"), workers=2, artifacts=artifacts,
+                                  max_paths=MAX_PATHS.get(name, 200))
         print(f"\n{name}: {len(_reports[name].results)} walks in {time.monotonic() - started:.1f} s")
     return _reports[name]
 
@@ -95,7 +99,8 @@ def _choice(data, module_id, node_id, index):
 def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
     course = COURSES["branching"]
     packages = _tampered_packages(tmp_path, course, lambda d: _choice(d, "audit", "restricted", 0).update(points=7))
-    report = walk.run(course, ("scorm12", "scorm2004"), workers=2, packages=packages, max_paths=3)
+    artifacts = tmp_path / "report-artifacts"
+    report = walk.run(course, ("scorm12", "scorm2004"), workers=2, packages=packages, max_paths=3, artifacts=artifacts)
     failing = [r for r in report.results if not r.ok]
     assert failing, "the tampered package passed"
     line = (FIXTURES / "branching" / "audit.md").read_text().splitlines().index(
@@ -105,6 +110,13 @@ def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
                    for f in r.failures) for r in failing), [r.failures for r in failing]
     # Only walks through that choice fail.
     assert any(r.ok for r in report.results)
+    # Each failure leaves a screenshot and the LMS call log beside the JUnit report.
+    for result in failing:
+        shot, calls = (Path(p) for p in result.artifacts)
+        assert shot.read_bytes().startswith(b"\x89PNG") and json.loads(calls.read_text())[0]["fn"] == "LMSInitialize" \
+            or json.loads(calls.read_text())[0]["fn"] == "Initialize"
+    junit = walk.junit_xml(report, "branching-fixture")
+    assert junit.count("<testcase ") == len(report.results) and junit.count("<failure ") == len(failing)
 
 
 def test_a_tampered_branch_fails_naming_the_node_where_the_walk_diverged(tmp_path):
