@@ -159,7 +159,7 @@ class Preview:
             course = good.course
             size = state.worst_case(course, {k: a.max_points for k, a in good.analyses.items()})
             report["course"] = {"id": course.id, "title": course.title, "version": course.version,
-                                "stateKey": render.state_key(course), "worstCase": size.total,
+                                "stateKey": state.state_key(course), "worstCase": size.total,
                                 "limit12": LIMIT_12, "limit2004": state.LIMITS["scorm2004"]}
             report["scenarios"] = [{"id": m.id, "title": m.title, "flags": list(m.flags),
                                     "nodes": [{"id": n.id, "title": n.title,

@@ -10,40 +10,11 @@ from __future__ import annotations
 
 from .analysis import ScenarioAnalysis
 from .model import Course, Lesson, Quiz, Scenario
-from .render import state_key
-
-DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+from .state import b36, suspend_data
 
 
 class JumpError(ValueError):
     """The requested scenario, node or flag does not exist; the message says which."""
-
-
-def b36(number: int | None) -> str:
-    if number is None:
-        return "-"
-    if number < 0:
-        return "-" + b36(-number)
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = DIGITS[rest] + out
-        if not number:
-            return out
-
-
-def fnv1a(text: str) -> int:
-    """FNV-1a 32-bit over UTF-16 code units, as the runtime's charCodeAt loop computes it."""
-    data = text.encode("utf-16-le")
-    h = 0x811C9DC5
-    for i in range(0, len(data), 2):
-        h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
-def suspend_data(course: Course, body_fields: list[str], current: int, badges: int = 0) -> str:
-    body = ".".join([b36(current), b36(badges), *body_fields])
-    return f"{state_key(course)}|{b36(fnv1a(body))}|{body}"
 
 
 def _finished(module, analysis: ScenarioAnalysis | None) -> str:

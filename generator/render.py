@@ -18,7 +18,7 @@ import markdown as markdown_lib
 import nh3
 from markupsafe import escape
 
-from . import expressions, openbadges, validate
+from . import expressions, openbadges, state, validate
 from .build_types import Asset
 from .model import Course, DialogueLine, Lesson, Markdown, Quiz, Scenario
 
@@ -69,32 +69,6 @@ def _assets(course: Course) -> dict[Path, Asset]:
     return found
 
 
-def state_key(course: Course) -> str:
-    """Changes whenever saved progress of an older build would no longer fit."""
-    shape = [course.id, course.version]
-    for module in course.modules:
-        shape.append([module.kind, module.id])
-        if isinstance(module, Scenario):
-            shape.append([[n.id, [c.target for c in n.choices]] for n in module.nodes])
-        elif isinstance(module, Quiz):
-            shape.append([[q.id, len(q.options)] for q in module.questions])
-        elif isinstance(module, Lesson):
-            shape.append(len(module.pages))
-    shape.append([badge.id for badge in course.badges])
-    digest = hashlib.sha256(json.dumps(shape).encode()).digest()
-    return _base36(int.from_bytes(digest[:4], "big"))[:6]
-
-
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if not number:
-            return out
-
-
 class _Html:
     """Markdown → sanitised HTML with image paths rewritten into the package."""
 
@@ -143,7 +117,7 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
               for b in course.badges]
     return {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
             "language": course.language, "description": course.description, "passMark": course.pass_mark,
-            "maxPoints": sum(m["max"] for m in modules), "stateKey": state_key(course),
+            "maxPoints": sum(m["max"] for m in modules), "stateKey": state.state_key(course),
             "labels": labels, "modules": modules, "badges": badges}
 
 

@@ -1,4 +1,5 @@
-"""The worst-case size of a course's resume state (suspend_data), at build time.
+"""The resume state (suspend_data) on the Python side: its encoding's pieces and,
+at build time, its worst-case size.
 
 Mirrors the encoding in docs/course-json.md ("Resume state"): every number in
 it is bounded by the course's structure, never by how long a learner plays,
@@ -7,6 +8,8 @@ ever write. The branch walks check the runtime stays within this.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from .model import Course, Lesson, Quiz, Scenario
@@ -18,14 +21,54 @@ KEY_DIGITS = 6
 
 
 def digits(number: int) -> int:
-    """Characters of a non-negative or negative integer in base 36."""
-    sign = 1 if number < 0 else 0
-    number = abs(number)
-    count = 1
-    while number >= 36:
-        number //= 36
-        count += 1
-    return count + sign
+    """Characters of an integer in base 36 (a negative one has a leading "-")."""
+    return len(b36(number))
+
+
+DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def b36(number: int | None) -> str:
+    if number is None:
+        return "-"
+    if number < 0:
+        return "-" + b36(-number)
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = DIGITS[rest] + out
+        if not number:
+            return out
+
+
+def fnv1a(text: str) -> int:
+    """FNV-1a 32-bit over UTF-16 code units, as the runtime's charCodeAt loop computes it."""
+    data = text.encode("utf-16-le")
+    h = 0x811C9DC5
+    for i in range(0, len(data), 2):
+        h = ((h ^ (data[i] | data[i + 1] << 8)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def suspend_data(course: Course, body_fields: list[str], current: int, badges: int = 0) -> str:
+    body = ".".join([b36(current), b36(badges), *body_fields])
+    return f"{state_key(course)}|{b36(fnv1a(body))}|{body}"
+
+
+def state_key(course: Course) -> str:
+    """Changes whenever saved progress of an older build would no longer fit."""
+    shape = [course.id, course.version]
+    for module in course.modules:
+        shape.append([module.kind, module.id])
+        if isinstance(module, Scenario):
+            shape.append([[n.id, [c.target for c in n.choices]] for n in module.nodes])
+        elif isinstance(module, Quiz):
+            shape.append([[q.id, len(q.options)] for q in module.questions])
+        elif isinstance(module, Lesson):
+            shape.append(len(module.pages))
+    shape.append([badge.id for badge in course.badges])
+    digest = hashlib.sha256(json.dumps(shape).encode()).digest()
+    return b36(int.from_bytes(digest[:4], "big"))[:6]
 
 
 @dataclass(frozen=True)

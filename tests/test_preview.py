@@ -18,7 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from repo import REPO
 
-from generator import preview_state
+from generator import preview_state, state
 from generator.preview import Preview
 from generator.preview_map import load
 
@@ -215,7 +215,7 @@ def test_jump_data_is_rejected_for_unknown_names_and_lands_after_finished_module
     key, checksum, body = jump["data"].split("|")
     assert body.split(".")[:2] == ["3", "0"]  # current module 3, no badges
     assert body.split(".")[3] == "0*"  # the lesson read to the end
-    assert checksum == preview_state.b36(preview_state.fnv1a(body))
+    assert checksum == state.b36(state.fnv1a(body))
     assert jump["location"] == "followup/decide"
     for args, message in [(("nope", "start", []), 'no scenario "nope"'),
                           (("followup", "nope", []), 'has no node "nope"'),
