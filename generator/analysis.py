@@ -250,32 +250,39 @@ def _follow(start, edges, nodes, value, sign: int, to_end) -> Path | None:
 
 def enumerate_paths(analysis: ScenarioAnalysis, limit: int):
     """Every path from the start to an ending, each choice at most once per path
-    (so a cycle is walked once round). Yields at most `limit` paths."""
-    if analysis.start is None or analysis.positive_cycle:
+    (so a cycle is walked once round). Yields at most `limit` paths, depth first
+    in source order, with an explicit stack (scenarios may be thousands deep)."""
+    if analysis.start is None or analysis.positive_cycle or limit <= 0:
         return
     edges, nodes = analysis.edges, analysis.scenario.nodes
     count = 0
     steps: list[Step] = []
     taken: set[tuple[State, int]] = set()
-
-    def walk(state: State, points: int):
-        nonlocal count
-        if count >= limit:
-            return
-        if nodes[state.node].is_ending:
-            count += 1
+    # Each frame: the state, the points so far, and the index of its next transition to try.
+    stack: list[list] = [[analysis.start, 0, 0]]
+    while stack:
+        frame = stack[-1]
+        state, points, index = frame
+        if nodes[state.node].is_ending and index == 0:
             yield Path(tuple(steps), state.node, points)
-            return
-        for t in edges[state]:
-            if (state, t.choice) in taken:
-                continue
-            taken.add((state, t.choice))
-            steps.append(Step(state.node, t.choice, t.points))
-            yield from walk(t.target, points + t.points)
-            steps.pop()
-            taken.discard((state, t.choice))
-
-    yield from walk(analysis.start, 0)
+            count += 1
+            if count >= limit:
+                return
+            frame[2] = len(edges[state])  # nothing to try below an ending
+        out = edges[state]
+        while frame[2] < len(out) and (state, out[frame[2]].choice) in taken:
+            frame[2] += 1
+        if frame[2] >= len(out):
+            stack.pop()
+            if stack:  # undo the step that led here
+                parent = stack[-1][0]
+                taken.discard((parent, steps.pop().choice))
+            continue
+        t = out[frame[2]]
+        frame[2] += 1
+        taken.add((state, t.choice))
+        steps.append(Step(state.node, t.choice, t.points))
+        stack.append([t.target, points + t.points, 0])
 
 
 def coverage_paths(analysis: ScenarioAnalysis) -> list[Path]:

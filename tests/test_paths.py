@@ -169,3 +169,12 @@ def test_thirty_two_way_choices_analyse_without_enumerating(write_course):
     taken = {(s.node, s.choice) for p in walks for s in p.steps}
     assert len(taken) == 60  # every choice of every node
     assert len(walks) <= 4  # best, worst and very few more
+
+
+def test_a_scenario_thousands_of_nodes_deep_is_listed_without_recursion(write_course):
+    nodes = [f"# Step {i} {{#n{i}}}\n- [On](#n{i + 1}){{points=1}}\n" for i in range(3000)]
+    nodes.append("# End {#n3000 .ending outcome=good}\n")
+    folder = write_course({"course.yaml": COURSE, "scenario.md": scenario("\n".join(nodes))})
+    report = build.paths_report(build.check(folder))["scenarios"][0]
+    assert report["max"] == 3000
+    assert [(len(p["choices"]), p["points"]) for p in report["paths"]] == [(3000, 3000)]
