@@ -8,6 +8,7 @@ which carries the whole report out of the pipeline.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,7 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
     _file_order: dict[Path, int] = field(default_factory=dict)
+    _seen: set[Diagnostic] = field(default_factory=set)  # one report of each problem
 
     def note_file(self, path: Path) -> None:
         self._file_order.setdefault(path, len(self._file_order))
@@ -69,7 +71,8 @@ class Diagnostics:
 
     def _add(self, diagnostic: Diagnostic) -> None:
         self.note_file(diagnostic.location.path)
-        if diagnostic not in self.items:
+        if diagnostic not in self._seen:
+            self._seen.add(diagnostic)
             self.items.append(diagnostic)
 
     @property
@@ -104,5 +107,14 @@ class CourseError(Exception):
 
 def did_you_mean(word: str, candidates) -> str:
     """' (did you mean "x"?)' when a close candidate exists, else ''."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return _did_you_mean(word, tuple(sorted(set(candidates))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _did_you_mean(word: str, candidates: tuple[str, ...]) -> str:
+    # difflib's ratio is at most 2·min(len)/(sum of lens): names too short or too
+    # long to reach the cutoff are skipped unread (thousands of broken links in
+    # a large scenario otherwise take quadratic time).
+    candidates = tuple(c for c in candidates if 2 * min(len(c), len(word)) >= 0.6 * (len(c) + len(word)))
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""
