@@ -98,7 +98,7 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = ("scorm12", "s
     course = checked.course
     size = state.worst_case(course, {k: a.max_points for k, a in checked.analyses.items()})
     if "scorm12" in formats:
-        _check_scorm12_responses(checked)
+        _check_scorm12_limits(checked)
     _check_state_size(checked, size, formats)
     rendered = render.render(course, checked.analyses)
     outputs: dict[str, bytes | dict[str, bytes]] = {}
@@ -113,20 +113,36 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = ("scorm12", "s
 
 
 SCORM12_CHOICES = 36  # a 1.2 choice response is one character of 0-9a-z
+SCORM12_WEIGHTING = 100  # a 1.2 interaction's weighting lies in -100..100 (RTE 3.4.2.7.4)
 
 
-def _check_scorm12_responses(checked: CheckedCourse) -> None:
+def _check_scorm12_limits(checked: CheckedCourse) -> None:
+    """What a SCORM 1.2 LMS refuses to record: long choice lists and large weightings."""
+    error = checked.diagnostics.error
     for module in checked.course.modules:
         if isinstance(module, Scenario):
-            crowded = [(n.location, len(n.choices), "choices") for n in module.nodes if len(n.choices) > SCORM12_CHOICES]
+            for node in module.nodes:
+                if len(node.choices) > SCORM12_CHOICES:
+                    error(node.location, f"{len(node.choices)} choices: a SCORM 1.2 package records at most "
+                          f"{SCORM12_CHOICES} (one character each); split them or build for SCORM 2004 only")
+                for choice in node.choices:
+                    if abs(choice.points) > SCORM12_WEIGHTING:
+                        error(choice.location, f"points={choice.points}: SCORM 1.2 records an interaction's "
+                              f"weighting from -{SCORM12_WEIGHTING} to {SCORM12_WEIGHTING}; scale the scenario's points down")
+            found = checked.analyses.get(module.id)
+            if found and found.max_points > SCORM12_WEIGHTING:
+                error(module.location, f"this scenario's maximum is {found.max_points} points: SCORM 1.2 records "
+                      f"its ending with that weighting, at most {SCORM12_WEIGHTING}; scale its points down")
         elif isinstance(module, Quiz):
-            crowded = [(q.location, len(q.options), "options") for q in module.questions
-                       if len(q.options) > SCORM12_CHOICES]
-        else:
-            crowded = []
-        for location, count, what in crowded:
-            checked.diagnostics.error(location, f"{count} {what}: a SCORM 1.2 package records at most "
-                                      f"{SCORM12_CHOICES} (one character each); split them or build for SCORM 2004 only")
+            for question in module.questions:
+                if len(question.options) > SCORM12_CHOICES:
+                    error(question.location, f"{len(question.options)} options: a SCORM 1.2 package records at most "
+                          f"{SCORM12_CHOICES} (one character each); split them or build for SCORM 2004 only")
+                if question.points > SCORM12_WEIGHTING:
+                    error(question.location, f"points={question.points}: SCORM 1.2 records an interaction's "
+                          f"weighting from -{SCORM12_WEIGHTING} to {SCORM12_WEIGHTING}")
+    if checked.diagnostics.has_errors():
+        raise CourseError(checked.diagnostics)
 
 
 def _check_state_size(checked: CheckedCourse, size: state.StateSize, formats) -> None:

@@ -10,28 +10,27 @@ from __future__ import annotations
 
 from .analysis import ScenarioAnalysis
 from .model import Course, Lesson, Quiz, Scenario
-from .state import b36, suspend_data
+from .state import b36, pad36, settled_widths, suspend_data
 
 
 class JumpError(ValueError):
     """The requested scenario, node or flag does not exist; the message says which."""
 
 
-def _finished(module, analysis: ScenarioAnalysis | None) -> str:
-    """A module the learner has completed with its best result (the state after a perfect run)."""
+def _settled(module, analysis: ScenarioAnalysis | None) -> str:
+    """The record of a module the learner completed with its best result (after a perfect run)."""
     if isinstance(module, Lesson):
-        return f"{b36(max(len(module.pages) - 1, 0))}*"
+        return ""
     if isinstance(module, Scenario):
         best = analysis.best if analysis else None
         if best is None:
             raise JumpError(f'scenario "{module.id}" has no path to an ending, so the modules after it '
                             "cannot be reached")
-        points = max(best.points, -analysis.max_points)
-        return "_".join(b36(n) for n in (best.ending, 0, points, max(0, best.points), best.ending))
+        widths = settled_widths(module, analysis.max_points)
+        return pad36(max(0, best.points), widths[0]) + pad36(best.ending, widths[1])
     assert isinstance(module, Quiz)
-    asked, top = module.asked, module.max_points
-    # attempt 1, on its last question, full marks, seed 0, best = full marks, passed, no feedback pending
-    return "_".join([b36(1), b36(asked - 1), b36(top), b36(0), b36(top), "1", "-"])
+    widths = settled_widths(module, module.max_points)
+    return pad36(module.max_points, widths[0]) + "1" + pad36(1, widths[2])  # full marks, passed, first attempt
 
 
 def jump(course: Course, analyses: dict[str, ScenarioAnalysis], scenario_id: str, node_id: str,
@@ -49,7 +48,6 @@ def jump(course: Course, analyses: dict[str, ScenarioAnalysis], scenario_id: str
         raise JumpError(f'scenario "{scenario_id}" has no flag "{unknown[0]}" (its flags: '
                         f'{", ".join(scenario.flags) or "none"})')
     mask = sum(1 << scenario.flags.index(f) for f in set(flags))
-    fields = [_finished(m, analyses.get(m.id)) for m in course.modules[:index]]
-    fields.append("_".join([b36(nodes[node_id]), b36(mask), "0", "-", "-"]))
-    fields += [""] * (len(course.modules) - index - 1)
-    return {"data": suspend_data(course, fields, index), "location": f"{scenario_id}/{node_id}"}
+    settled = "".join(_settled(m, analyses.get(m.id)) for m in course.modules[:index])
+    here = "_".join([b36(nodes[node_id]), b36(mask), "0", "-", "-"])
+    return {"data": suspend_data(course, index, settled, here), "location": f"{scenario_id}/{node_id}"}

@@ -50,8 +50,23 @@ def fnv1a(text: str) -> int:
     return h
 
 
-def suspend_data(course: Course, body_fields: list[str], current: int, badges: int = 0) -> str:
-    body = ".".join([b36(current), b36(badges), *body_fields])
+def pad36(number: int, width: int) -> str:
+    return b36(number).rjust(width, "0")
+
+
+def settled_widths(module, max_points: int) -> list[int]:
+    """Digits of each number in the record of a module the learner has left."""
+    if isinstance(module, Lesson):
+        return []
+    if isinstance(module, Scenario):
+        return [digits(max_points), digits(max(len(module.nodes) - 1, 0))]
+    return [digits(module.max_points), 1, digits(module.attempts)]
+
+
+def suspend_data(course: Course, current: int, settled: str, current_field: str | None, badges: int = 0) -> str:
+    """cur.badges.settled[.current] with its key and checksum (docs/course-json.md)."""
+    fields = [b36(current), b36(badges), settled] + ([current_field] if current_field is not None else [])
+    body = ".".join(fields)
     return f"{state_key(course)}|{b36(fnv1a(body))}|{body}"
 
 
@@ -78,7 +93,12 @@ class StateSize:
 
 
 def worst_case(course: Course, max_points: dict[str, int]) -> StateSize:
-    """`max_points`: each scenario's maximum, by module id."""
+    """`max_points`: each scenario's maximum, by module id.
+
+    The string is longest with the learner in some module: every module before
+    it settled (a few fixed-width digits), that one in full. `by_module` holds
+    each module's full field, the part an author can shrink.
+    """
     by_module = {}
     for module in course.modules:
         if isinstance(module, Lesson):
@@ -89,9 +109,13 @@ def worst_case(course: Course, max_points: dict[str, int]) -> StateSize:
             size = _quiz(module)
         by_module[module.id] = size
     header = KEY_DIGITS + 1 + CHECKSUM_DIGITS + 1
-    body = digits(len(course.modules)) + 1 + digits((1 << len(course.badges)) - 1)
-    total = header + body + sum(1 + size for size in by_module.values())
-    return StateSize(total, by_module)
+    fixed = digits(len(course.modules)) + 1 + digits((1 << len(course.badges)) - 1) + 1
+    longest, settled = 0, 0
+    for module in course.modules:
+        longest = max(longest, settled + 1 + by_module[module.id])
+        settled += sum(settled_widths(module, max_points.get(module.id, 0)))
+    longest = max(longest, settled)  # at the results: everything settled
+    return StateSize(header + fixed + longest, by_module)
 
 
 def _scenario(scenario: Scenario, best: int) -> int:

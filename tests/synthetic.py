@@ -1,4 +1,11 @@
-"""Synthetic courses for tests: many small scenarios, to probe size limits."""
+"""Synthetic courses for tests: many small scenarios, to probe the resume-state limit.
+
+Each scenario is worth 100 points ("2s" in base 36, the most SCORM 1.2 lets an
+interaction weigh), so a scenario the learner has left settles into 3
+characters of suspend_data (2 for the best score, 1 for the ending) and the one
+in progress takes "2_1_-2s_2s_2" at most (node, flags, running points as low
+as -100, best, ending).
+"""
 from __future__ import annotations
 
 SCENARIO = """---
@@ -9,7 +16,7 @@ kind: scenario
 
 # Start {{#start}}
 A choice.
-- [Careful](#good){{points=3 set=asked}}
+- [Careful](#good){{points=100 set=asked}}
 - [Hasty](#bad){{points=-2}}
 
 # Good {{#good .ending outcome=good}}
@@ -18,8 +25,8 @@ Well done.
 # Bad {{#bad .ending outcome=bad}}
 Not so well.
 """
-PER_MODULE = len(".2_1_-3_3_2")  # one scenario's field of the resume state at its largest
-HEADER = len("abcdef|1z141z3|") + len("9z") + len(".0")  # 300-odd modules: two digits of "current"
+SETTLED = len("2s") + len("1")
+IN_PROGRESS = len(".2_1_-2s_2s_2")
 
 
 def many_scenarios(count: int) -> dict[str, str]:
@@ -30,5 +37,24 @@ def many_scenarios(count: int) -> dict[str, str]:
     return files
 
 
+def worst_case(count: int) -> int:
+    """key|checksum|current.badges.settled.in-progress, with the learner in the last scenario."""
+    current = len(format_b36(count))
+    return len("abcdef|1z141z3|") + current + len(".0.") + SETTLED * (count - 1) + IN_PROGRESS
+
+
+def format_b36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
+
+
 def just_under_scorm12() -> int:
-    return (4096 - HEADER) // PER_MODULE
+    count = 1
+    while worst_case(count + 1) <= 4096:
+        count += 1
+    return count

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from synthetic import HEADER, PER_MODULE, many_scenarios
+from synthetic import just_under_scorm12, many_scenarios, worst_case
 
 from generator import build, state
 
@@ -16,30 +16,31 @@ def worst(folder) -> int:
     return state.worst_case(checked.course, {k: a.max_points for k, a in checked.analyses.items()}).total
 
 
-def test_each_scenario_adds_its_fields_to_the_worst_case(write_course):
+def test_the_worst_case_is_every_scenario_settled_but_the_last_in_full(write_course):
     one = worst(course_with(write_course, 1))
-    # key|checksum|current.badges.N_F_P_B_E, with the running points as low as -3
-    assert one == len("abcdef|1z141z3|1.0.") + len("2_1_-3_3_2")
+    # key|checksum|current.badges.(nothing settled).the scenario in progress
+    assert one == len("abcdef|1z141z3|0.0..") + len("2_1_-2s_2s_2") == worst_case(1)
+    assert worst(course_with(write_course, 3)) == worst_case(3) == one + 2 * len("2s1")
 
 
 def test_a_course_over_the_scorm12_limit_fails_with_the_modules_named(tmp_path, write_course):
-    count = (4096 - HEADER) // PER_MODULE + 1
+    count = just_under_scorm12() + 1
     folder = course_with(write_course, count)
-    assert worst(folder) > 4096
+    assert worst(folder) == worst_case(count) > 4096
     with pytest.raises(build.CourseError) as caught:
         build.build(folder, ("scorm12",), tmp_path / "out")
     (line,) = caught.value.diagnostics.format(folder)
-    assert line.startswith("course.yaml:1:1: error: the resume state of this course can reach ")
-    assert "over SCORM 1.2's limit of 4096; the largest modules: \"s0\" (10)" in line
+    assert line.startswith(f"course.yaml:1:1: error: the resume state of this course can reach {worst_case(count)} ")
+    assert "over SCORM 1.2's limit of 4096; the largest modules: \"s0\" (12)" in line
     assert not (tmp_path / "out").exists()
     # The same course is fine for SCORM 2004 (64,000 characters).
     assert build.build(folder, ("scorm2004",), tmp_path / "out2").outputs
 
 
 def test_a_course_just_under_the_limit_builds(tmp_path, write_course):
-    count = (4096 - HEADER) // PER_MODULE
+    count = just_under_scorm12()
     folder = course_with(write_course, count)
-    assert 4096 - PER_MODULE < worst(folder) <= 4096
+    assert 4096 - len("2s1") < worst(folder) == worst_case(count) <= 4096
     assert build.build(folder, ("scorm12",), tmp_path / "out").outputs
 
 
@@ -54,4 +55,23 @@ def test_scorm12_refuses_a_node_with_more_choices_than_it_can_record(tmp_path, w
     assert caught.value.diagnostics.format(folder) == [
         "s.md:7:1: error: 37 choices: a SCORM 1.2 package records at most 36 (one character each); "
         "split them or build for SCORM 2004 only"]
+    assert build.build(folder, ("scorm2004",), tmp_path / "out").outputs
+
+
+def test_scorm12_refuses_weightings_its_lms_cannot_record(tmp_path, write_course):
+    folder = write_course({
+        "course.yaml": "id: heavy\ntitle: Heavy\nversion: 1.0.0\nmodules: [s.md, q.md]\n",
+        "s.md": "---\nid: s\ntitle: S\nkind: scenario\n---\n\n# Pick {#start}\n\n- [Big](#end){points=150}\n"
+                "- [Small](#end){points=-101}\n\n# End {#end .ending outcome=good}\n\nDone.\n",
+        "q.md": "---\nid: q\ntitle: Q\nkind: quiz\n---\n\n## Yes? {#q1 type=truefalse points=101}\n\n- [x] True\n- [ ] False\n"})
+    with pytest.raises(build.CourseError) as caught:
+        build.build(folder, ("scorm12",), tmp_path / "out")
+    assert caught.value.diagnostics.format(folder) == [
+        "s.md:2:5: error: this scenario's maximum is 150 points: SCORM 1.2 records its ending with that weighting, "
+        "at most 100; scale its points down",
+        "s.md:9:3: error: points=150: SCORM 1.2 records an interaction's weighting from -100 to 100; "
+        "scale the scenario's points down",
+        "s.md:10:3: error: points=-101: SCORM 1.2 records an interaction's weighting from -100 to 100; "
+        "scale the scenario's points down",
+        "q.md:7:1: error: points=101: SCORM 1.2 records an interaction's weighting from -100 to 100"]
     assert build.build(folder, ("scorm2004",), tmp_path / "out").outputs

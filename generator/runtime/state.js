@@ -49,14 +49,34 @@
   }
 
   function b36(n) { return n == null ? '-' : n.toString(36); }
+  // Fixed-width base 36: settled records need no separators.
+  function w36(n) { return b36(n).length; }
+  function pad(n, width) { var s = b36(n); while (s.length < width) s = '0' + s; return s; }
+
+  // A module the learner has left keeps only its result: a lesson nothing, a
+  // scenario its best score and ending, a quiz its best score, passed and attempts.
+  function widths(m) {
+    if (m.kind === 'lesson') return [];
+    if (m.kind === 'scenario') return [w36(m.max), w36(m.nodes.length - 1)];
+    return [w36(m.max), 1, w36(m.attempts)];
+  }
+  function settle(m, f) {
+    var w = widths(m);
+    if (m.kind === 'lesson') return '';
+    if (m.kind === 'scenario') return pad(f.b, w[0]) + pad(f.e, w[1]);
+    return pad(f.b, w[0]) + (f.r ? '1' : '0') + pad(f.a, w[2]);
+  }
+  function full(m, f) {
+    if (m.kind === 'lesson') return b36(f.p) + (f.done ? '*' : '');
+    return (m.kind === 'scenario' ? [f.n, f.f, f.p, f.b, f.e] : [f.a, f.q, f.s, f.x, f.b, f.r, f.l]).map(b36).join('_');
+  }
 
   function encode(course, st) {
-    var body = [b36(st.cur), b36(st.badges)].concat(st.mods.map(function (f, i) {
-      if (!f) return '';
-      var k = course.modules[i].kind;
-      if (k === 'lesson') return b36(f.p) + (f.done ? '*' : '');
-      return (k === 'scenario' ? [f.n, f.f, f.p, f.b, f.e] : [f.a, f.q, f.s, f.x, f.b, f.r, f.l]).map(b36).join('_');
-    })).join('.');
+    var ms = course.modules, settled = '';
+    for (var i = 0; i < st.cur && i < ms.length; i++) settled += settle(ms[i], st.mods[i]);
+    var body = [b36(st.cur), b36(st.badges), settled];
+    if (st.cur < ms.length) body.push(full(ms[st.cur], st.mods[st.cur]));
+    body = body.join('.');
     return course.stateKey + '|' + fnv(body).toString(36) + '|' + body;
   }
 
@@ -69,6 +89,23 @@
     return n;
   }
   var BIG = 1e12, U32 = 4294967295;
+
+  // A settled record back to a finished module's state.
+  function unsettle(m, s, at) {
+    var w = widths(m), n = function (k, min, max) {
+      var from = at + w.slice(0, k).reduce(function (a, b) { return a + b; }, 0);
+      return num(s.slice(from, from + w[k]), min, max);
+    };
+    if (m.kind === 'lesson') return { p: m.pages.length - 1, done: true };
+    if (m.kind === 'scenario') {
+      var b = n(0, 0, m.max), e = n(1, 0, m.nodes.length - 1);
+      if (!m.nodes[e].ending) throw new Bad();
+      return { n: e, f: 0, p: b, b: b, e: e };
+    }
+    var best = n(0, 0, m.max), r = n(1, 0, 1), a = n(2, 1, m.attempts), last = (m.draw != null ? m.draw : m.questions.length) - 1;
+    if (!r && a < m.attempts) throw new Bad(); // a failed quiz is left only when its attempts are used up
+    return { a: a, q: last, s: best, x: 0, b: best, r: r, l: 1 };
+  }
 
   function field(m, s) {
     if (s === '') return null;
@@ -96,13 +133,14 @@
     try {
       var parts = String(data).split('|');
       if (parts.length !== 3 || parts[0] !== course.stateKey || parts[1] !== fnv(parts[2]).toString(36)) return null;
-      var v = parts[2].split('.'), ms = course.modules;
-      if (v.length !== ms.length + 2) return null;
-      return {
-        cur: num(v[0], 0, ms.length),
-        badges: num(v[1], 0, Math.pow(2, course.badges.length) - 1),
-        mods: ms.map(function (m, i) { return field(m, v[i + 2]); })
-      };
+      var v = parts[2].split('.'), ms = course.modules, cur = num(v[0], 0, ms.length), at = 0;
+      if (v.length !== (cur < ms.length ? 4 : 3)) return null;
+      var mods = ms.map(function (m, i) {
+        if (i < cur) { var f = unsettle(m, v[2], at); at += widths(m).reduce(function (a, b) { return a + b; }, 0); return f; }
+        return i === cur ? field(m, v[3]) : null;
+      });
+      if (at !== v[2].length) return null;
+      return { cur: cur, badges: num(v[1], 0, Math.pow(2, course.badges.length) - 1), mods: mods };
     } catch (e) {
       if (e instanceof Bad) return null;
       throw e;
