@@ -129,10 +129,6 @@ def _check_scorm12_limits(checked: CheckedCourse) -> None:
                     if abs(choice.points) > SCORM12_WEIGHTING:
                         error(choice.location, f"points={choice.points}: SCORM 1.2 records an interaction's "
                               f"weighting from -{SCORM12_WEIGHTING} to {SCORM12_WEIGHTING}; scale the scenario's points down")
-            found = checked.analyses.get(module.id)
-            if found and found.max_points > SCORM12_WEIGHTING:
-                error(module.location, f"this scenario's maximum is {found.max_points} points: SCORM 1.2 records "
-                      f"its ending with that weighting, at most {SCORM12_WEIGHTING}; scale its points down")
         elif isinstance(module, Quiz):
             for question in module.questions:
                 if len(question.options) > SCORM12_CHOICES:

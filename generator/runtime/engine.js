@@ -165,7 +165,7 @@
         var t = m.nodes[c.to];
         if (t.ending) {
           var got = Math.max(0, x.p);
-          rec.push({ id: m.id + '__ending', type: 'fill-in', resp: t.id, weight: m.max, desc: t.title, result: RESULT[t.ending] });
+          rec.push({ id: m.id + '__ending', type: 'fill-in', resp: t.id, desc: t.title, result: RESULT[t.ending] });
           if (x.b == null || got > x.b) { x.b = got; x.e = c.to; }
         }
         return out(rec, true, c.points);

@@ -105,7 +105,7 @@
     put(p + 'id', r.id);
     put(p + 'type', r.type); // 2004: id, then type, before any response (error 408 otherwise)
     put(p + (v12 ? 'time' : 'timestamp'), stamp());
-    put(p + 'weighting', r.weight);
+    if (r.weight != null) put(p + 'weighting', r.weight); // an ending has no points at stake of its own
     if (r.pattern != null) put(p + 'correct_responses.0.pattern', fmt(r.type, r.pattern));
     put(p + (v12 ? 'student_response' : 'learner_response'), fmt(r.type, r.resp));
     put(p + 'result', r.result === 'wrong' && !v12 ? 'incorrect' : r.result);
