@@ -19,13 +19,19 @@
   function bits(mask, n) { for (var a = [], i = 0; i < n; i++) if (S.bit(mask, i)) a.push(i); return a; }
 
   // Shortest number of steps from each node to an ending: the scenario's progress bar.
+  // Fewest steps from each node to an ending (module progress): one backward
+  // breadth-first pass from the endings, linear in the scenario's size.
   function dist(m) {
     if (m._d) return m._d;
-    var d = m.nodes.map(function (n) { return n.ending ? 0 : Infinity; }), changed = true;
-    while (changed) {
-      changed = false;
-      m.nodes.forEach(function (n, k) {
-        n.choices.forEach(function (c) { if (d[c.to] + 1 < d[k]) { d[k] = d[c.to] + 1; changed = true; } });
+    var into = m.nodes.map(function () { return []; }), d = [], queue = [];
+    m.nodes.forEach(function (n, k) {
+      n.choices.forEach(function (c) { into[c.to].push(k); });
+      d[k] = n.ending ? 0 : Infinity;
+      if (n.ending) queue.push(k);
+    });
+    for (var head = 0; head < queue.length; head++) {
+      into[queue[head]].forEach(function (k) {
+        if (d[k] === Infinity) { d[k] = d[queue[head]] + 1; queue.push(k); }
       });
     }
     return (m._d = d);
