@@ -17,7 +17,7 @@ FORMATS = ("scorm12", "scorm2004", "web")
 
 @dataclass
 class CheckedCourse:
-    course: Course
+    course: Course | None  # None only from examine(), when course.yaml itself cannot be read
     analyses: dict[str, analysis.ScenarioAnalysis]
     diagnostics: Diagnostics
 
@@ -35,18 +35,25 @@ def module_max(module, analyses) -> int:
     return 0
 
 
-def check(course_argument: str | Path) -> CheckedCourse:
-    """Load and check a course; raise CourseError listing every problem."""
+def examine(course_argument: str | Path) -> CheckedCourse:
+    """Load and check a course, keeping whatever model could be built beside its
+    diagnostics (the preview and the map show a course with errors)."""
     diags = Diagnostics()
     course = loader.load_course(loader.find_course_file(course_argument), diags)
     if course is None:
-        raise CourseError(diags)
+        return CheckedCourse(None, {}, diags)
     loader.check_images(course, diags)
     analyses = {m.id: analysis.analyse(m) for m in course.modules if isinstance(m, Scenario)}
     validate.validate(course, analyses, diags)
-    if diags.has_errors():
-        raise CourseError(diags)
     return CheckedCourse(course, analyses, diags)
+
+
+def check(course_argument: str | Path) -> CheckedCourse:
+    """Load and check a course; raise CourseError listing every problem."""
+    checked = examine(course_argument)
+    if checked.diagnostics.has_errors():
+        raise CourseError(checked.diagnostics)
+    return checked
 
 
 def paths_report(checked: CheckedCourse, limit: int = 200) -> dict:

@@ -10,8 +10,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analysis, build, loader, mapsvg
-from .diagnostics import CourseError, Diagnostics, display_path
+from . import analysis, build, mapsvg
+from .diagnostics import Diagnostics, display_path
 from .model import Course, Scenario
 
 DEFAULT_PREVIEW = "http://127.0.0.1:8000/"
@@ -25,14 +25,9 @@ class Loaded:
 
 
 def load(course_argument: str | Path) -> Loaded:
-    """`build.check`, but on errors the model is kept too (loaded once more, the checks not repeated)."""
-    try:
-        checked = build.check(course_argument)
-        return Loaded(checked.course, checked.analyses, checked.diagnostics)
-    except CourseError as problem:
-        course = loader.load_course(loader.find_course_file(course_argument), Diagnostics())
-        scenarios = [m for m in course.modules if isinstance(m, Scenario)] if course else []
-        return Loaded(course, {m.id: analysis.analyse(m) for m in scenarios}, problem.diagnostics)
+    """The course checked, with its model kept even when it has errors."""
+    checked = build.examine(course_argument)
+    return Loaded(checked.course, checked.analyses, checked.diagnostics)
 
 
 def source_files(course: Course) -> set[Path]:
