@@ -8,6 +8,8 @@ as -100, best, ending).
 """
 from __future__ import annotations
 
+from generator.state import b36
+
 SCENARIO = """---
 id: s{n}
 title: Scenario {n}
@@ -39,18 +41,8 @@ def many_scenarios(count: int) -> dict[str, str]:
 
 def worst_case(count: int) -> int:
     """key|checksum|current.badges.settled.in-progress, with the learner in the last scenario."""
-    current = len(format_b36(count))
+    current = len(b36(count))
     return len("abcdef|1z141z3|") + current + len(".0.") + SETTLED * (count - 1) + IN_PROGRESS
-
-
-def format_b36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if not number:
-            return out
 
 
 def just_under_scorm12() -> int:
