@@ -116,7 +116,8 @@ def test_standalone_mode_works_and_says_progress_is_not_reported(launch, sample_
     assert where(frame) == "node:start"
 
     # The browser keeps the state: a reload resumes.
-    frame.evaluate("location.reload()")
+    with frame.expect_navigation():  # else the old page's view may answer the wait below
+        frame.evaluate("location.reload()")
     frame.wait_for_selector("[data-view]")
     assert where(frame) == "node:start"
     play(frame, WALK_PERFECT[4:])
