@@ -154,6 +154,19 @@ def _save_artifacts(page, walk, job: Job) -> list[str]:
     return [str(shot), str(calls)]
 
 
+def unpacked(course_argument, formats, folder: Path) -> dict[str, Path]:
+    """Build the course's SCORM zips into `folder` and unzip each as an LMS would:
+    format -> the folder holding that package."""
+    built = build.build(course_argument, tuple(formats), folder / "zips")
+    folders = {}
+    for path in built.outputs:
+        fmt = next(f for f in formats if path.name.endswith(f"-{f}.zip"))
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(folder / fmt)
+        folders[fmt] = folder / fmt
+    return folders
+
+
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
         artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
         host_params: str = "", viewport: tuple[int, int] | None = None) -> TestReport:
@@ -170,14 +183,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     walks = walkplan.plan(checked.course, checked.analyses, max_paths)
     workers = max(1, workers or os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix="coursegen-walk-") as temp:
-        mounts = {f"/pkg/{fmt}/": folder for fmt, folder in (packages or {}).items()}
-        if not packages:
-            built = build.build(course_argument, tuple(formats), Path(temp) / "zips")
-            for path in built.outputs:
-                fmt = next(f for f in formats if path.name.endswith(f"-{f}.zip"))
-                with zipfile.ZipFile(path) as archive:
-                    archive.extractall(Path(temp) / fmt)
-                mounts[f"/pkg/{fmt}/"] = Path(temp) / fmt
+        packages = packages or unpacked(course_argument, formats, Path(temp))
+        mounts = {f"/pkg/{fmt}/": folder for fmt, folder in packages.items()}
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
                         str(Path.cwd()), host_params, viewport) for fmt in formats for i in range(len(walks))]

@@ -50,7 +50,8 @@ class Step:
     ending: tuple | None = None  # (scenario, node index)
 
 
-def _script() -> str:
+def in_page_script() -> str:
+    """The in-page half of a walk (lmshost/walker.js): evaluate it with {steps, timeout[, overflow]}."""
     return (resources.files("generator") / "lmshost" / "walker.js").read_text(encoding="utf-8")
 
 
@@ -101,7 +102,7 @@ class Walker:
 
         With `check_overflow`, a view wider than the viewport is a failure too.
         """
-        outcome = frame.evaluate(_script(), {"steps": [s.js for s in self.steps], "timeout": STEP_TIMEOUT_MS,
+        outcome = frame.evaluate(in_page_script(), {"steps": [s.js for s in self.steps], "timeout": STEP_TIMEOUT_MS,
                                              "overflow": check_overflow})
         by_id = {m.id: m for m in self.course.modules}
         answered = {event["step"]: event for event in outcome["events"] if "question" in event}

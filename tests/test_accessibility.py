@@ -3,7 +3,6 @@ kind of view of the flagship course, and the best path can be completed with
 the keyboard alone in both SCORM versions (phones: test_phone_layout.py)."""
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from playwright.sync_api import sync_playwright
 
 from repo import REPO
 
-from generator import build, lms, walkplan
+from generator import build, lms, walk, walkplan
 from generator.walker import Walker
 
 FLAGSHIP = REPO / "course" / "course.yaml"
@@ -28,14 +27,8 @@ def flagship():
 @pytest.fixture(scope="module")
 def host(tmp_path_factory, flagship):
     """The flagship's packages served beside the LMS host; yields (url, browser)."""
-    out = tmp_path_factory.mktemp("a11y")
-    built = build.build(FLAGSHIP, ("scorm12", "scorm2004"), out / "zips")
-    mounts = {}
-    for path in built.outputs:
-        fmt = "scorm12" if path.name.endswith("scorm12.zip") else "scorm2004"
-        with zipfile.ZipFile(path) as archive:
-            archive.extractall(out / fmt)
-        mounts[f"/pkg/{fmt}/"] = out / fmt
+    packages = walk.unpacked(FLAGSHIP, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("a11y"))
+    mounts = {f"/pkg/{fmt}/": folder for fmt, folder in packages.items()}
     with lms.HostServer(mounts) as server, sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)
         yield server.url, browser

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
-import zipfile
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -12,8 +11,8 @@ from pypdf import PdfReader
 
 from repo import REPO
 
-from generator import build, lms, walkplan
-from generator.walker import Walker
+from generator import build, lms, walk, walkplan
+from generator.walker import Walker, in_page_script
 
 FLAGSHIP = REPO / "course" / "course.yaml"
 NAMES = {"scorm12": ("cmi.core.student_name", "Scorm12API", "API"),
@@ -24,9 +23,7 @@ NAMES = {"scorm12": ("cmi.core.student_name", "Scorm12API", "API"),
 def test_the_certificate_prints_on_one_page_with_the_lms_learner_name(fmt, tmp_path):
     checked = build.check(FLAGSHIP)
     best = walkplan.plan(checked.course, checked.analyses)[0]
-    built = build.build(FLAGSHIP, (fmt,), tmp_path / "zips")
-    with zipfile.ZipFile(built.outputs[0]) as archive:
-        archive.extractall(tmp_path / "pkg")
+    package = walk.unpacked(FLAGSHIP, (fmt,), tmp_path)[fmt]
     key, api_class, api_name = NAMES[fmt]
     # scorm-again itself, as the LMS API of the window the package runs in (a top-level
     # page here, so that printing prints the package's own document).
@@ -34,14 +31,14 @@ def test_the_certificate_prints_on_one_page_with_the_lms_learner_name(fmt, tmp_p
     setup = (f"{scorm_again}\nwindow.{api_name} = new window.{api_class}({{autocommit: false, logLevel: 5}});"
              f"window.{api_name}.loadFromFlattenedJSON({json.dumps({key: 'Rivera, Ana'})});")
     walker = Walker(checked, best, fmt, REPO)
-    script = (REPO / "generator" / "lmshost" / "walker.js").read_text()
+    script = in_page_script()
     with sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)
         page = browser.new_page(reduced_motion="reduce")
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.add_init_script(setup)
-        page.goto((tmp_path / "pkg" / "index.html").as_uri())
+        page.goto((package / "index.html").as_uri())
         page.wait_for_selector("[data-view]")
         outcome = page.evaluate(script, {"steps": [s.js for s in walker.steps], "timeout": 10_000})
         assert outcome["ok"], outcome

@@ -2,14 +2,13 @@
 in Chromium with scorm-again behind a host page that injects the faults."""
 from __future__ import annotations
 
-import zipfile
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from repo import REPO
 
-from generator import build, lms, walk
+from generator import lms, walk
 
 BRANCHING = REPO / "tests" / "fixtures" / "courses" / "branching"
 FAULTS = {
@@ -34,11 +33,8 @@ def test_walks_complete_with_complete_lms_data_despite_faults(fault):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    out = tmp_path_factory.mktemp("faulty")
-    built = build.build(BRANCHING, ("scorm2004",), out / "zips")
-    with zipfile.ZipFile(built.outputs[0]) as archive:
-        archive.extractall(out / "pkg")
-    with lms.HostServer({"/pkg/": out / "pkg"}) as server, sync_playwright() as playwright:
+    package = walk.unpacked(BRANCHING, ("scorm2004",), tmp_path_factory.mktemp("faulty"))["scorm2004"]
+    with lms.HostServer({"/pkg/": package}) as server, sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)
         yield server.url, browser
         browser.close()

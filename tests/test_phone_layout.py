@@ -1,11 +1,9 @@
 """A 320 px wide phone never scrolls sideways, on any view of the flagship course."""
 from __future__ import annotations
 
-import zipfile
-
 from repo import REPO
 
-from generator import build, walk
+from generator import walk
 
 FLAGSHIP = REPO / "course" / "course.yaml"
 
@@ -20,13 +18,11 @@ def test_no_view_scrolls_sideways_on_a_320_pixel_phone():
 
 def test_the_overflow_check_catches_a_view_wider_than_a_phone(tmp_path):
     # The runtime wraps and scrolls long content inside its boxes, so break it on purpose.
-    built = build.build(FLAGSHIP, ("scorm2004",), tmp_path / "zips")
-    with zipfile.ZipFile(built.outputs[0]) as archive:
-        archive.extractall(tmp_path / "pkg")
-    with (tmp_path / "pkg" / "runtime" / "style.css").open("a") as css:
+    package = walk.unpacked(FLAGSHIP, ("scorm2004",), tmp_path)["scorm2004"]
+    with (package / "runtime" / "style.css").open("a") as css:
         css.write("\n[data-view=\"node\"] h1 { min-width: 700px; }\n")
     report = walk.run(FLAGSHIP, ("scorm2004",), workers=1, max_paths=0, viewport=(320, 640),
-                      packages={"scorm2004": tmp_path / "pkg"})
+                      packages={"scorm2004": package})
     failures = [f for r in report.results for f in r.failures]
     assert failures and all("px viewport: learners on phones would scroll sideways" in f for f in failures)
     assert any('the node "' in f and " view is " in f for f in failures), failures

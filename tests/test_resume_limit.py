@@ -9,7 +9,7 @@ from playwright.sync_api import sync_playwright
 from synthetic import just_under_scorm12, many_scenarios
 
 from generator import build, lms, walkplan
-from generator.walker import Walker
+from generator.walker import Walker, in_page_script
 
 
 def test_a_course_just_under_the_scorm12_limit_resumes_and_finishes(write_course, tmp_path):
@@ -21,7 +21,7 @@ def test_a_course_just_under_the_scorm12_limit_resumes_and_finishes(write_course
     checked = build.check(folder)
     best = walkplan.plan(checked.course, checked.analyses)[0]
     steps = Walker(checked, best, "scorm12", Path.cwd()).steps
-    script = (Path(lms.host_folder()) / "walker.js").read_text()
+    script = in_page_script()
     halfway = len(steps) - 3  # the last scenario's choice, its ending and the results are still to come
     with lms.HostServer({"/pkg/": tmp_path / "pkg"}) as server, sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import time
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -73,20 +72,15 @@ def test_a_course_without_points_is_passed_with_full_marks(tmp_path_factory):
 
 
 def _tampered_packages(tmp_path: Path, course: Path, change) -> dict[str, Path]:
-    built = build.build(course, ("scorm12", "scorm2004"), tmp_path / "zips")
-    folders = {}
-    for path in built.outputs:
-        fmt = "scorm12" if path.name.endswith("scorm12.zip") else "scorm2004"
-        with zipfile.ZipFile(path) as archive:
-            archive.extractall(tmp_path / fmt)
-        page = tmp_path / fmt / "index.html"
+    folders = walk.unpacked(course, ("scorm12", "scorm2004"), tmp_path)
+    for fmt, folder in folders.items():
+        page = folder / "index.html"
         html = page.read_text(encoding="utf-8")
         match = re.search(r'(<script id="course-data" type="application/json">)(.*?)(</script>)', html, re.S)
         data = json.loads(match.group(2))
         change(data)
         html = html[: match.start(2)] + json.dumps(data).replace("</", "<\\/") + html[match.end(2):]
         page.write_text(html, encoding="utf-8")
-        folders[fmt] = tmp_path / fmt
     return folders
 
 

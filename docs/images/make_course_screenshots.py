@@ -22,14 +22,14 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
 from generator import build, lms, walkplan  # noqa: E402
-from generator.walker import Walker  # noqa: E402
+from generator.walker import Walker, in_page_script  # noqa: E402
 
 COURSE = REPO / "course" / "course.yaml"
 
 
 def play(page, steps) -> None:
     """Play some of a walk's steps through the public test hooks."""
-    script = (REPO / "generator" / "lmshost" / "walker.js").read_text(encoding="utf-8")
+    script = in_page_script()
     outcome = page.evaluate(script, {"steps": [s.js for s in steps], "timeout": 10_000})
     assert outcome["ok"], outcome
 
