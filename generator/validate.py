@@ -11,7 +11,7 @@ import re
 from . import expressions
 from .analysis import ScenarioAnalysis
 from .diagnostics import Diagnostics, did_you_mean
-from .model import Course, Lesson, Quiz, Scenario
+from .model import Course, Quiz, Scenario
 
 ID = re.compile(r"^[a-z][a-z0-9-]*$")
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
@@ -55,8 +55,6 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
             _scenario(module, analyses.get(module.id), scope_modules, diags)
         elif isinstance(module, Quiz):
             _quiz(module, course, diags)
-        elif isinstance(module, Lesson):
-            pass
     _badges(course, scope_modules, diags)
     if course.pass_mark_location and course.pass_mark > 0 and course.modules and _course_max(course, analyses) == 0:
         diags.error(course.pass_mark_location,
