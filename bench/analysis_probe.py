@@ -14,7 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator import analysis, loader  # noqa: E402
+from generator.check import analysis  # noqa: E402
+from generator.source import loader  # noqa: E402
 from generator.diagnostics import Diagnostics, Location  # noqa: E402
 
 

@@ -191,8 +191,8 @@ def flagship(report: Report, tmp: Path, runs: int) -> dict:
 
 def package(report: Report, built: dict) -> dict:
     log("package: sizes")
-    manifest = json.loads((ROOT / "generator" / "runtime" / "manifest.json").read_text())
-    own = {name: (ROOT / "generator" / "runtime" / name).read_bytes()
+    manifest = json.loads((ROOT / "generator" / "package" / "runtime" / "manifest.json").read_text())
+    own = {name: (ROOT / "generator" / "package" / "runtime" / name).read_bytes()
            for name in manifest.get("scripts", []) + manifest.get("styles", [])}
     rows, runtime_raw, runtime_gz, foreign, files = [], 0, 0, [], {}
     for path in built["zips"]:
@@ -223,7 +223,7 @@ def package(report: Report, built: dict) -> dict:
                    "SCORM 1.2 package, raw and gzipped (level 9).")
     report.table(["file", "raw", "gzipped"], rows)
     deps_ok = not foreign and not outside
-    report.text("", f"JavaScript and CSS in the package that are not byte-identical to `generator/runtime/`: "
+    report.text("", f"JavaScript and CSS in the package that are not byte-identical to `generator/package/runtime/`: "
                 f"{', '.join(foreign) or 'none'}; scripts or styles referenced from outside `runtime/`: "
                 f"{', '.join(outside) or 'none'}.")
     report.budget("runtime JS + CSS of the flagship package", f"{runtime_raw:,} bytes ({kb(runtime_raw)})",
@@ -438,7 +438,7 @@ def learner(report: Report, tmp: Path, scaled: dict, loads: int) -> None:
     import learner as L
     from playwright.sync_api import sync_playwright
 
-    from generator import lms
+    from generator.walks import lms
 
     log("learner: web build of the flagship course")
     web_out = tmp / "web"

@@ -16,7 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator import analysis, loader, package, render, state, validate  # noqa: E402
+from generator.check import analysis, state, validate  # noqa: E402
+from generator.package import archive, render  # noqa: E402
+from generator.source import loader  # noqa: E402
 from generator.diagnostics import Diagnostics  # noqa: E402
 from generator.model import Scenario  # noqa: E402
 
@@ -61,7 +63,7 @@ def main(course_dir: str, with_coverage: bool) -> None:
     mark = clock()
     sizes = {}
     for fmt in ("scorm12", "scorm2004"):
-        sizes[fmt] = len(package.zip_bytes(package.scorm_files(course, fmt, rendered.files)))
+        sizes[fmt] = len(archive.zip_bytes(archive.scorm_files(course, fmt, rendered.files)))
     times["package"] = clock() - mark
 
     if with_coverage:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analysis, loader, package, render, state, validate
+from .check import analysis, state, validate
+from .package import archive, render
+from .source import loader
 from .diagnostics import CourseError, Diagnostics
 from .model import Course, Quiz, Scenario
 
@@ -110,12 +112,12 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = ("scorm12", "s
     rendered = render.render(course, checked.analyses)
     outputs: dict[str, bytes | dict[str, bytes]] = {}
     for fmt in formats:
-        name = package.package_name(course, fmt)
+        name = archive.package_name(course, fmt)
         if fmt == "web":
             outputs[name] = rendered.files
         else:
-            outputs[name] = package.zip_bytes(package.scorm_files(course, fmt, rendered.files))
-    written = package.write_outputs(outputs, Path(out_dir))
+            outputs[name] = archive.zip_bytes(archive.scorm_files(course, fmt, rendered.files))
+    written = archive.write_outputs(outputs, Path(out_dir))
     return Built(checked, written, size.total)
 
 

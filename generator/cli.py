@@ -149,13 +149,13 @@ def _run(args) -> int:
     if args.command == "test":
         return _test(args)
     if args.command == "preview":
-        from . import preview
+        from .workbench import preview
         return preview.run(args.course, args.port)
     if args.command == "map":
-        from . import preview_map
-        return preview_map.run(args.course, args.out, args.preview_url)
+        from .workbench import maps
+        return maps.run(args.course, args.out, args.preview_url)
     if args.command == "new":
-        from . import scaffold
+        from .workbench import scaffold
         return scaffold.new(args.kind, args.id, args.dir)
     raise AssertionError(f"unhandled command {args.command}")
 
@@ -163,16 +163,16 @@ def _run(args) -> int:
 def _test(args) -> int:
     from pathlib import Path
 
-    from . import walk
+    from .walks import runner
 
     formats = tuple(dict.fromkeys(args.formats or ("scorm12", "scorm2004")))
     junit = Path(args.junit) if args.junit else None
     artifacts = junit.parent / f"{junit.stem}-artifacts" if junit else Path("test-results")
     progress = _Progress(sys.stderr)
     try:
-        report = walk.run(args.course, formats, args.workers, args.max_paths, artifacts, progress,
+        report = runner.run(args.course, formats, args.workers, args.max_paths, artifacts, progress,
                           viewport=args.viewport)
-    except walk.lms.LmsUnavailable as missing:
+    except runner.lms.LmsUnavailable as missing:
         print(f"coursegen: {missing}", file=sys.stderr)
         return EXIT_USAGE
     progress.done()
@@ -183,7 +183,7 @@ def _test(args) -> int:
             print(f"  saved {artifact}", file=sys.stderr)
     if junit:
         junit.parent.mkdir(parents=True, exist_ok=True)
-        junit.write_text(walk.junit_xml(report, report.course_id), encoding="utf-8")
+        junit.write_text(runner.junit_xml(report, report.course_id), encoding="utf-8")
     choices, endings = report.coverage()
     passed = sum(r.ok for r in report.results)
     print(f"{passed} passed, {len(report.results) - passed} failed")

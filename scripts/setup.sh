@@ -9,7 +9,8 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+# -qq: setuptools prints a notice on every editable install of a flat layout; errors still show.
+.venv/bin/python -m pip install -qq -e ".[test]"
 
 if [ "${1:-}" = "--with-browser" ]; then
   if ! command -v chromium >/dev/null 2>&1; then

@@ -8,7 +8,7 @@ as -100, best, ending).
 """
 from __future__ import annotations
 
-from generator.state import b36
+from generator.check.state import b36
 
 SCENARIO = """---
 id: s{n}

@@ -10,8 +10,9 @@ from playwright.sync_api import sync_playwright
 
 from repo import REPO
 
-from generator import build, lms, walk, walkplan
-from generator.walker import Walker
+from generator import build
+from generator.walks import lms, plan, runner
+from generator.walks.walker import Walker
 
 FLAGSHIP = REPO / "course" / "course.yaml"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -21,13 +22,13 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 @pytest.fixture(scope="module")
 def flagship():
     checked = build.check(FLAGSHIP)
-    return checked, walkplan.plan(checked.course, checked.analyses)
+    return checked, plan.walks(checked.course, checked.analyses)
 
 
 @pytest.fixture(scope="module")
 def host(tmp_path_factory, flagship):
     """The flagship's packages served beside the LMS host; yields (url, browser)."""
-    packages = walk.unpacked(FLAGSHIP, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("a11y"))
+    packages = runner.unpacked(FLAGSHIP, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("a11y"))
     mounts = {f"/pkg/{fmt}/": folder for fmt, folder in packages.items()}
     with lms.HostServer(mounts) as server, sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)

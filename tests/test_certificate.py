@@ -11,8 +11,9 @@ from pypdf import PdfReader
 
 from repo import REPO
 
-from generator import build, lms, walk, walkplan
-from generator.walker import Walker, in_page_script
+from generator import build
+from generator.walks import lms, plan, runner
+from generator.walks.walker import Walker, in_page_script
 
 FLAGSHIP = REPO / "course" / "course.yaml"
 NAMES = {"scorm12": ("cmi.core.student_name", "Scorm12API", "API"),
@@ -22,8 +23,8 @@ NAMES = {"scorm12": ("cmi.core.student_name", "Scorm12API", "API"),
 @pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])
 def test_the_certificate_prints_on_one_page_with_the_lms_learner_name(fmt, tmp_path):
     checked = build.check(FLAGSHIP)
-    best = walkplan.plan(checked.course, checked.analyses)[0]
-    package = walk.unpacked(FLAGSHIP, (fmt,), tmp_path)[fmt]
+    best = plan.walks(checked.course, checked.analyses)[0]
+    package = runner.unpacked(FLAGSHIP, (fmt,), tmp_path)[fmt]
     key, api_class, api_name = NAMES[fmt]
     # scorm-again itself, as the LMS API of the window the package runs in (a top-level
     # page here, so that printing prints the package's own document).

@@ -8,7 +8,7 @@ from playwright.sync_api import sync_playwright
 
 from repo import REPO
 
-from generator import lms, walk
+from generator.walks import lms, runner
 
 BRANCHING = REPO / "tests" / "fixtures" / "courses" / "branching"
 FAULTS = {
@@ -24,7 +24,7 @@ FAULTS = {
 
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_walks_complete_with_complete_lms_data_despite_faults(fault):
-    report = walk.run(BRANCHING, ("scorm12", "scorm2004"), workers=2, max_paths=3, host_params=FAULTS[fault])
+    report = runner.run(BRANCHING, ("scorm12", "scorm2004"), workers=2, max_paths=3, host_params=FAULTS[fault])
     failures = [f"[{r.fmt} {r.walk}] {f}" for r in report.results for f in r.failures]
     assert not failures, "\n".join(failures)
     if "fail" in FAULTS[fault]:
@@ -33,7 +33,7 @@ def test_walks_complete_with_complete_lms_data_despite_faults(fault):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    package = walk.unpacked(BRANCHING, ("scorm2004",), tmp_path_factory.mktemp("faulty"))["scorm2004"]
+    package = runner.unpacked(BRANCHING, ("scorm2004",), tmp_path_factory.mktemp("faulty"))["scorm2004"]
     with lms.HostServer({"/pkg/": package}) as server, sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)
         yield server.url, browser

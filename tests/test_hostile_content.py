@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import sync_playwright
 
-from generator import build, lms, walk
+from generator import build
+from generator.walks import lms, runner
 
 COURSE = """id: hostile
 title: "{title}"
@@ -127,7 +128,7 @@ def browser():
 @pytest.mark.parametrize("case", list(BUILDS))
 def test_hostile_text_builds_and_no_script_runs(case, tmp_path, browser):
     folder = write(tmp_path, **BUILDS[case])
-    package = walk.unpacked(folder, ("scorm2004",), tmp_path / "out")["scorm2004"]
+    package = runner.unpacked(folder, ("scorm2004",), tmp_path / "out")["scorm2004"]
     page = browser.new_page()
     errors, violations = [], []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -9,9 +9,10 @@ import pytest
 
 from repo import REPO
 
-from generator import cli, mapsvg
+from generator import cli
 from generator.model import Scenario
-from generator.preview_map import load
+from generator.workbench import mapsvg
+from generator.workbench.maps import load
 
 FLAGSHIP = REPO / "course" / "course.yaml"
 PROBLEMS = REPO / "tests" / "fixtures" / "workbench" / "map-problems"

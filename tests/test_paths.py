@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from generator import analysis, build
+from generator import build
+from generator.check import analysis
 
 COURSE = """
 id: paths

@@ -18,9 +18,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from repo import REPO
 
-from generator import preview_state, state
-from generator.preview import Preview
-from generator.preview_map import load
+from generator.check import state
+from generator.workbench import jump
+from generator.workbench.maps import load
+from generator.workbench.preview import Preview
 
 FIXTURE = REPO / "tests" / "fixtures" / "workbench" / "small-course"
 CHROMIUM = "/usr/bin/chromium"
@@ -211,19 +212,19 @@ def test_the_scorm_switch_changes_the_api_the_course_talks_to(preview, in_browse
 
 def test_jump_data_is_rejected_for_unknown_names_and_lands_after_finished_modules():
     loaded = load(FIXTURE)
-    jump = preview_state.jump(loaded.course, loaded.analyses, "followup", "decide", ["noted"])
-    key, checksum, body = jump["data"].split("|")
+    landing = jump.jump(loaded.course, loaded.analyses, "followup", "decide", ["noted"])
+    key, checksum, body = landing["data"].split("|")
     # Current module 3, no badges; settled: the first scenario with its best (10 = "a") at its
     # ending 2, the lesson (nothing), the quiz at full marks ("a"), passed, first attempt; then
     # the learner on node 1 ("decide") with flag 0 ("noted") and no points.
     assert body.split(".") == ["3", "0", "a2" + "" + "a11", "1_1_0_-_-"]
     assert checksum == state.b36(state.fnv1a(body))
-    assert jump["location"] == "followup/decide"
+    assert landing["location"] == "followup/decide"
     for args, message in [(("nope", "start", []), 'no scenario "nope"'),
                           (("followup", "nope", []), 'has no node "nope"'),
                           (("followup", "start", ["nope"]), 'has no flag "nope"')]:
-        with pytest.raises(preview_state.JumpError, match=message):
-            preview_state.jump(loaded.course, loaded.analyses, *args)
+        with pytest.raises(jump.JumpError, match=message):
+            jump.jump(loaded.course, loaded.analyses, *args)
 
 
 def test_a_module_created_after_the_error_is_noticed(tmp_path):

@@ -7,7 +7,8 @@ import pytest
 
 from repo import REPO
 
-from generator import build, render
+from generator import build
+from generator.package import render
 
 
 def slow(text: str) -> str:

@@ -8,8 +8,9 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 from synthetic import just_under_scorm12, many_scenarios
 
-from generator import build, lms, walkplan
-from generator.walker import Walker, in_page_script
+from generator import build
+from generator.walks import lms, plan
+from generator.walks.walker import Walker, in_page_script
 
 
 def test_a_course_just_under_the_scorm12_limit_resumes_and_finishes(write_course, tmp_path):
@@ -19,7 +20,7 @@ def test_a_course_just_under_the_scorm12_limit_resumes_and_finishes(write_course
     with zipfile.ZipFile(built.outputs[0]) as archive:
         archive.extractall(tmp_path / "pkg")
     checked = build.check(folder)
-    best = walkplan.plan(checked.course, checked.analyses)[0]
+    best = plan.walks(checked.course, checked.analyses)[0]
     steps = Walker(checked, best, "scorm12", Path.cwd()).steps
     script = in_page_script()
     halfway = len(steps) - 3  # the last scenario's choice, its ending and the results are still to come

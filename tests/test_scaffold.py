@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import build, cli, walk
+from generator import build, cli
+from generator.walks import runner
 from generator.model import Scenario
 
 
@@ -14,8 +15,8 @@ def new(*args: str) -> int:
     return cli.main(["new", *args])
 
 
-def walk_report(course: Path, tmp_path: Path) -> walk.TestReport:
-    report = walk.run(course, ("scorm12", "scorm2004"), workers=2, artifacts=tmp_path / "walks")
+def walk_report(course: Path, tmp_path: Path) -> runner.TestReport:
+    report = runner.run(course, ("scorm12", "scorm2004"), workers=2, artifacts=tmp_path / "walks")
     failures = [f"[{r.fmt} {r.walk}] {f}" for r in report.results for f in r.failures]
     assert report.ok, "\n".join(failures)
     return report

@@ -5,7 +5,8 @@ import pytest
 
 from synthetic import just_under_scorm12, many_scenarios, worst_case
 
-from generator import build, state
+from generator import build
+from generator.check import state
 
 def course_with(write_course, count: int):
     return write_course(many_scenarios(count))

@@ -11,7 +11,8 @@ import pytest
 
 from repo import REPO
 
-from generator import build, walk
+from generator import build
+from generator.walks import runner
 
 FIXTURES = REPO / "tests" / "fixtures" / "courses"
 COURSES = {
@@ -24,14 +25,14 @@ COURSES = {
 # The refresher's scenarios are the flagship's own files, walked path by path there; here a
 # covering set (every choice, every ending, best and worst) proves the refresher's wiring.
 MAX_PATHS = {"refresher": 0}
-_reports: dict[str, walk.TestReport] = {}
+_reports: dict[str, runner.TestReport] = {}
 
 
-def report_for(name: str, tmp_path_factory) -> walk.TestReport:
+def report_for(name: str, tmp_path_factory) -> runner.TestReport:
     if name not in _reports:
         started = time.monotonic()
         artifacts = tmp_path_factory.mktemp(f"walks-{name}")
-        _reports[name] = walk.run(COURSES[name], ("scorm12", "scorm2004"), workers=2, artifacts=artifacts,
+        _reports[name] = runner.run(COURSES[name], ("scorm12", "scorm2004"), workers=2, artifacts=artifacts,
                                   max_paths=MAX_PATHS.get(name, 200))
         print(f"\n{name}: {len(_reports[name].results)} walks in {time.monotonic() - started:.1f} s")
     return _reports[name]
@@ -72,7 +73,7 @@ def test_a_course_without_points_is_passed_with_full_marks(tmp_path_factory):
 
 
 def _tampered_packages(tmp_path: Path, course: Path, change) -> dict[str, Path]:
-    folders = walk.unpacked(course, ("scorm12", "scorm2004"), tmp_path)
+    folders = runner.unpacked(course, ("scorm12", "scorm2004"), tmp_path)
     for fmt, folder in folders.items():
         page = folder / "index.html"
         html = page.read_text(encoding="utf-8")
@@ -94,7 +95,7 @@ def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
     course = COURSES["branching"]
     packages = _tampered_packages(tmp_path, course, lambda d: _choice(d, "audit", "restricted", 0).update(points=7))
     artifacts = tmp_path / "report-artifacts"
-    report = walk.run(course, ("scorm12", "scorm2004"), workers=2, packages=packages, max_paths=3, artifacts=artifacts)
+    report = runner.run(course, ("scorm12", "scorm2004"), workers=2, packages=packages, max_paths=3, artifacts=artifacts)
     failing = [r for r in report.results if not r.ok]
     assert failing, "the tampered package passed"
     line = (FIXTURES / "branching" / "audit.md").read_text().splitlines().index(
@@ -109,14 +110,14 @@ def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
         shot, calls = (Path(p) for p in result.artifacts)
         assert shot.read_bytes().startswith(b"\x89PNG") and json.loads(calls.read_text())[0]["fn"] == "LMSInitialize" \
             or json.loads(calls.read_text())[0]["fn"] == "Initialize"
-    junit = walk.junit_xml(report, "branching-fixture")
+    junit = runner.junit_xml(report, "branching-fixture")
     assert junit.count("<testcase ") == len(report.results) and junit.count("<failure ") == len(failing)
 
 
 def test_a_tampered_branch_fails_naming_the_node_where_the_walk_diverged(tmp_path):
     course = COURSES["branching"]
     packages = _tampered_packages(tmp_path, course, lambda d: _choice(d, "audit", "start", 0).update(to=3))
-    report = walk.run(course, ("scorm2004",), workers=1, packages={"scorm2004": packages["scorm2004"]}, max_paths=3)
+    report = runner.run(course, ("scorm2004",), workers=1, packages={"scorm2004": packages["scorm2004"]}, max_paths=3)
     failures = [f for r in report.results for f in r.failures]
     assert failures
     text = (FIXTURES / "branching" / "audit.md").read_text().splitlines()

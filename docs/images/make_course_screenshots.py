@@ -21,8 +21,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator import build, lms, walkplan  # noqa: E402
-from generator.walker import Walker, in_page_script  # noqa: E402
+from generator import build  # noqa: E402
+from generator.walks import lms, plan  # noqa: E402
+from generator.walks.walker import Walker, in_page_script  # noqa: E402
 
 COURSE = REPO / "course" / "course.yaml"
 
@@ -36,7 +37,7 @@ def play(page, steps) -> None:
 
 def main() -> None:
     checked = build.check(COURSE)
-    best = walkplan.plan(checked.course, checked.analyses)[0]
+    best = plan.walks(checked.course, checked.analyses)[0]
     walker = Walker(checked, best, "web", REPO)
     steps = walker.steps
     first_choice = next(i for i, s in enumerate(steps) if s.js["op"] == "choose" and s.module == "incident-response")

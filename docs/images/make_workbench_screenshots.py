@@ -19,9 +19,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator import preview_map  # noqa: E402
-from generator.lms import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from generator.preview import Preview  # noqa: E402
+from generator.walks.lms import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from generator.workbench import maps  # noqa: E402
+from generator.workbench.preview import Preview  # noqa: E402
 
 VIEWPORT = {"width": 1440, "height": 900}
 
@@ -61,7 +61,7 @@ def preview_shots(browser, course: Path) -> None:
 
 
 def map_shot(browser, course: Path, out: Path) -> None:
-    assert preview_map.run(str(course), str(out)) == 0
+    assert maps.run(str(course), str(out)) == 0
     page = browser.new_page(viewport={"width": 1500, "height": 900}, device_scale_factor=1)
     page.goto((out / "index.html").as_uri() + "#whiteboard-selfie")
     page.locator("#whiteboard-selfie").screenshot(path=str(HERE / "scenario-map.png"))

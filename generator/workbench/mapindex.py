@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from ..analysis import ScenarioAnalysis
+from ..check.analysis import ScenarioAnalysis
 from ..diagnostics import Diagnostics
 from ..model import Course, Scenario
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..analysis import ScenarioAnalysis
+from ..check.analysis import ScenarioAnalysis
 from ..model import Scenario
 from .textfit import text_width, wrap
 

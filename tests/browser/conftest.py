@@ -1,5 +1,5 @@
 """Browser fixtures: one Chromium per session, a fresh context per test, the test LMS
-(generator/lmshost/host.html with scorm-again) served on 127.0.0.1 at /tests/lms/.
+(generator/walks/lmshost/host.html with scorm-again) served on 127.0.0.1 at /tests/lms/.
 
 Fixtures
   browser            one Playwright Browser (Debian's /usr/bin/chromium) for all of tests/browser
@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import sync_playwright
 
-from generator import lms
+from generator.walks import lms
 
 from .lmshost import watch
 from .runtime_package import REPO, render_package
@@ -54,7 +54,7 @@ def browser():
 
 @pytest.fixture(scope="session")
 def server():
-    # The product's own LMS host (generator/lmshost) and scorm-again, at the paths the tests use.
+    # The product's own LMS host (generator/walks/lmshost) and scorm-again, at the paths the tests use.
     with lms.StaticServer({"/tests/lms/": lms.host_folder(), "/node_modules/": lms.node_modules()}) as srv:
         yield srv
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 REPO = Path(__file__).resolve().parents[2]
-RUNTIME = REPO / "generator" / "runtime"
-TEMPLATES = REPO / "generator" / "templates"
+RUNTIME = REPO / "generator" / "package" / "runtime"
+TEMPLATES = REPO / "generator" / "package" / "templates"
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'"

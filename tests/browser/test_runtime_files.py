@@ -1,4 +1,4 @@
-"""Static checks of generator/runtime: the size budget, the manifest the compiler reads,
+"""Static checks of generator/package/runtime: the size budget, the manifest the compiler reads,
 the labels every view needs, and what the Content Security Policy forbids."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostics, Location
+from ..diagnostics import Diagnostics, Location
 
 _ATTR = re.compile(r'''\s*(?:
     (?P<id>\#[^\s}]*)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import re
 
-from . import expressions
+from ..diagnostics import Diagnostics, did_you_mean
+from ..model import Course, Quiz, Scenario
+from ..source import expressions
 from .analysis import ScenarioAnalysis
-from .diagnostics import Diagnostics, did_you_mean
-from .model import Course, Quiz, Scenario
 
 ID = re.compile(r"^[a-z][a-z0-9-]*$")
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")

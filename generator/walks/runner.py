@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import build, lms, walkplan
+from .. import build
+from ..model import Scenario
+from . import lms, plan
 from .lmscheck import check_lms
-from .model import Scenario
 from .walker import PAGE_STATE, STEP_TIMEOUT_MS, Divergence, Walker, WalkResult
 
 VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
@@ -35,7 +36,7 @@ class TestReport:
     endings_total: int
     seconds: float
     walk_names: list[str]
-    predictions: dict  # walk name -> walkplan.Prediction
+    predictions: dict  # walk name -> plan.Prediction
 
     @property
     def ok(self) -> bool:
@@ -68,7 +69,7 @@ def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
 
     results = []
     checked = build.check(jobs[0].course)
-    walks = walkplan.plan(checked.course, checked.analyses, jobs[0].max_paths)
+    walks = plan.walks(checked.course, checked.analyses, jobs[0].max_paths)
     with sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)
         hosts: dict[str, _Host] = {}
@@ -180,7 +181,7 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     """
     started = time.monotonic()
     checked = build.check(course_argument)
-    walks = walkplan.plan(checked.course, checked.analyses, max_paths)
+    walks = plan.walks(checked.course, checked.analyses, max_paths)
     workers = max(1, workers or os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix="coursegen-walk-") as temp:
         packages = packages or unpacked(course_argument, formats, Path(temp))

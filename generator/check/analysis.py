@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from .expressions import UNKNOWN, evaluate
-from .model import Scenario
+from ..model import Scenario
+from ..source.expressions import UNKNOWN, evaluate
 
 
 @dataclass(frozen=True, order=True)

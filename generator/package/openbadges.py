@@ -11,7 +11,7 @@ import base64
 import json
 import uuid
 
-from .model import Badge, Course
+from ..model import Badge, Course
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 NAMESPACE = uuid.UUID("5b0d3e4c-6f1a-4f5e-9a57-0c0f5e7a1c2b")  # coursegen's own namespace for uuid5 ids

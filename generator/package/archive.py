@@ -17,7 +17,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from .model import Course
+from ..model import Course
 
 SCHEMAS = {
     "scorm12": ["adlcp_rootv1p2.xsd", "ims_xml.xsd", "imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd"],
@@ -117,7 +117,7 @@ def manifest(course: Course, fmt: str, content_files: list[str]) -> str:
 
 
 def schema_files(fmt: str) -> dict[str, bytes]:
-    root = resources.files("generator") / "schemas" / fmt
+    root = resources.files("generator.package") / "schemas" / fmt
     return {name: (root / name).read_bytes() for name in SCHEMAS[fmt]}
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostics, Location, did_you_mean
+from ..diagnostics import Diagnostics, Location, did_you_mean
 
 
 @dataclass

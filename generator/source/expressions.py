@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from .diagnostics import Diagnostics, Location, did_you_mean
-from .model import Compare, Expr, Expression, Literal, Logic, Name, Not, OUTCOMES
+from ..diagnostics import Diagnostics, Location, did_you_mean
+from ..model import Compare, Expr, Expression, Literal, Logic, Name, Not, OUTCOMES
 
 _TOKEN = re.compile(
     r"""(?P<space>\s+)

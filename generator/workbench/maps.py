@@ -10,9 +10,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analysis, build, mapsvg
-from .diagnostics import Diagnostics, display_path
-from .model import Course, Scenario
+from .. import build
+from ..check import analysis
+from ..diagnostics import Diagnostics, display_path
+from ..model import Course, Scenario
+from . import mapsvg
 
 DEFAULT_PREVIEW = "http://127.0.0.1:8000/"
 

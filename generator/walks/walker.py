@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from . import build, walkplan
-from .diagnostics import Location
-from .model import Quiz
-from .validate import true_false_words
-from .walkplan import LessonPlay, QuizPlay, ScenarioPlay
+from .. import build
+from ..check.validate import true_false_words
+from ..diagnostics import Location
+from ..model import Quiz
+from . import plan
+from .plan import LessonPlay, QuizPlay, ScenarioPlay
 
 STEP_TIMEOUT_MS = 10_000
 PAGE_STATE = """() => ({
@@ -52,11 +53,11 @@ class Step:
 
 def in_page_script() -> str:
     """The in-page half of a walk (lmshost/walker.js): evaluate it with {steps, timeout[, overflow]}."""
-    return (resources.files("generator") / "lmshost" / "walker.js").read_text(encoding="utf-8")
+    return (resources.files("generator.walks") / "lmshost" / "walker.js").read_text(encoding="utf-8")
 
 
 class Walker:
-    def __init__(self, checked: build.CheckedCourse, walk: walkplan.Walk, fmt: str, cwd: Path):
+    def __init__(self, checked: build.CheckedCourse, walk: plan.Walk, fmt: str, cwd: Path):
         self.checked, self.course, self.walk, self.fmt, self.cwd = checked, checked.course, walk, fmt, cwd
         self.steps = self._plan_steps()
         self.expected_interactions: list[dict] = []
@@ -85,10 +86,10 @@ class Walker:
         return steps
 
     def _quiz_steps(self, quiz: Quiz, play: QuizPlay) -> list[Step]:
-        answers = {q.id: {"right": list(walkplan.answer(q, True)), "wrong": list(walkplan.answer(q, False))}
+        answers = {q.id: {"right": list(plan.answer(q, True)), "wrong": list(plan.answer(q, False))}
                    for q in quiz.questions}
         steps = []
-        for policy in walkplan.attempt_policies(quiz, self.course.quiz_pass_mark(quiz), play):
+        for policy in plan.attempt_policies(quiz, self.course.quiz_pass_mark(quiz), play):
             right_ids = sorted(policy.right_ids) if policy.right_ids is not None else None
             for position in range(quiz.asked):
                 steps.append(Step({"op": "question", "questions": answers, "position": position,

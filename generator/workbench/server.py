@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .preview_state import JumpError
+from .jump import JumpError
 
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
@@ -27,8 +27,12 @@ TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=u
 SHELL_FILES = ("index.html", "preview.js", "preview.css")
 
 
+class PreviewError(Exception):
+    """The preview cannot start (port taken, scorm-again missing); the message says what to do."""
+
+
 def host_folder() -> Path:
-    return Path(str(resources.files("generator") / "previewhost"))
+    return Path(str(resources.files("generator.workbench") / "previewhost"))
 
 
 class _Server(ThreadingHTTPServer):
@@ -40,8 +44,6 @@ class _Server(ThreadingHTTPServer):
 
 
 def serve(preview, port: int) -> _Server:
-    from .preview import PreviewError
-
     handler = type("PreviewHandler", (_Handler,), {"preview": preview})
     try:
         server = _Server(("127.0.0.1", port), handler)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from . import build, state
+from .. import build
+from ..check import state
 from .walker import Walker
 
 

@@ -20,9 +20,13 @@ from pathlib import Path
 
 import yaml
 
-from . import lms, preview_map, preview_state, render, state
-from .diagnostics import Diagnostic, display_path
-from .loader import find_course_file
+from ..check import state
+from ..diagnostics import Diagnostic, display_path
+from ..package import render
+from ..source.loader import find_course_file
+from ..walks import lms
+from . import jump, maps, server
+from .server import PreviewError
 
 POLL_SECONDS = 0.3
 LIMIT_12 = state.LIMITS["scorm12"]
@@ -36,15 +40,11 @@ class Build:
     ok: bool
     files: dict[str, bytes]
     report: dict  # the JSON the shell reads from /__preview/status
-    loaded: preview_map.Loaded
-    good: preview_map.Loaded | None  # the model behind `files`, for jumps
+    loaded: maps.Loaded
+    good: maps.Loaded | None  # the model behind `files`, for jumps
     seconds: float
     digest: str = ""
     watched: frozenset[Path] = field(default_factory=frozenset)
-
-
-class PreviewError(Exception):
-    """The preview cannot start (port taken, scorm-again missing); the message says what to do."""
 
 
 class Preview:
@@ -66,9 +66,7 @@ class Preview:
     # --- lifetime -------------------------------------------------------------------------
 
     def start(self) -> "Preview":
-        from .preview_server import serve
-
-        self._server = serve(self, self.port)
+        self._server = server.serve(self, self.port)
         self._signature = self._stat(self.build.watched)
         self._watcher.start()
         return self
@@ -132,7 +130,7 @@ class Preview:
 
     def _compile(self, previous: Build | None) -> Build:
         started = time.perf_counter()
-        loaded = preview_map.load(self.course_file)
+        loaded = maps.load(self.course_file)
         ok = loaded.course is not None and not loaded.diagnostics.has_errors()
         files, good = (previous.files, previous.good) if previous else ({}, None)
         if ok:
@@ -141,7 +139,7 @@ class Preview:
         watched.add(self.course_file)
         watched |= _named_in(self.course_file)
         if loaded.course is not None:
-            watched |= preview_map.source_files(loaded.course)
+            watched |= maps.source_files(loaded.course)
         watched |= {Path(d.location.path).absolute() for d in loaded.diagnostics.items}
         report = self._status(ok, loaded, good)
         digest = hashlib.sha256(json.dumps(report, sort_keys=True).encode()
@@ -151,7 +149,7 @@ class Preview:
         return Build(version, ok, files, report, loaded, good, time.perf_counter() - started,
                      digest.hexdigest(), frozenset(watched))
 
-    def _status(self, ok: bool, loaded: preview_map.Loaded, good: preview_map.Loaded | None) -> dict:
+    def _status(self, ok: bool, loaded: maps.Loaded, good: maps.Loaded | None) -> dict:
         root = self.course_file.parent
         problems = [_problem(d, root) for d in loaded.diagnostics.sorted()]
         report = {"ok": ok, "problems": problems, "course": None, "scenarios": [], "map": "/__preview/map/"}
@@ -191,14 +189,14 @@ class Preview:
     def map_files(self) -> dict[str, bytes]:
         build = self.build
         if build.version not in self._maps and build.loaded.course is not None:
-            self._maps = {build.version: preview_map.map_files(build.loaded, "/")}
+            self._maps = {build.version: maps.map_files(build.loaded, "/")}
         return self._maps.get(build.version, {})
 
     def jump(self, scenario: str, node: str, flags: list[str]) -> dict:
         good = self.build.good
         if good is None:
-            raise preview_state.JumpError("the course has not built yet: fix the errors first")
-        return preview_state.jump(good.course, good.analyses, scenario, node, flags)
+            raise jump.JumpError("the course has not built yet: fix the errors first")
+        return jump.jump(good.course, good.analyses, scenario, node, flags)
 
 
 def _named_in(course_file: Path) -> set[Path]:

@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from .model import Course, Lesson, Quiz, Scenario
+from ..model import Course, Lesson, Quiz, Scenario
 
 LIMITS = {"scorm12": 4096, "scorm2004": 64000}
 SEED_DIGITS = 7  # a 32-bit seed in base 36

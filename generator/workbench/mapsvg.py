@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape as _escape
 
-from . import package
-from .analysis import ScenarioAnalysis, analyse
-from .diagnostics import Diagnostics
-from .workbench.maplayout import OUTCOME_TAG, ChoiceEdge, Layout, layout
-from .workbench.textfit import text_width
-from .workbench.mapindex import index_html
-from .model import Course, Scenario
+from ..check.analysis import ScenarioAnalysis, analyse
+from ..diagnostics import Diagnostics
+from ..model import Course, Scenario
+from ..package import archive
+from .mapindex import index_html
+from .maplayout import OUTCOME_TAG, ChoiceEdge, Layout, layout
+from .textfit import text_width
 
 STYLE = """
 .cg-map{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;}
@@ -195,4 +195,4 @@ def course_map(course: Course, analyses: dict[str, ScenarioAnalysis], preview_ur
 
 def write_map(files: dict[str, bytes], out_dir: Path) -> list[Path]:
     """Each file lands whole (staged, then renamed), as packages do; other files in the folder stay."""
-    return package.write_outputs(dict(files), Path(out_dir))
+    return archive.write_outputs(dict(files), Path(out_dir))

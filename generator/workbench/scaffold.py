@@ -11,14 +11,14 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .diagnostics import display_path
-from .validate import ID, MAX_ID
+from ..check.validate import ID, MAX_ID
+from ..diagnostics import display_path
 
 COURSE_SCENARIO = "scenarios/first-scenario.md"
 
 
 def _templates() -> Path:
-    return Path(str(resources.files("generator") / "scaffolds"))
+    return Path(str(resources.files("generator.workbench") / "scaffolds"))
 
 
 def title_of(identifier: str) -> str:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from . import analysis, expressions
-from .model import Course, Lesson, Question, Quiz, Scenario
+from ..check import analysis
+from ..source import expressions
+from ..model import Course, Lesson, Question, Quiz, Scenario
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def _threshold_policies(quiz: Quiz, pass_mark: int):
     return at, below
 
 
-def plan(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
+def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
     """Whole-course walks: walk i plays variant i of each module (its last one
     once it runs out), so the number of walks is the largest variant count."""
     variants: list[list[Play]] = []

@@ -8,9 +8,9 @@ so a jump that lands is also a check that both read the format the same way.
 """
 from __future__ import annotations
 
-from .analysis import ScenarioAnalysis
-from .model import Course, Lesson, Quiz, Scenario
-from .state import b36, pad36, settled_widths, suspend_data
+from ..check.analysis import ScenarioAnalysis
+from ..check.state import b36, pad36, settled_widths, suspend_data
+from ..model import Course, Lesson, Quiz, Scenario
 
 
 class JumpError(ValueError):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import attributes, expressions
-from .diagnostics import Diagnostics, Location, did_you_mean
-from .model import (Character, Choice, DialogueLine, Image, Markdown, Node, Option, Page, Question)
+from ..diagnostics import Diagnostics, Location, did_you_mean
+from ..model import (Character, Choice, DialogueLine, Image, Markdown, Node, Option, Page, Question)
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")

@@ -26,7 +26,7 @@ class LmsUnavailable(Exception):
 
 
 def host_folder() -> Path:
-    return Path(str(resources.files("generator") / "lmshost"))
+    return Path(str(resources.files("generator.walks") / "lmshost"))
 
 
 def node_modules() -> Path:
@@ -37,7 +37,7 @@ def node_modules() -> Path:
         candidates.append(Path(os.environ["COURSEGEN_NODE_MODULES"]))
     here = Path.cwd().resolve()
     candidates += [folder / "node_modules" for folder in (here, *here.parents)]
-    candidates.append(Path(__file__).resolve().parents[1] / "node_modules")
+    candidates.append(Path(__file__).resolve().parents[2] / "node_modules")
     for folder in candidates:
         if (folder / SCORM_AGAIN).is_file():
             return folder

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 from . import expressions, parser, yamlmarks
-from .diagnostics import Diagnostics, Location
-from .model import Badge, Character, Course, Lesson, Module, Quiz, Scenario
+from ..diagnostics import Diagnostics, Location
+from ..model import Badge, Character, Course, Lesson, Module, Quiz, Scenario
 from .yamlmarks import Fields, Value
 
 COURSE_KEYS = ("id", "title", "version", "language", "description", "pass_mark", "modules", "badges")

@@ -18,9 +18,11 @@ import markdown as markdown_lib
 import nh3
 from markupsafe import escape
 
-from . import expressions, openbadges, state, validate
-from .build_types import Asset
-from .model import Course, DialogueLine, Lesson, Markdown, Quiz, Scenario
+from ..check import state, validate
+from ..source import expressions
+from . import openbadges
+from .assets import Asset
+from ..model import Course, DialogueLine, Lesson, Markdown, Quiz, Scenario
 
 FORMAT = 1
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -192,7 +194,7 @@ def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
 
 
 def _runtime_files(runtime_dir: Path | None) -> dict:
-    root = runtime_dir or Path(str(resources.files("generator") / "runtime"))
+    root = runtime_dir or Path(str(resources.files("generator.package") / "runtime"))
     listing = json.loads((root / "manifest.json").read_text("utf-8"))
     supported = listing.get("format", {})
     if not supported.get("min", FORMAT) <= FORMAT <= supported.get("current", FORMAT):
@@ -212,7 +214,7 @@ def embed_json(data: dict) -> str:
 
 
 def _launch_page(course: Course, data: dict, runtime: dict) -> str:
-    environment = jinja2.Environment(loader=jinja2.PackageLoader("generator", "templates"),
+    environment = jinja2.Environment(loader=jinja2.PackageLoader("generator.package", "templates"),
                                      autoescape=True, keep_trailing_newline=True,
                                      undefined=jinja2.StrictUndefined)
     template = environment.get_template("index.html.j2")
