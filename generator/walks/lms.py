@@ -15,6 +15,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
+from . import nodecache
+
 CHROMIUM = os.environ.get("COURSEGEN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -31,7 +33,8 @@ def host_folder() -> Path:
 
 def node_modules() -> Path:
     """The node_modules holding scorm-again: $COURSEGEN_NODE_MODULES, then the
-    current folder and its parents, then the checkout coursegen runs from."""
+    current folder and its parents, then the checkout coursegen runs from, then
+    the per-user cache (installed there with npm on first use)."""
     candidates = []
     if os.environ.get("COURSEGEN_NODE_MODULES"):
         candidates.append(Path(os.environ["COURSEGEN_NODE_MODULES"]))
@@ -41,8 +44,15 @@ def node_modules() -> Path:
     for folder in candidates:
         if (folder / SCORM_AGAIN).is_file():
             return folder
-    raise LmsUnavailable("scorm-again is not installed: run `npm ci` in the coursegen checkout "
-                         "(or set COURSEGEN_NODE_MODULES to a node_modules folder holding scorm-again)")
+    return _cached_node_modules()
+
+
+def _cached_node_modules() -> Path:
+    """An author's installed coursegen, with no checkout and no node_modules of their own."""
+    try:
+        return nodecache.node_modules(SCORM_AGAIN)
+    except nodecache.InstallFailed as problem:
+        raise LmsUnavailable(str(problem)) from None
 
 
 def launch_chromium(playwright):
