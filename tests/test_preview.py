@@ -242,3 +242,63 @@ def test_a_module_created_after_the_error_is_noticed(tmp_path):
         fixed = running.wait(first.version, timeout=10)
         assert fixed.ok and fixed.version == first.version + 1
         assert "index.html" in fixed.files and fixed.report["course"]["id"] == "later"
+
+
+LESSON = "---\nid: {id}\ntitle: {title}\nkind: lesson\n---\n\n# {title}\n\n{text}\n"
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["file events", "WATCHFILES_FORCE_POLLING"])
+def test_a_module_in_a_folder_beside_the_course_is_watched(tmp_path, monkeypatch, polling):
+    # The flagship's layout: course/course.yaml lists ../scenarios/*.md. Polling is the documented
+    # way out where file events do not arrive (network drives, folders shared into a container).
+    if polling:
+        monkeypatch.setenv("WATCHFILES_FORCE_POLLING", "1")
+    else:
+        monkeypatch.delenv("WATCHFILES_FORCE_POLLING", raising=False)
+    (tmp_path / "course").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "course" / "course.yaml").write_text(
+        "id: beside\ntitle: Beside\nversion: 1.0.0\nmodules:\n  - ../shared/outside.md\n", encoding="utf-8")
+    outside = tmp_path / "shared" / "outside.md"
+    outside.write_text(LESSON.format(id="outside", title="Outside", text="First words."), encoding="utf-8")
+    with Preview(tmp_path / "course", port=0) as running:
+        first = running.build
+        assert first.ok and b"First words." in first.files["index.html"]
+        outside.write_text(LESSON.format(id="outside", title="Outside", text="Second words."), encoding="utf-8")
+        fresh = running.wait(first.version, timeout=10)
+        assert fresh.version == first.version + 1
+        assert b"Second words." in fresh.files["index.html"]
+
+
+def test_a_folder_and_its_module_written_at_once_are_noticed(tmp_path):
+    # Unlike test_a_module_created_after_the_error_is_noticed, no pause between the folders and the
+    # file: the watcher that sees a folder appear must still catch the file written while it re-arms.
+    (tmp_path / "course.yaml").write_text("id: quick\ntitle: Quick\nversion: 1.0.0\nmodules:\n  - a/b/intro.md\n",
+                                          encoding="utf-8")
+    with Preview(tmp_path, port=0) as running:
+        first = running.build
+        assert not first.ok
+        (tmp_path / "a" / "b").mkdir(parents=True)
+        (tmp_path / "a" / "b" / "intro.md").write_text(LESSON.format(id="intro", title="Intro", text="Hi."),
+                                                       encoding="utf-8")
+        fixed = running.wait(first.version, timeout=10)
+        assert fixed.ok and fixed.version == first.version + 1
+
+
+def test_a_module_removed_and_restored_is_noticed_both_ways(tmp_path):
+    # A branch switch: the folder goes, then comes back with the file.
+    (tmp_path / "course.yaml").write_text("id: back\ntitle: Back\nversion: 1.0.0\nmodules:\n  - lessons/intro.md\n",
+                                          encoding="utf-8")
+    (tmp_path / "lessons").mkdir()
+    intro = tmp_path / "lessons" / "intro.md"
+    intro.write_text(LESSON.format(id="intro", title="Intro", text="Hi."), encoding="utf-8")
+    with Preview(tmp_path, port=0) as running:
+        first = running.build
+        assert first.ok
+        shutil.rmtree(tmp_path / "lessons")
+        broken = running.wait(first.version, timeout=10)
+        assert not broken.ok and 'file not found: "lessons/intro.md"' in broken.report["problems"][0]["message"]
+        (tmp_path / "lessons").mkdir()
+        intro.write_text(LESSON.format(id="intro", title="Intro", text="Back again."), encoding="utf-8")
+        restored = running.wait(broken.version, timeout=10)
+        assert restored.ok and b"Back again." in restored.files["index.html"]

@@ -1,11 +1,12 @@
 """`coursegen preview`: the course live in a browser, rebuilt on every save.
 
-A watcher polls the modification times of every file the course is made of
-(course.yaml, modules, images, badge icons), missing ones included, so a
-module listed before it is written is picked up when it appears. Each change recompiles in
-memory, through the same `build.check` and `render` as a real build; the
-preview shell page (previewhost/) long-polls for a new version and relaunches
-the course, or lays the errors over it. Standard library only.
+The watcher takes the operating system's file events (inotify, FSEvents,
+ReadDirectoryChangesW, through watchfiles) on the folders holding every file
+the course is made of (course.yaml, modules, images, badge icons), missing
+ones included, so a module listed before it is written is picked up when it
+appears. Each change recompiles in memory, through the same `build.check` and
+`render` as a real build; the preview shell page (previewhost/) long-polls for
+a new version and relaunches the course, or lays the errors over it.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import watchfiles
 import yaml
 
 from ..check import state
@@ -28,7 +30,10 @@ from ..walks import lms
 from . import jump, maps, server
 from .server import PreviewError
 
-POLL_SECONDS = 0.3
+# A newly armed watcher compares the files with the last build at its first wake, a change or
+# this timeout, to catch a save made while it armed. Debouncing is watchfiles' own (50 ms of
+# quiet): a burst of saves, a git checkout, is one rebuild.
+IDLE_MS = 1000
 LIMIT_12 = state.LIMITS["scorm12"]
 
 
@@ -104,12 +109,37 @@ class Preview:
         return tuple(out)
 
     def _watch(self) -> None:
-        while not self._stopping.wait(POLL_SECONDS):
-            signature = self._stat(self.build.watched)
-            if signature != self._signature:
-                changed = sorted({Path(entry[0]) for entry in set(signature) ^ set(self._signature)})
-                self._signature = signature
-                self.rebuild(changed)
+        """Events on the folders of the watched files, not recursive (a course folder may hold a
+        .venv or node_modules), re-armed whenever that set of folders changes."""
+        polling = None  # watchfiles' choice (WATCHFILES_FORCE_POLLING) until native events fail
+        while not self._stopping.is_set():
+            folders = _folders(self.build.watched)
+            armed = False
+            try:
+                for events in watchfiles.watch(*folders, recursive=False, stop_event=self._stopping,
+                                               rust_timeout=IDLE_MS, yield_on_timeout=True, force_polling=polling,
+                                               ignore_permission_denied=True, raise_interrupt=False):
+                    changed = _concerning(events, self.build.watched) if events else []
+                    if not armed:  # what changed between the last build and this watcher's start
+                        armed = True
+                        signature = self._stat(self.build.watched)
+                        if signature != self._signature:
+                            changed = sorted(set(changed) | {Path(entry[0]) for entry
+                                                              in set(signature) ^ set(self._signature)})
+                    if changed:
+                        self.rebuild(changed)
+                        if _folders(self.build.watched) != folders:
+                            break
+            except FileNotFoundError:  # a folder removed as we armed: look again
+                self._stopping.wait(0.1)
+            except Exception as exc:  # e.g. the system's limit of inotify watches reached
+                if polling:
+                    self.log(f"{time.strftime('%H:%M:%S')} cannot watch the files ({type(exc).__name__}: {exc}); "
+                             "saves are no longer noticed: restart the preview")
+                    return
+                polling = True
+                self.log(f"{time.strftime('%H:%M:%S')} file events unavailable ({type(exc).__name__}: {exc}); "
+                         "checking the folders for changes every 0.3 s instead")
 
     def rebuild(self, changed=()) -> Build:
         try:
@@ -197,6 +227,25 @@ class Preview:
         if good is None:
             raise jump.JumpError("the course has not built yet: fix the errors first")
         return jump.jump(good.course, good.analyses, scenario, node, flags)
+
+
+def _folders(watched) -> frozenset[str]:
+    """The nearest existing folder of each watched file: its own, or for a file in a folder not
+    made yet, the ancestor where that folder will appear."""
+    folders = set()
+    for path in watched:
+        folder = Path(os.path.normpath(path)).parent
+        while not folder.is_dir() and folder != folder.parent:
+            folder = folder.parent
+        folders.add(str(folder))
+    return frozenset(folders)
+
+
+def _concerning(events, watched) -> list[Path]:
+    """The watched files an event names, and folders on the way to one (a module's folder created)."""
+    files = {os.path.normpath(path) for path in watched}
+    return sorted({Path(path) for _, path in events
+                   if path in files or any(file.startswith(path + os.sep) for file in files)})
 
 
 def _named_in(course_file: Path) -> set[Path]:
