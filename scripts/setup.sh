@@ -5,18 +5,31 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
+apt_install() {
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+if [ ! -x .venv/bin/pip ]; then
+  rm -rf .venv  # a venv left without pip by an earlier failed attempt
+  if ! python3 -m venv .venv >/dev/null 2>&1; then
+    # Debian keeps venv's pip bootstrap (ensurepip) in a package of its own.
+    rm -rf .venv
+    apt_install python3-venv
+    python3 -m venv .venv
+  fi
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-# -qq: setuptools prints a notice on every editable install of a flat layout; errors still show.
+# -qq: errors only, so the two commands print the build and the tests rather than pip's notes.
 .venv/bin/python -m pip install -qq -e ".[test]"
 
 if [ "${1:-}" = "--with-browser" ]; then
-  if ! command -v chromium >/dev/null 2>&1; then
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  missing=()
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt_install "${missing[@]}"
   fi
   if [ ! -d node_modules/scorm-again ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --silent --no-audit --no-fund
