@@ -47,9 +47,11 @@ class Diagnostic:
     severity: str
     message: str
     location: Location
+    also: Location | None = None  # a second place to look: the source text a translation translates
 
     def format(self, cwd: Path | None = None) -> str:
-        return f"{self.location.display(cwd)}: {self.severity}: {self.message}"
+        also = f" (source: {self.also.display(cwd)})" if self.also else ""
+        return f"{self.location.display(cwd)}: {self.severity}: {self.message}{also}"
 
 
 @dataclass
@@ -63,11 +65,11 @@ class Diagnostics:
     def note_file(self, path: Path) -> None:
         self._file_order.setdefault(path, len(self._file_order))
 
-    def error(self, location: Location, message: str) -> None:
-        self._add(Diagnostic(ERROR, message, location))
+    def error(self, location: Location, message: str, also: Location | None = None) -> None:
+        self._add(Diagnostic(ERROR, message, location, also))
 
-    def warning(self, location: Location, message: str) -> None:
-        self._add(Diagnostic(WARNING, message, location))
+    def warning(self, location: Location, message: str, also: Location | None = None) -> None:
+        self._add(Diagnostic(WARNING, message, location, also))
 
     def _add(self, diagnostic: Diagnostic) -> None:
         self.note_file(diagnostic.location.path)

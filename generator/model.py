@@ -72,6 +72,22 @@ class Expression:
 
 # --- content -----------------------------------------------------------------
 
+class ForeignText(str):
+    """Text in another language than the course's: the source text standing in for a
+    translation that is missing (`coursegen build --allow-untranslated`). It is a str
+    everywhere; rendering marks it with its own `lang` so screen readers switch voice."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> "ForeignText":
+        made = super().__new__(cls, text)
+        made.lang = lang
+        return made
+
+    def __reduce__(self):  # pickles as itself (walk workers receive models)
+        return (ForeignText, (str(self), self.lang))
+
+
 @dataclass(frozen=True)
 class Image:
     """A relative image reference in Markdown, resolved against its file."""
@@ -258,6 +274,8 @@ class Course:
     source: Path
     location: Location
     field_locations: Mapping[str, Location]  # key -> where its value stands in course.yaml
+    # Translations (`languages:`), BCP 47 tags; each one's location is field_locations["languages.N"].
+    languages: tuple[str, ...] = ()
 
     def where(self, key: str) -> Location:
         return self.field_locations.get(key, self.location)

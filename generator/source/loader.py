@@ -15,7 +15,8 @@ from ..diagnostics import Diagnostics, Location
 from ..model import Badge, Character, Course, Lesson, Module, Quiz, Scenario
 from .yamlmarks import Fields, Value
 
-COURSE_KEYS = ("id", "title", "version", "language", "description", "pass_mark", "modules", "badges")
+COURSE_KEYS = ("id", "title", "version", "language", "languages", "description", "pass_mark", "modules",
+               "badges")
 BADGE_KEYS = ("id", "title", "description", "icon", "when")
 MODULE_KEYS = {
     "lesson": ("id", "title", "kind"),
@@ -74,10 +75,15 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
     pass_mark = fields.integer("pass_mark", 80, 0, 100)
     modules = _load_modules(fields, course_file, diags)
     badges = _load_badges(fields.get("badges"), course_file, diags)
+    languages = _load_languages(fields.get("languages"), diags)
+    locations = {key: fields.value_location(key) for key in ("id", "title", "version", "language", "languages",
+                                                             "description")
+                 if fields.get(key)}
+    locations.update({f"languages.{i}": where for i, (_, where) in enumerate(languages)})
     return Course(course_id, title, version, language, fields.string("description", default="") or "",
                   pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
-                  tuple(modules), tuple(badges), course_file, root.location,
-                  {key: fields.value_location(key) for key in ("id", "version", "language") if fields.get(key)})
+                  tuple(modules), tuple(badges), course_file, root.location, locations,
+                  tuple(tag for tag, _ in languages))
 
 
 def _load_modules(fields: Fields, course_file: Path, diags: Diagnostics) -> list[Module]:
@@ -170,6 +176,26 @@ def _load_characters(value: Value | None, diags: Diagnostics) -> list[Character]
             diags.error(entry.key_location, f'character key "{key}" must be lower-case letters, digits and hyphens')
         characters.append(Character(key, name, role, entry.key_location))
     return characters
+
+
+def _load_languages(value: Value | None, diags: Diagnostics) -> list[tuple[str, Location]]:
+    """The translations' language tags with their locations (checked in generator/translate)."""
+    if value is None or value.data is None:
+        return []
+    if not isinstance(value.data, list):
+        diags.error(value.location, '"languages" must be a list of language tags, like [de, fr, ar]')
+        return []
+    found = []
+    for item in value.data:
+        if isinstance(item.data, bool):  # YAML reads a bare no (Norwegian) as false
+            diags.error(item.location, 'a language must be a language tag; quote it ("no") so YAML does '
+                        "not read it as true/false")
+            continue
+        if not isinstance(item.data, str):
+            diags.error(item.location, "a language must be a language tag like de or pt-BR")
+            continue
+        found.append((item.data, item.text_location))
+    return found
 
 
 def _load_badges(value: Value | None, course_file: Path, diags: Diagnostics) -> list[Badge]:
