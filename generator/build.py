@@ -11,6 +11,7 @@ from pathlib import Path
 from .check import analysis, state, validate
 from .package import archive, render
 from .source import loader
+from .translate import languages as translation_languages, localise
 from .diagnostics import CourseError, Diagnostics
 from .model import Course, Quiz, Scenario
 
@@ -47,15 +48,52 @@ def examine(course_argument: str | Path) -> CheckedCourse:
     loader.check_images(course, diags)
     analyses = {m.id: analysis.analyse(m) for m in course.modules if isinstance(m, Scenario)}
     validate.validate(course, analyses, diags)
+    translation_languages.validate(course, diags)
     return CheckedCourse(course, analyses, diags)
 
 
-def check(course_argument: str | Path) -> CheckedCourse:
-    """Load and check a course; raise CourseError listing every problem."""
+def check(course_argument: str | Path, languages: list[str] | None = None,
+          allow_untranslated: bool = False) -> CheckedCourse:
+    """Load and check a course, and its translations into `languages` (tags, `all`, or
+    pseudo-locales); raise CourseError listing every problem of them all."""
     checked = examine(course_argument)
+    if not checked.diagnostics.has_errors() and languages:
+        for tag in translation_languages.chosen(checked.course, languages, checked.diagnostics):
+            in_language(checked, tag, allow_untranslated)
     if checked.diagnostics.has_errors():
         raise CourseError(checked.diagnostics)
     return checked
+
+
+def in_language(checked: CheckedCourse, tag: str, allow_untranslated: bool = False) -> CheckedCourse:
+    """The checked course in language `tag` (the source itself for its own language). Problems of
+    the translation join the source's diagnostics; the caller decides when to stop."""
+    course = checked.course
+    if tag.lower() == course.language.lower():
+        return checked
+    translated = localise.translated(course, tag, checked.diagnostics, allow_untranslated)
+    # Analysed afresh from the translated model: the same paths and maxima prove nothing structural changed.
+    analyses = {m.id: analysis.analyse(m) for m in translated.modules if isinstance(m, Scenario)}
+    return CheckedCourse(translated, analyses, checked.diagnostics)
+
+
+def check_in(course_argument: str | Path, tag: str | None, allow_untranslated: bool = False) -> CheckedCourse:
+    """The checked course in one language (`tag` None: the source); raise CourseError on any problem."""
+    checked = check(course_argument)
+    if not tag:
+        return checked
+    tags = languages_of(checked, [tag])
+    version = in_language(checked, tags[0], allow_untranslated) if len(tags) == 1 else checked
+    if len(tags) > 1:
+        checked.diagnostics.error(checked.course.location, f"--lang {tag}: choose one language here")
+    if checked.diagnostics.has_errors():
+        raise CourseError(checked.diagnostics)
+    return version
+
+
+def languages_of(checked: CheckedCourse, wanted: list[str] | None) -> list[str]:
+    """The tags `--lang` asks for (unknown ones reported into the diagnostics)."""
+    return translation_languages.chosen(checked.course, wanted, checked.diagnostics)
 
 
 def paths_report(checked: CheckedCourse, limit: int = 200) -> dict:
@@ -101,22 +139,33 @@ class Built:
 
 
 def build(course_argument: str | Path, formats: tuple[str, ...] = ("scorm12", "scorm2004"),
-          out_dir: str | Path = "build") -> Built:
-    """Check, render and package; write every package or none."""
+          out_dir: str | Path = "build", languages: list[str] | None = None,
+          allow_untranslated: bool = False) -> Built:
+    """Check, render and package; write every package or none.
+
+    With `languages` (tags, `all`, pseudo-locales), one package per language and
+    format, named <id>-<lang>-<version>-<format>; a translation with missing or
+    fuzzy text refuses to build unless `allow_untranslated`.
+    """
     checked = check(course_argument)
     course = checked.course
     size = state.worst_case(course, {k: a.max_points for k, a in checked.analyses.items()})
     if "scorm12" in formats:
         _check_scorm12_limits(checked)
     _check_state_size(checked, size, formats)
-    rendered = render.render(course, checked.analyses)
+    tags = languages_of(checked, languages) if languages else [None]
+    versions = [(tag, in_language(checked, tag, allow_untranslated) if tag else checked) for tag in tags]
+    if checked.diagnostics.has_errors():
+        raise CourseError(checked.diagnostics)
     outputs: dict[str, bytes | dict[str, bytes]] = {}
-    for fmt in formats:
-        name = archive.package_name(course, fmt)
-        if fmt == "web":
-            outputs[name] = rendered.files
-        else:
-            outputs[name] = archive.zip_bytes(archive.scorm_files(course, fmt, rendered.files))
+    for tag, version in versions:
+        rendered = render.render(version.course, version.analyses)
+        for fmt in formats:
+            name = archive.package_name(version.course, fmt, tag)
+            if fmt == "web":
+                outputs[name] = rendered.files
+            else:
+                outputs[name] = archive.zip_bytes(archive.scorm_files(version.course, fmt, rendered.files, tag))
     written = archive.write_outputs(outputs, Path(out_dir))
     return Built(checked, written, size.total)
 

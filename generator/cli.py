@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
                                 "Report every problem in a course as path:line:column: error: message. "
                                 "Exit 0 when clean, 1 on course errors.")
     check.add_argument("course", metavar="COURSE", help=course_help)
+    check.add_argument("--lang", action="append", dest="langs", metavar="LANG",
+                       help="also check the translation into LANG (a language of the course, all of them with "
+                       "all, or a pseudo-locale qps-ploc / qps-plocm); repeat for several")
 
     paths = commands.add_parser("paths", help="list every scenario path with its expected score",
                                 description="List the paths of every scenario with their expected points, "
@@ -31,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     paths.add_argument("--json", action="store_true", help="print JSON (the default is a readable summary)")
     paths.add_argument("--max-paths", type=int, default=200, metavar="N",
                        help="list at most N paths per scenario (default 200)")
+    paths.add_argument("--lang", metavar="LANG", type=_one_language,
+                       help="the paths of the translation into LANG (their choices' text in that language)")
 
     build_cmd = commands.add_parser("build", help="build SCORM packages (and a web folder)",
                                     description="Build DIR/<course-id>-<version>-<format>.zip for each format "
@@ -40,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--format", action="append", choices=build.FORMATS, dest="formats",
                            help="scorm12, scorm2004 or web; repeat for several (default: both SCORM versions)")
     build_cmd.add_argument("--out", default="build", metavar="DIR", help="output folder (default: build)")
+    build_cmd.add_argument("--lang", action="append", dest="langs", metavar="LANG",
+                           help="build the course in LANG: DIR/<course-id>-<lang>-<version>-<format>.zip (a language "
+                           "of the course, its own, all of its translations with all, or a pseudo-locale qps-ploc / "
+                           "qps-plocm); repeat for several")
+    build_cmd.add_argument("--allow-untranslated", action="store_true",
+                           help="build a translation with missing or fuzzy text, showing the source text there "
+                           "(marked with its language) instead of refusing")
 
     test_cmd = commands.add_parser("test", help="walk every branch in Chromium against a SCORM LMS",
                                    description="Build the course, derive walks from its analysis (every choice, "
@@ -58,6 +70,38 @@ def _parser() -> argparse.ArgumentParser:
                           help="play every walk at this size, e.g. 320x640, and fail any view that scrolls sideways")
     test_cmd.add_argument("--junit", metavar="FILE", help="write a JUnit XML report; screenshots and LMS "
                           "call logs of failed walks go beside it")
+    test_cmd.add_argument("--lang", metavar="LANG", type=_one_language,
+                          help="walk the translation into LANG (or a pseudo-locale) against the source's predictions")
+
+    translate = commands.add_parser("translate", help="keep translations in step: catalogues, XLIFF, status",
+                                    description="Translations live beside course.yaml in locales/<lang>/*.po. "
+                                    "See docs/translation.md.")
+    steps = translate.add_subparsers(dest="step", metavar="STEP", required=True)
+    extract = steps.add_parser("extract", help="write or update the PO catalogues from the source",
+                               description="Write or update locales/<lang>/<module-id>.po and course.po for each "
+                               "language: a changed source text keeps its translation, marked fuzzy; a removed one "
+                               "becomes obsolete.")
+    extract.add_argument("course", metavar="COURSE", help=course_help)
+    extract.add_argument("--lang", action="append", dest="langs", metavar="LANG",
+                         help="only this language (repeatable; default: every language in course.yaml)")
+    export = steps.add_parser("export", help="write a language's catalogues as one XLIFF 1.2 file for an agency",
+                              description="Write the catalogues of one language as XLIFF 1.2 (placeholders as "
+                              "<g>/<x/>), validated against the OASIS schema.")
+    export.add_argument("course", metavar="COURSE", help=course_help)
+    export.add_argument("--lang", required=True, type=_one_language, metavar="LANG", help="the language to export")
+    export.add_argument("--format", default="xliff", choices=("xliff",), help="xliff (XLIFF 1.2; the default)")
+    export.add_argument("--out", metavar="FILE", help="where to write it (default: <course-id>-<lang>.xlf here)")
+    import_cmd = steps.add_parser("import", help="read an agency's XLIFF file back into the catalogues",
+                                  description="Read the targets of an XLIFF 1.2 file into the PO catalogues, checking "
+                                  "each; nothing is written when one has a problem.")
+    import_cmd.add_argument("course", metavar="COURSE", help=course_help)
+    import_cmd.add_argument("file", metavar="FILE", help="the XLIFF file")
+    status = steps.add_parser("status", help="count translated, fuzzy and missing texts per language",
+                              description="Per language: texts translated, fuzzy (the source changed), missing, and "
+                              "obsolete entries; exit 0 either way.")
+    status.add_argument("course", metavar="COURSE", help=course_help)
+    status.add_argument("--lang", action="append", dest="langs", metavar="LANG",
+                        help="only this language (repeatable; default: every language in course.yaml)")
 
     preview = commands.add_parser("preview", help="play the course in a browser, rebuilt on every save",
                                   description="Serve the course on 127.0.0.1 with an LMS inspector beside it. "
@@ -116,15 +160,17 @@ def _print_warnings(checked: build.CheckedCourse) -> None:
 
 def _run(args) -> int:
     if args.command == "check":
-        checked = build.check(args.course)
+        checked = build.check(args.course, args.langs)
         _print_warnings(checked)
         course = checked.course
         warnings = len(checked.diagnostics.warnings)
-        print(f"{course.id} {course.version}: {len(course.modules)} modules, {checked.max_points} points, "
+        checked_languages = build.languages_of(checked, args.langs) if args.langs else []
+        translations = f", translations checked: {', '.join(checked_languages)}" if checked_languages else ""
+        print(f"{course.id} {course.version}: {len(course.modules)} modules, {checked.max_points} points{translations}, "
               f"no errors, {warnings} warning{'s' if warnings != 1 else ''}")
         return EXIT_OK
     if args.command == "paths":
-        checked = build.check(args.course)
+        checked = build.check_in(args.course, args.lang)
         report = build.paths_report(checked, args.max_paths)
         if args.json:
             print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -139,7 +185,7 @@ def _run(args) -> int:
         return EXIT_OK
     if args.command == "build":
         formats = tuple(dict.fromkeys(args.formats or ("scorm12", "scorm2004")))
-        built = build.build(args.course, formats, args.out)
+        built = build.build(args.course, formats, args.out, args.langs, args.allow_untranslated)
         _print_warnings(built.checked)
         for path in built.outputs:
             size = path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
@@ -148,6 +194,8 @@ def _run(args) -> int:
         return EXIT_OK
     if args.command == "test":
         return _test(args)
+    if args.command == "translate":
+        return _translate(args)
     if args.command == "preview":
         from .workbench import preview
         return preview.run(args.course, args.port)
@@ -158,6 +206,52 @@ def _run(args) -> int:
         from .workbench import scaffold
         return scaffold.new(args.kind, args.id, args.dir)
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _translate(args) -> int:
+    from pathlib import Path
+
+    from .translate import catalogue, workflow, xliff
+
+    checked = build.check(args.course)
+    course, diags = checked.course, checked.diagnostics
+    if args.step == "extract":
+        tags = workflow.pseudo_or_listed(course, args.langs, diags)
+        written = [] if diags.has_errors() else workflow.extract(course, tags, diags)
+        if diags.has_errors():
+            raise CourseError(diags)
+        for item in written:
+            state = "updated" if item.changed else "unchanged"
+            print(f"{state} {display_path(item.path)}: {item.entries} entries, {item.fuzzy} fuzzy, "
+                  f"{item.obsolete} obsolete")
+        return EXIT_OK
+    if args.step == "status":
+        tags = workflow.pseudo_or_listed(course, args.langs, diags)
+        found = [] if diags.has_errors() else workflow.status(course, tags, diags)
+        if diags.has_errors():
+            raise CourseError(diags)
+        print(f"{'language':<10} {'translated':>10} {'fuzzy':>6} {'missing':>8} {'obsolete':>9}")
+        for row in found:
+            extra = f"  ({row.unknown} unknown keys)" if row.unknown else ""
+            print(f"{row.tag:<10} {row.translated:>10} {row.fuzzy:>6} {row.missing:>8} {row.obsolete:>9}{extra}")
+        return EXIT_OK
+    if args.step == "export":
+        tags = workflow.pseudo_or_listed(course, [args.lang], diags)
+        data = xliff.export(course, tags[0], diags) if tags and not diags.has_errors() else None
+        if data is None:
+            raise CourseError(diags)
+        out = Path(args.out or f"{course.id}-{tags[0]}.xlf")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+        print(f"wrote {display_path(out)}: {data.count(b'<trans-unit ')} texts for {tags[0]}")
+        return EXIT_OK
+    imported = xliff.import_file(course, Path(args.file), diags)
+    if diags.has_errors():
+        raise CourseError(diags)
+    for item in imported:
+        changed = catalogue.write(item.path, item.po)
+        print(f"{'updated' if changed else 'unchanged'} {display_path(item.path)}: {item.updated} entries changed")
+    return EXIT_OK
 
 
 def _test(args) -> int:
@@ -171,7 +265,7 @@ def _test(args) -> int:
     progress = _Progress(sys.stderr)
     try:
         report = runner.run(args.course, formats, args.workers, args.max_paths, artifacts, progress,
-                          viewport=args.viewport)
+                            viewport=args.viewport, language=args.lang)
     except runner.lms.LmsUnavailable as missing:
         print(f"coursegen: {missing}", file=sys.stderr)
         return EXIT_USAGE
@@ -191,6 +285,12 @@ def _test(args) -> int:
           f" ({_pct(choices, report.choices_total)}); endings covered {endings}/{report.endings_total}"
           f" ({_pct(endings, report.endings_total)})")
     return EXIT_OK if report.ok else EXIT_COURSE
+
+
+def _one_language(text: str) -> str:
+    if text == "all":
+        raise argparse.ArgumentTypeError("choose one language here, not all")
+    return text
 
 
 def _size(text: str) -> tuple[int, int]:

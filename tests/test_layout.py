@@ -1,7 +1,8 @@
 """The pipeline's folders import one way only (docs/architecture.md):
 
     source → check → package → walks / workbench, with the hub (model, diagnostics) below all,
-    build written out over source, check and package, and the CLI on top.
+    translate beside package (over source and check), build written out over source, check,
+    translate and package, and the CLI on top.
 
 Read from the code with `ast`, so a lazy import inside a function counts as much as one at the top.
 """
@@ -20,10 +21,11 @@ ALLOWED = {
     "source": set(),
     "check": {"source"},
     "package": {"source", "check"},
-    "build": {"source", "check", "package"},
-    "walks": {"build", "source", "check", "package"},
-    "workbench": {"build", "source", "check", "package", "walks"},
-    "cli": {"build", "source", "check", "package", "walks", "workbench"},
+    "translate": {"source", "check"},
+    "build": {"source", "check", "translate", "package"},
+    "walks": {"build", "source", "check", "translate", "package"},
+    "workbench": {"build", "source", "check", "translate", "package", "walks"},
+    "cli": {"build", "source", "check", "translate", "package", "walks", "workbench"},
 }
 HUB = {"generator.model", "generator.diagnostics", "generator"}
 
@@ -32,7 +34,7 @@ def stage_of(module: str) -> str:
     if module in HUB:
         return "hub"
     parts = module.split(".")
-    if len(parts) >= 2 and parts[1] in ("source", "check", "package", "walks", "workbench"):
+    if len(parts) >= 2 and parts[1] in ("source", "check", "translate", "package", "walks", "workbench"):
         return parts[1]
     if module == "generator.build":
         return "build"
@@ -136,7 +138,7 @@ def test_the_check_catches_a_package_module_importing_walks(tmp_path):
     assert found[0].endswith("package imports generator.walks.runner (walks)")
 
 
-@pytest.mark.parametrize("folder", ["source", "check", "package", "walks", "workbench"])
+@pytest.mark.parametrize("folder", ["source", "check", "translate", "package", "walks", "workbench"])
 def test_each_stage_says_what_it_holds_and_may_import(folder):
     doc = ast.get_docstring(ast.parse((GENERATOR / folder / "__init__.py").read_text(encoding="utf-8")))
     assert doc and "import" in doc

@@ -22,6 +22,7 @@ NAMESPACES = {
     "scorm12": {
         "http://www.imsproject.org/xsd/imscp_rootv1p1p2": "scorm12/imscp_rootv1p1p2.xsd",
         "http://www.adlnet.org/xsd/adlcp_rootv1p2": "scorm12/adlcp_rootv1p2.xsd",
+        "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1": "scorm12/imsmd_rootv1p2p1.xsd",  # the language
     },
     "scorm2004": {
         "http://www.imsglobal.org/xsd/imscp_v1p1": "scorm2004/imscp_v1p1.xsd",
@@ -29,6 +30,7 @@ NAMESPACES = {
         "http://www.adlnet.org/xsd/adlseq_v1p3": "scorm2004/adlseq_v1p3.xsd",
         "http://www.adlnet.org/xsd/adlnav_v1p3": "scorm2004/adlnav_v1p3.xsd",
         "http://www.imsglobal.org/xsd/imsss": "scorm2004/imsss_v1p0.xsd",
+        "http://ltsc.ieee.org/xsd/LOM": "scorm2004/lomStrict.xsd",  # the language, in IEEE LOM
     },
 }
 _schemas: dict[str, etree.XMLSchema] = {}

@@ -36,15 +36,20 @@ def _ncname(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", text)
 
 
-def package_name(course: Course, fmt: str) -> str:
-    base = f"{course.id}-{_ncname(course.version)}-{fmt}"
+def package_name(course: Course, fmt: str, language: str | None = None) -> str:
+    """<id>-<version>-<format>, or <id>-<lang>-<version>-<format> for a build in a chosen language."""
+    tag = f"-{_ncname(language)}" if language else ""
+    base = f"{course.id}{tag}-{_ncname(course.version)}-{fmt}"
     return base if fmt == "web" else f"{base}.zip"
 
 
-def manifest(course: Course, fmt: str, content_files: list[str]) -> str:
-    ident = f"{course.id}-{_ncname(course.version)}"
+def manifest(course: Course, fmt: str, content_files: list[str], language: str | None = None) -> str:
+    """`language`: a build in a chosen language has identifiers of its own, so an LMS holding the
+    course in two languages keeps two packages rather than replacing one with the other."""
+    ident = f"{course.id}{'-' + _ncname(language) if language else ''}-{_ncname(course.version)}"
     files = "\n".join(f'      <file href="{escape(name)}"/>' for name in sorted(content_files))
     title = escape(course.title)
+    language = escape(course.language)  # the LOM general.language: LMS catalogues list the package's language
     if fmt == "scorm12":
         return f"""<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="MANIFEST-{ident}" version="{escape(course.version)}"
@@ -55,6 +60,11 @@ def manifest(course: Course, fmt: str, content_files: list[str]) -> str:
   <metadata>
     <schema>ADL SCORM</schema>
     <schemaversion>1.2</schemaversion>
+    <imsmd:lom xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_rootv1p2p1">
+      <imsmd:general>
+        <imsmd:language>{language}</imsmd:language>
+      </imsmd:general>
+    </imsmd:lom>
   </metadata>
   <organizations default="ORG-{ident}">
     <organization identifier="ORG-{ident}">
@@ -87,6 +97,11 @@ def manifest(course: Course, fmt: str, content_files: list[str]) -> str:
   <metadata>
     <schema>ADL SCORM</schema>
     <schemaversion>2004 4th Edition</schemaversion>
+    <lom xmlns="http://ltsc.ieee.org/xsd/LOM">
+      <general>
+        <language>{language}</language>
+      </general>
+    </lom>
   </metadata>
   <organizations default="ORG-{ident}">
     <organization identifier="ORG-{ident}">
@@ -121,10 +136,10 @@ def schema_files(fmt: str) -> dict[str, bytes]:
     return {name: (root / name).read_bytes() for name in SCHEMAS[fmt]}
 
 
-def scorm_files(course: Course, fmt: str, content: dict[str, bytes]) -> dict[str, bytes]:
+def scorm_files(course: Course, fmt: str, content: dict[str, bytes], language: str | None = None) -> dict[str, bytes]:
     files = dict(content)
     files.update(schema_files(fmt))
-    files["imsmanifest.xml"] = manifest(course, fmt, list(content)).encode("utf-8")
+    files["imsmanifest.xml"] = manifest(course, fmt, list(content), language).encode("utf-8")
     return files
 
 

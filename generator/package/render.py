@@ -22,7 +22,7 @@ from ..check import state, validate
 from ..source import expressions
 from . import openbadges
 from .assets import Asset
-from ..model import Course, DialogueLine, Lesson, Markdown, Quiz, Scenario
+from ..model import Course, DialogueLine, ForeignText, Lesson, Markdown, Quiz, Scenario
 
 FORMAT = 1
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -88,6 +88,9 @@ def plain_paragraphs(text: str) -> str | None:
     return "\n".join(f"<p>{p.lstrip(' ')}</p>" for p in paragraphs)  # no & < > here: nothing to escape
 
 
+_BLOCK_HTML = re.compile(r"<(?:p|ul|ol|table|blockquote|pre|h[1-6]|hr|dl)\b")
+
+
 class _Html:
     """Markdown → sanitised HTML with image paths rewritten into the package."""
 
@@ -98,6 +101,14 @@ class _Html:
     def __call__(self, span: Markdown | None, inline: bool = False) -> str:
         if span is None or not span.text.strip():
             return ""
+        html = self._convert(span, inline)
+        lang = getattr(span.text, "lang", None)  # an untranslated fallback: screen readers switch voice
+        if lang:
+            tag = "span" if inline and not _BLOCK_HTML.match(html) else "div"
+            html = f'<{tag} lang="{escape(lang)}">{html}</{tag}>'
+        return html
+
+    def _convert(self, span: Markdown, inline: bool) -> str:
         plain = plain_paragraphs(span.text)
         if plain is not None:
             return plain[3:-4] if inline and plain.count("<p>") == 1 else plain
@@ -137,10 +148,26 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
                "icon": assets[b.icon.resolve()].package_path if b.icon else None,
                "when": expressions.to_runtime(b.when.tree, module_index, {}) if b.when else None}
               for b in course.badges]
-    return {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
+    data = {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
             "language": course.language, "description": course.description, "passMark": course.pass_mark,
             "maxPoints": sum(m["max"] for m in modules), "stateKey": state.state_key(course),
             "labels": labels, "modules": modules, "badges": badges}
+    untranslated = dict(_foreign(data, ""))
+    if untranslated:
+        data["untranslated"] = untranslated
+    return data
+
+
+def _foreign(value, pointer: str):
+    """(JSON pointer, language) of each plain-text string left in another language than the course's."""
+    if isinstance(value, ForeignText):
+        yield pointer, value.lang
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _foreign(item, f"{pointer}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _foreign(item, f"{pointer}/{index}")
 
 
 def _scenario(scenario: Scenario, max_points: int, html: _Html, module_index) -> dict:
@@ -169,9 +196,15 @@ def _scenario(scenario: Scenario, max_points: int, html: _Html, module_index) ->
 
 def _dialogue(line: DialogueLine, character, html: _Html) -> str:
     name = character.name if character else line.speaker
-    role = f' <span class="role">{escape(character.role)}</span>' if character and character.role else ""
+    role = f' <span class="role"{_lang(character.role)}>{escape(character.role)}</span>' \
+        if character and character.role else ""
     return (f'<div class="line" data-speaker="{escape(line.speaker)}"><p class="speaker">'
-            f'<span class="name">{escape(name)}</span>{role}</p>{html(line.text)}</div>')
+            f'<span class="name"{_lang(name)}>{escape(name)}</span>{role}</p>{html(line.text)}</div>')
+
+
+def _lang(text: str) -> str:
+    lang = getattr(text, "lang", None)
+    return f' lang="{escape(lang)}"' if lang else ""
 
 
 def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:

@@ -127,6 +127,7 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
         page_state = frame.evaluate(PAGE_STATE)
         host.page.evaluate("lms.unload()")
         data = host.page.evaluate("lms.cmi()")["cmi"]
+        walker.result.lms = data
         log = host.page.evaluate("(session) => lmsLog.filter(e => e.session === session)", session)
         walker.result.failures += check_lms(walker, page_state, data, log)
         walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
@@ -155,10 +156,10 @@ def _save_artifacts(page, walk, job: Job) -> list[str]:
     return [str(shot), str(calls)]
 
 
-def unpacked(course_argument, formats, folder: Path) -> dict[str, Path]:
-    """Build the course's SCORM zips into `folder` and unzip each as an LMS would:
-    format -> the folder holding that package."""
-    built = build.build(course_argument, tuple(formats), folder / "zips")
+def unpacked(course_argument, formats, folder: Path, language: str | None = None) -> dict[str, Path]:
+    """Build the course's SCORM zips (in `language`, a tag of its own, a translation or a
+    pseudo-locale) into `folder` and unzip each as an LMS would: format -> the folder holding that package."""
+    built = build.build(course_argument, tuple(formats), folder / "zips", [language] if language else None)
     folders = {}
     for path in built.outputs:
         fmt = next(f for f in formats if path.name.endswith(f"-{f}.zip"))
@@ -170,7 +171,7 @@ def unpacked(course_argument, formats, folder: Path) -> dict[str, Path]:
 
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
         artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
-        host_params: str = "", viewport: tuple[int, int] | None = None) -> TestReport:
+        host_params: str = "", viewport: tuple[int, int] | None = None, language: str | None = None) -> TestReport:
     """Build the course, plan its walks and play them all; never raises for a failing walk.
 
     `packages` (format -> unzipped package folder) walks packages built
@@ -178,13 +179,15 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     is added to the LMS host page's query (e.g. "fail=setvalue:3" makes every
     third SetValue fail, see lmshost/host.js). `viewport` (width, height)
     plays every walk at that size and fails any view that scrolls sideways.
+    `language` walks the course's translation (or a pseudo-locale) with the
+    source's plan and predictions: a translation changes no score.
     """
     started = time.monotonic()
     checked = build.check(course_argument)
     walks = plan.walks(checked.course, checked.analyses, max_paths)
     workers = max(1, workers or os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix="coursegen-walk-") as temp:
-        packages = packages or unpacked(course_argument, formats, Path(temp))
+        packages = packages or unpacked(course_argument, formats, Path(temp), language)
         mounts = {f"/pkg/{fmt}/": folder for fmt, folder in packages.items()}
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,

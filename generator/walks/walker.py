@@ -34,6 +34,7 @@ class WalkResult:
     endings: set = field(default_factory=set)  # (scenario id, node index)
     artifacts: list[str] = field(default_factory=list)
     injected_faults: int = 0  # LMS calls the host made fail on purpose
+    lms: dict = field(default_factory=dict)  # the cmi data the LMS held at the end
 
     @property
     def ok(self) -> bool:
