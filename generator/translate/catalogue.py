@@ -12,6 +12,7 @@ not change is not rewritten.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ class Catalogue:
     path: Path
     po: polib.POFile
     lines: list[str]
+    readable: bool = True  # False: the file's problem is reported; its entries count as missing
 
     def line_of(self, entry: polib.POEntry, keyword: str = "msgstr") -> int:
         """The line of the entry's `keyword` (msgstr, msgctxt, msgid), else the entry's first line."""
@@ -82,9 +84,15 @@ def inside(path: Path, root: Path) -> bool:
 
 
 def read(path: Path, course: Course, diags: Diagnostics, named_at: Location) -> Catalogue | None:
-    """A catalogue, or None (missing: no diagnostic; unreadable: reported at its line)."""
+    """A catalogue, or None when there is none. One that cannot be read is reported at its
+    line and comes back empty and not `readable`."""
     if not path.exists() and not path.is_symlink():
         return None
+    found = _read(path, course, diags, named_at)
+    return found if found is not None else Catalogue(path, polib.POFile(), [], readable=False)
+
+
+def _read(path: Path, course: Course, diags: Diagnostics, named_at: Location) -> Catalogue | None:
     if not inside(path, course_folder(course)):
         diags.error(named_at, f'"{display(course, path)}" lies outside the course folder (a symbolic link?): '
                     "a course reads only its own files")
@@ -99,6 +107,10 @@ def read(path: Path, course: Course, diags: Diagnostics, named_at: Location) -> 
     except OSError as exc:
         diags.error(named_at, f'cannot read "{display(course, path)}": {exc.strerror or exc}')
         return None
+    problem = _lint(text)
+    if problem:
+        diags.error(Location(path, problem[0], 1), f"PO syntax: {problem[1]}")
+        return None
     try:
         po = polib.pofile(text, wrapwidth=WRAP)
     except (OSError, ValueError) as exc:
@@ -109,6 +121,27 @@ def read(path: Path, course: Course, diags: Diagnostics, named_at: Location) -> 
         diags.error(Location(path, line, 1), f"PO syntax: {message.split(' (line')[0].lower()}")
         return None
     return Catalogue(path, po, text.split("\n"))
+
+
+_KEYWORD = re.compile(r'^(?:#~ ?)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+(?=")|^(?:#~ ?)?(?=")')
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"[ \t]*$')
+
+
+def _lint(text: str) -> tuple[int, str] | None:
+    """The first line a strict reader (msgfmt) would refuse; polib quietly mends some of them
+    (an unclosed quote loses the string's last character), so they are caught first."""
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith("#~")):
+            continue
+        keyword = _KEYWORD.match(stripped)
+        if keyword is None:
+            if stripped.startswith("#~"):
+                continue  # an obsolete entry's comment lines
+            return number, f'expected msgctxt, msgid, msgstr or a "quoted" line, not {stripped[:30]!r}'
+        if not _STRING.fullmatch(stripped[keyword.end():]):
+            return number, "the string is not closed: end the line with a double quote"
+    return None
 
 
 def display(course: Course, path: Path) -> str:

@@ -29,7 +29,7 @@ STRUCTURE = (
     (re.compile(r"\{[^{}\n]*\b(?:points|set|unset|if|outcome|type)\s*="), "an attribute block like {points=…}"),
     (re.compile(r"\]\(\s*#"), "a link to a node, ](#…)"),
 )
-NEW_LINK = re.compile(r"\]\(|\]\[")
+NEW_LINK = re.compile(r"\](?!\(\s*#)[(\[]")  # ](…) or ][…], but not ](#…), which is structure
 
 
 @dataclass
@@ -89,6 +89,9 @@ def review(found: list[Unit], catalogues: dict[str, Catalogue | None], tag: str,
             report = diags.warning if allow_untranslated else diags.error
             report(missing_at, f'no catalogue for "{name}" in {languages.name(tag)} yet: run '
                    f"coursegen translate extract --lang {tag}")
+            result.untranslated += units
+            continue
+        if not read.readable:
             result.untranslated += units
             continue
         _header(read, tag, diags)
