@@ -11,6 +11,7 @@ not change is not rewritten.
 """
 from __future__ import annotations
 
+import copy
 import os
 import re
 import tempfile
@@ -31,6 +32,11 @@ WRAP = 78  # gettext's own width, as msgmerge, Poedit and Weblate write it
 @dataclass
 class Catalogue:
     """One PO file as read, with its lines, so every entry's msgstr can be pointed at."""
+
+    @property
+    def live(self) -> list[polib.POEntry]:
+        """The entries that are not obsolete (polib keeps both kinds in one list)."""
+        return [entry for entry in self.po if not entry.obsolete]
 
     path: Path
     po: polib.POFile
@@ -172,7 +178,9 @@ def merge(existing: polib.POFile | None, found: list[Unit], course: Course, tag:
         "placeholders ({1}…{/1}, {2/}) come from the source and stay as they are.")
     merged.metadata = header(course, tag, existing.metadata if existing is not None else None)
     old: dict[str, polib.POEntry] = {}
-    for entry in ([*existing, *existing.obsolete_entries()] if existing is not None else []):
+    # Live entries first, so a key both live and obsolete (hand-edited files) keeps the live one.
+    everything = sorted(existing, key=lambda e: e.obsolete) if existing is not None else []
+    for entry in everything:
         if entry.msgctxt is not None:
             old.setdefault(entry.msgctxt, entry)
     seen = set()
@@ -192,10 +200,11 @@ def merge(existing: polib.POFile | None, found: list[Unit], course: Course, tag:
                 entry.previous_msgid = before.previous_msgid if "fuzzy" in before.flags and before.previous_msgid \
                     else (before.msgid if stale else None)
         merged.append(entry)
-    for entry in ([*existing, *existing.obsolete_entries()] if existing is not None else []):
+    for entry in everything:
         if entry.msgctxt in seen or entry.msgctxt is None and not entry.msgid:
             continue
         if entry.msgstr or any(entry.msgstr_plural.values()):
+            entry = copy.copy(entry)  # the catalogue read stays as it was
             entry.obsolete = True
             entry.occurrences = []
             merged.append(entry)

@@ -109,7 +109,7 @@ def _entries(read: Catalogue, units: list[Unit], tag: str, diags: Diagnostics, r
              allow_untranslated: bool) -> int:
     by_key = {u.key: u for u in units}
     entries: dict[str, polib.POEntry] = {}
-    for entry in read.po:
+    for entry in read.live:
         if entry.msgctxt is None:
             diags.error(read.at(entry, "msgid"), "an entry without a key (msgctxt): coursegen finds translations "
                         "by key; run coursegen translate extract")

@@ -48,7 +48,7 @@ def extract(course: Course, tags: list[str], diags: Diagnostics) -> list[Written
     written = []
     for path, merged in planned:
         changed = catalogue.write(path, merged)
-        written.append(Written(path, changed, len(merged), sum(1 for e in merged if e.fuzzy),
+        written.append(Written(path, changed, len([e for e in merged if not e.obsolete]), sum(1 for e in merged if e.fuzzy and not e.obsolete),
                                len(merged.obsolete_entries())))
     return written
 
@@ -77,7 +77,7 @@ def status(course: Course, tags: list[str], diags: Diagnostics) -> list[Status]:
         read = localise.read_catalogues(course, tag, grouped, diags)
         for name, found in grouped.items():
             one = Status(tag)
-            entries = {e.msgctxt: e for e in (read[name].po if read[name] else []) if e.msgctxt is not None}
+            entries = {e.msgctxt: e for e in (read[name].live if read[name] else []) if e.msgctxt is not None}
             keys = {u.key for u in found}
             for unit in found:
                 entry = entries.get(unit.key)

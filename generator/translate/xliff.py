@@ -87,7 +87,7 @@ def _file(course: Course, tag: str, one: catalogue.Catalogue, found: dict[str, U
     body = etree.SubElement(element, _q("body"))
     body.text = "\n      "
     unit = None
-    for entry in one.po:
+    for entry in one.live:
         if entry.msgctxt not in found:
             continue
         unit = _unit(entry, found[entry.msgctxt], course.language, tag)
@@ -239,7 +239,7 @@ def _parse(path: Path, diags: Diagnostics) -> etree._ElementTree | None:
 
 
 def _read_units(element, read: catalogue.Catalogue, found: dict[str, Unit], path: Path, diags: Diagnostics) -> int:
-    entries = {e.msgctxt: e for e in read.po if e.msgctxt is not None}
+    entries = {e.msgctxt: e for e in read.live if e.msgctxt is not None}
     updated = 0
     for trans_unit in element.iter(_q("trans-unit")):
         key = trans_unit.get("id")
