@@ -377,3 +377,15 @@ def test_a_language_the_course_does_not_list_is_refused(capsys):
     assert run("build", str(FIXTURE), "--lang", "fr") == cli.EXIT_COURSE
     assert ('error: --lang fr: the course is not translated into "fr" (languages: de); add it to languages: in '
             "course.yaml") in capsys.readouterr().err
+
+
+def test_a_catalogue_linked_from_outside_the_course_is_refused(course_copy, tmp_path):
+    catalogue_path = course_copy / "locales/de/visitor.po"
+    outside = tmp_path / "visitor.po"
+    shutil.move(catalogue_path, outside)
+    catalogue_path.symlink_to(outside)
+    with pytest.raises(CourseError) as raised:
+        build.check(course_copy, ["de"])
+    assert [d.format(cwd=course_copy) for d in raised.value.diagnostics.errors] == [
+        'course.yaml:8:13: error: "locales/de/visitor.po" lies outside the course folder (a symbolic link?): '
+        "a course reads only its own files"]
