@@ -216,7 +216,7 @@ def _translate(args) -> int:
     checked = build.check(args.course)
     course, diags = checked.course, checked.diagnostics
     if args.step == "extract":
-        tags = workflow.pseudo_or_listed(course, args.langs, diags)
+        tags = workflow.catalogued(course, args.langs, diags)
         written = [] if diags.has_errors() else workflow.extract(course, tags, diags)
         if diags.has_errors():
             raise CourseError(diags)
@@ -226,7 +226,7 @@ def _translate(args) -> int:
                   f"{item.obsolete} obsolete")
         return EXIT_OK
     if args.step == "status":
-        tags = workflow.pseudo_or_listed(course, args.langs, diags)
+        tags = workflow.catalogued(course, args.langs, diags)
         found = [] if diags.has_errors() else workflow.status(course, tags, diags)
         if diags.has_errors():
             raise CourseError(diags)
@@ -236,7 +236,7 @@ def _translate(args) -> int:
             print(f"{row.tag:<10} {row.translated:>10} {row.fuzzy:>6} {row.missing:>8} {row.obsolete:>9}{extra}")
         return EXIT_OK
     if args.step == "export":
-        tags = workflow.pseudo_or_listed(course, [args.lang], diags)
+        tags = workflow.catalogued(course, [args.lang], diags)
         data = xliff.export(course, tags[0], diags) if tags and not diags.has_errors() else None
         if data is None:
             raise CourseError(diags)

@@ -34,7 +34,7 @@ def translate(unit: Unit, tag: str) -> str:
     if unit.kind == PLAIN or unit.kind == "inline":
         text = f"[{_padded(text, len(unit.msgid))}]"
         return f"{RLO}{text}{PDF}" if mirrored else text
-    return "\n".join(_line(line, mirrored) for line in text.split("\n"))
+    return _block(text.split("\n"), mirrored)
 
 
 def word(text: str, tag: str) -> str:
@@ -44,21 +44,39 @@ def word(text: str, tag: str) -> str:
 
 
 def _padded(text: str, length: int) -> str:
-    extra = math.ceil(length * GROWTH)
-    return text + PAD * extra
+    return text + PAD * math.ceil(length * GROWTH)
 
 
-def _line(line: str, mirrored: bool) -> str:
-    """One line of a Markdown block: markers kept, words padded (and mirrored)."""
-    stripped = line.rstrip(" ")
-    if not stripped.strip() or stripped.lstrip().startswith("|") or placeholders.TOKEN.fullmatch(stripped.strip()):
-        return line  # blank lines, table rows and whole code blocks keep their shape
-    hard_break = line[len(stripped):]
-    marker = BLOCK_MARKERS.match(stripped).group()
-    words = stripped[len(marker):]
-    if not any(char.isalpha() for char in words):
-        return line  # rules, setext underlines, numbers: nothing to translate
-    words = _padded(words, len(words))
-    if mirrored:
-        words = f"{RLO}{words}{PDF}"
-    return f"{marker}{words}{hard_break}"
+def _block(lines: list[str], mirrored: bool) -> str:
+    """A Markdown block: markers, tables and code kept; each paragraph (or list item)
+    padded at its end by 40% of its words, each line's words mirrored when asked."""
+    out: list[str] = []
+    words_in_paragraph = 0
+    last_prose = None  # index in `out` of the paragraph's last line with words
+    for line in lines:
+        stripped = line.rstrip(" ")
+        marker = BLOCK_MARKERS.match(stripped).group()
+        words = stripped[len(marker):]
+        shape_only = (not any(char.isalpha() for char in words) or stripped.lstrip().startswith("|")
+                      or placeholders.TOKEN.fullmatch(stripped.strip()) is not None)
+        if not stripped.strip() or marker.strip() or shape_only:
+            _pad(out, last_prose, words_in_paragraph)
+            words_in_paragraph, last_prose = 0, None
+        if shape_only:
+            out.append(line)  # blank lines, rules, table rows and whole code blocks keep their shape
+            continue
+        words_in_paragraph += len(words)
+        last_prose = len(out)
+        out.append((marker, words, line[len(stripped):]))
+    _pad(out, last_prose, words_in_paragraph)
+    return "\n".join(item if isinstance(item, str) else _join(*item, mirrored) for item in out)
+
+
+def _pad(out: list, index: int | None, length: int) -> None:
+    if index is not None:
+        marker, words, hard_break = out[index]
+        out[index] = (marker, _padded(words, length), hard_break)
+
+
+def _join(marker: str, words: str, hard_break: str, mirrored: bool) -> str:
+    return f"{marker}{RLO}{words}{PDF}{hard_break}" if mirrored else f"{marker}{words}{hard_break}"

@@ -127,10 +127,9 @@ def _unit(entry: polib.POEntry, unit: Unit, source_language: str, tag: str) -> e
         etree.SubElement(group, _q("context"), {"context-type": "sourcefile"}).text = path
         etree.SubElement(group, _q("context"), {"context-type": "linenumber"}).text = line
         group.tail = indent
-    for note in (entry.comment or "").split("\n"):
-        if note:
-            etree.SubElement(element, _q("note"), {"from": "coursegen"}).text = note
-            element[-1].tail = indent
+    for note in unit.notes:  # as written (the PO comment is wrapped at 78 columns)
+        etree.SubElement(element, _q("note"), {"from": "coursegen"}).text = note
+        element[-1].tail = indent
     element[-1].tail = "\n      "
     return element
 
