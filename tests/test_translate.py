@@ -389,3 +389,10 @@ def test_a_catalogue_linked_from_outside_the_course_is_refused(course_copy, tmp_
     assert [d.format(cwd=course_copy) for d in raised.value.diagnostics.errors] == [
         'course.yaml:8:13: error: "locales/de/visitor.po" lies outside the course folder (a symbolic link?): '
         "a course reads only its own files"]
+
+
+def test_all_languages_of_a_course_without_translations_is_an_error_not_an_empty_build(tmp_path, capsys):
+    assert run("build", str(REPO / "tests/fixtures/courses/branching"), "--lang", "all", "--out", str(tmp_path)) == 1
+    assert "error: --lang all: the course lists no languages; add languages: [de, …] to course.yaml" in \
+        capsys.readouterr().err
+    assert not any(tmp_path.iterdir())

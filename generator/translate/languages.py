@@ -92,6 +92,9 @@ def chosen(course: Course, wanted: list[str] | None, diags: Diagnostics) -> list
     found: list[str] = []
     for tag in wanted or []:
         if tag == ALL:
+            if not course.languages:
+                diags.error(course.location, "--lang all: the course lists no languages; add languages: "
+                            "[de, …] to course.yaml")
             found += list(course.languages)
             continue
         listed = {t.lower(): t for t in course.languages}

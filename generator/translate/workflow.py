@@ -99,13 +99,14 @@ def status(course: Course, tags: list[str], diags: Diagnostics) -> list[Status]:
 
 def catalogued(course: Course, wanted: list[str] | None, diags: Diagnostics) -> list[str]:
     """The languages with catalogues asked for (default: every listed one)."""
+    if not wanted and not course.languages:
+        diags.error(course.location, "the course lists no languages to translate into: add languages: [de, …] "
+                    "to course.yaml")
+        return []
     tags = languages.chosen(course, wanted or [languages.ALL], diags)
     for tag in tags:
         if languages.is_pseudo(tag) or tag.lower() == course.language.lower():
             what = "a pseudo-locale is made on the fly" if languages.is_pseudo(tag) else "the source is the Markdown"
             diags.error(course.where("languages") if course.languages else course.location,
                         f"--lang {tag}: {what}; it has no catalogue")
-    if not tags and not diags.has_errors():
-        diags.error(course.location, "the course lists no languages to translate into: add languages: [de, …] "
-                    "to course.yaml")
     return tags
