@@ -396,3 +396,18 @@ def test_all_languages_of_a_course_without_translations_is_an_error_not_an_empty
     assert "error: --lang all: the course lists no languages; add languages: [de, …] to course.yaml" in \
         capsys.readouterr().err
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("key, translation, problem", [
+    ("visitor#start/choice.1", "  ", "the translation is blank"),
+    ("visitor#start/choice.1", "Den Vertrag\n\numdrehen", "this text is one line (a title, a name, a choice)"),
+    ("visitor#start/title", "Zehn {.ending} Minuten", "the translation adds {.…} (a class, like .ending)"),
+    ("visitor#start/body.0", "Ein Kunde. {1}Vertrag{/1} [mehr](https://example.com)",
+     "the translation adds a link or an image"),
+    ("visitor#start/body.0", "Ein Kunde. {1}Vertrag{/1} {if=\"flag.tidy\"}", "the translation adds an attribute block"),
+])
+def test_what_a_translation_may_not_do(key, translation, problem):
+    from generator.translate.review import problems_of
+
+    unit = next(u for u in units.units(build.check(FIXTURE).course) if u.key == key)
+    assert [p for p in problems_of(unit, translation) if p.startswith(problem)], problems_of(unit, translation)

@@ -42,7 +42,11 @@ class Reviewed:
 
 def problems_of(unit: Unit, translated: str, pseudo: bool = False) -> list[str]:
     """What is wrong with one translation of a unit (empty when it may be used)."""
+    if not translated.strip():
+        return ["the translation is blank: write the text, or leave msgstr empty until it is translated"]
     found = unit.protected.problems(translated)
+    if unit.kind != "block" and "\n" in translated.strip() and "\n" not in unit.source:
+        found.append("this text is one line (a title, a name, a choice): remove the line break")
     if found:
         return found
     restored = unit.protected.restore(translated)
