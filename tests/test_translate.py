@@ -411,3 +411,16 @@ def test_what_a_translation_may_not_do(key, translation, problem):
 
     unit = next(u for u in units.units(build.check(FIXTURE).course) if u.key == key)
     assert [p for p in problems_of(unit, translation) if p.startswith(problem)], problems_of(unit, translation)
+
+
+def test_two_courses_sharing_a_module_share_its_catalogue_without_rewriting_it(course_copy):
+    (course_copy / "refresher.yaml").write_text(
+        "id: clean-desk-refresher\ntitle: Clean Desk Refresher\nversion: 2.0.0\nlanguages: [de]\n"
+        "modules:\n  - scenario.md\n")
+    before = (course_copy / "locales/de/visitor.po").read_bytes()
+    assert run("translate", "extract", str(course_copy / "refresher.yaml")) == cli.EXIT_OK
+    assert (course_copy / "locales/de/visitor.po").read_bytes() == before
+    assert [e.msgctxt for e in po_of(course_copy, "refresher")] == ["course#title"]
+    assert [e.msgctxt for e in po_of(course_copy, "course")][0] == "course#title"  # course.yaml's own, untouched
+    assert run("translate", "extract", str(course_copy)) == cli.EXIT_OK
+    assert (course_copy / "locales/de/visitor.po").read_bytes() == before

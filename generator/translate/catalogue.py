@@ -156,9 +156,10 @@ def display(course: Course, path: Path) -> str:
 
 def header(course: Course, tag: str, existing: dict[str, str] | None) -> dict[str, str]:
     """The header fields: translators' tools keep theirs (Last-Translator, X-Generator…);
-    Language is always the folder's; Plural-Forms is set from CLDR when missing."""
+    Language is always the folder's; Plural-Forms is set from CLDR when missing. A module
+    shared by two courses keeps the Project-Id-Version it was first written with."""
     fields = dict(existing or {})
-    fields["Project-Id-Version"] = f"{course.id} {course.version}"
+    fields.setdefault("Project-Id-Version", f"{course.id} {course.version}")
     fields["Language"] = tag
     fields["MIME-Version"] = "1.0"
     fields["Content-Type"] = "text/plain; charset=UTF-8"
