@@ -405,6 +405,8 @@ def test_all_languages_of_a_course_without_translations_is_an_error_not_an_empty
     ("visitor#start/body.0", "Ein Kunde. {1}Vertrag{/1} [mehr](https://example.com)",
      "the translation adds a link or an image"),
     ("visitor#start/body.0", "Ein Kunde. {1}Vertrag{/1} {if=\"flag.tidy\"}", "the translation adds an attribute block"),
+    ("visitor#start/body.0", "Ein Kunde. {1}Vertrag{/1} <https://phish.example/login>",
+     "the translation adds a link or an image"),
 ])
 def test_what_a_translation_may_not_do(key, translation, problem):
     from generator.translate.review import problems_of

@@ -20,6 +20,7 @@ from ..model import ForeignText
 from ..source.parser import CODE_SPAN, RAW_HTML
 from . import languages
 from .catalogue import Catalogue
+from .placeholders import AUTOLINK
 from .units import Unit
 
 # Course structure a translation might smuggle in: attribute blocks and links between nodes.
@@ -54,7 +55,7 @@ def problems_of(unit: Unit, translated: str, pseudo: bool = False) -> list[str]:
         if len(pattern.findall(restored)) > len(pattern.findall(unit.source)):
             found.append(f"the translation adds {what}: ids, points, flags and links between nodes come "
                          "from the source and cannot be translated")
-    if unit.kind != "plain" and len(NEW_LINK.findall(restored)) > len(NEW_LINK.findall(unit.source)):
+    if unit.kind != "plain" and _links(restored) > _links(unit.source):
         found.append("the translation adds a link or an image: they come from the source; "
                      "keep its placeholders instead")
     html_source = _raw_html(unit.source)
@@ -68,6 +69,11 @@ def problems_of(unit: Unit, translated: str, pseudo: bool = False) -> list[str]:
         found.append(f"{len(restored)} characters: SCORM 2004 records this text as an interaction's description "
                      f"of at most {unit.limit}; shorten it")
     return found
+
+
+def _links(text: str) -> int:
+    """Links and images written in Markdown: [text](target), [text][ref], <https://…>."""
+    return len(NEW_LINK.findall(text)) + len(AUTOLINK.findall(text))
 
 
 def _raw_html(text: str) -> list[str]:
