@@ -27,11 +27,12 @@ IMAGES = "images"
 
 
 def read_catalogues(course: Course, tag: str, names, diags: Diagnostics) -> dict[str, Catalogue | None]:
-    where = _listed_at(course, tag)
+    where = listed_at(course, tag)
     return {name: catalogue.read(catalogue.path_of(course, tag, name), course, diags, where) for name in names}
 
 
-def _listed_at(course: Course, tag: str) -> Location:
+def listed_at(course: Course, tag: str) -> Location:
+    """Where course.yaml lists the language (its own `language:` for the source and pseudo-locales)."""
     for index, listed in enumerate(course.languages):
         if listed.lower() == tag.lower():
             return course.where(f"languages.{index}")
@@ -47,7 +48,7 @@ def translated(course: Course, tag: str, diags: Diagnostics, allow_untranslated:
         _catalogue_names(course, diags)
         read = read_catalogues(course, tag, dict.fromkeys(u.catalogue for u in found), diags)
         texts = review.review(found, read, tag, course.language, diags, allow_untranslated,
-                              _listed_at(course, tag)).texts
+                              listed_at(course, tag)).texts
     result = replace(units.apply(course, texts), language=tag)
     result = _true_false(result, course.language, tag, diags)
     if not languages.is_pseudo(tag):
@@ -70,7 +71,7 @@ def _true_false(course: Course, source_language: str, tag: str, diags: Diagnosti
     found = languages.locale(tag)
     if words == true_false_words("en") and found and found.language != "en":
         if any(isinstance(q, Question) and q.type == "truefalse" for q in _all(course)):
-            diags.warning(_listed_at(course, tag), f"coursegen knows no true/false words in "
+            diags.warning(listed_at(course, tag), f"coursegen knows no true/false words in "
                           f'{languages.name(tag)} yet: true/false questions show "True" and "False"')
 
     def swap(obj):

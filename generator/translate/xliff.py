@@ -57,7 +57,7 @@ def export(course: Course, tag: str, diags: Diagnostics) -> bytes | None:
         one = read[name]
         path = catalogue.path_of(course, tag, name)
         if one is None:
-            diags.error(localise._listed_at(course, tag), f'no catalogue "{catalogue.display(course, path)}": run '
+            diags.error(localise.listed_at(course, tag), f'no catalogue "{catalogue.display(course, path)}": run '
                         f"coursegen translate extract --lang {tag} first")
             continue
         merged = catalogue.merge(one.po, found, course, tag, title_of(course, name))
