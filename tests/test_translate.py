@@ -373,6 +373,15 @@ def test_an_image_of_the_locales_folder_that_replaces_nothing_is_named(course_co
         "the course: its path must be the image's own, relative to course.yaml"]
 
 
+def test_a_localised_image_of_a_sibling_course_file_is_not_a_stray(course_copy):
+    """Two course files in one folder share locales/: an image only the other one shows replaces
+    a real image of the folder, so it is no misspelt path (the flagship and its refresher)."""
+    (course_copy / "images/other.svg").write_text((FIXTURE / "images/desk.svg").read_text())
+    (course_copy / "locales/de/images/images/other.svg").write_text((FIXTURE / "images/desk.svg").read_text())
+    checked = build.check(course_copy, ["de"])
+    assert [d.message for d in checked.diagnostics.warnings] == []
+
+
 def test_a_language_the_course_does_not_list_is_refused(capsys):
     assert run("build", str(FIXTURE), "--lang", "fr") == cli.EXIT_COURSE
     assert ('error: --lang fr: the course is not translated into "fr" (languages: de); add it to languages: in '

@@ -114,7 +114,9 @@ def _localised_images(course: Course, source: Course, tag: str, diags: Diagnosti
     badges = tuple(replace(b, icon=localised(b.icon, b.location)) if b.icon else b for b in course.badges)
     course = replace(course, badges=badges)
     for path in sorted(images.rglob("*")):
-        if path.is_file() and path.absolute() not in used:
+        # An image another course file of this folder shows (they share locales/) is no stray:
+        # only a path that stands for no image of the folder is a misspelling.
+        if path.is_file() and path.absolute() not in used and not (root / path.relative_to(images)).is_file():
             diags.warning(Location(path, 1, 1), f'"{catalogue.display(source, path)}" replaces no image of the '
                           f"course: its path must be the image's own, relative to {source.source.name}")
     return course
