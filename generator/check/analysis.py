@@ -198,18 +198,22 @@ def _extreme(edges, nodes, sign: int):
 
     Values are (sign × points, −steps) pairs compared lexicographically, so
     among equally scoring paths the shortest wins and a cycle that earns
-    nothing is never preferred. Returns the values and, for sign=+1, a
-    (node, choice) on a cycle that gains points (the maximum is then unbounded).
+    nothing is never preferred. Components are solved sinks first, each by
+    Bellman-Ford: |C| passes settle every path through a component of |C|
+    states, so a value that still rises in one more pass lies on a cycle that
+    gains points and can still reach an ending. For sign=+1 that cycle's
+    best-earning (node, choice) is returned too (the maximum is then unbounded).
     """
     value: dict[State, tuple[int, int]] = {}
+    via: dict[State, Transition] = {}  # the transition each value was reached through
     improving: tuple[int, int] | None = None
     for component in _sccs(edges):
-        members = set(component)
         for state in component:
             if nodes[state.node].is_ending:
                 value[state] = (0, 0)
+        rising = None
         for _ in range(len(component) + 1):
-            changed = None
+            rising = None
             for state in component:
                 for t in edges[state]:
                     if t.target not in value:
@@ -217,15 +221,36 @@ def _extreme(edges, nodes, sign: int):
                     points, steps = value[t.target]
                     candidate = (points + sign * t.points, steps - 1)
                     if state not in value or candidate > value[state]:
-                        value[state] = candidate
-                        if t.target in members:
-                            changed = (state.node, t.choice)
-            if changed is None:
+                        value[state], via[state] = candidate, t
+                        rising = state
+            if rising is None:
                 break
-        else:
-            if sign > 0 and improving is None:
-                improving = changed
+        if rising is not None and sign > 0 and improving is None:
+            improving = _cycle_choice(rising, via, set(component))
     return {s: (v[0] * sign, v[1]) for s, v in value.items()}, improving
+
+
+def _cycle_choice(rising: State, via: dict[State, Transition], members: set[State]) -> tuple[int, int]:
+    """(node, choice) earning the most on the gaining cycle that `rising`'s value runs round.
+
+    Following the transitions values were last reached through, |C| steps from
+    a state that still rose land on that cycle (Bellman-Ford's predecessor
+    walk); the cycle is then read once round.
+    """
+    state = rising
+    for _ in range(len(members)):
+        state = via[state].target
+        if state not in members:  # cannot happen after a rise in the last pass; never crash on it
+            return rising.node, via[rising].choice
+    cycle, cursor = [], state
+    while True:
+        t = via[cursor]
+        cycle.append((-t.points, cursor.node, t.choice))
+        cursor = t.target
+        if cursor == state:
+            break
+    _, node, choice = min(cycle)
+    return node, choice
 
 
 def _follow(start, edges, nodes, value, sign: int, to_end) -> Path | None:
