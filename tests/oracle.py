@@ -131,3 +131,19 @@ def explore(nodes) -> dict:
         "best": best,  # None: unbounded, or no ending can be reached
         "maximum": max(0, best) if best is not None else 0,
     }
+
+
+def running_totals(nodes, floor: int, cap: int = 10_000) -> set:
+    """Every (node, flags, running points, whether the floor ever lifted the total) a learner
+    can reach when each choice's points are added and the total never drops below `floor`."""
+    start = (0, frozenset(), 0, False)
+    seen, todo = {start}, [start]
+    while todo and len(seen) < cap:
+        node, flags, points, lifted = todo.pop()
+        for _, (there, after), gain in moves(nodes, (node, flags)):
+            total = points + gain
+            following = (there, after, max(total, floor), lifted or total < floor)
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return seen

@@ -6,7 +6,6 @@ here is one a reader can check with a pencil.
 """
 from __future__ import annotations
 
-import pytest
 
 from generator.check import analysis
 from generator.diagnostics import Diagnostics, Location
@@ -162,3 +161,18 @@ def test_analysis_agrees_with_the_brute_force_oracle(nodes):
                    for p in on_loop for number, there, _ in oracle.moves(nodes, p))
     assert found.max_points == truth["maximum"]
     assert (found.best.points if found.best else None) == truth["best"]
+
+
+@settings(derandomize=True, max_examples=500, deadline=None)
+@given(scenarios())
+def test_the_running_floor_changes_no_score_and_the_total_stays_within_bounds(nodes):
+    found = analysis.analyse(to_model(nodes))
+    truth = oracle.explore(nodes)
+    if not truth["bounded"] or truth["trapped"] or truth["dead_ends"] or truth["best"] is None:
+        return  # an author's error: the course does not build
+    reached = oracle.running_totals(nodes, found.floor)
+    assert len(reached) < 10_000, "the running total is not bounded"
+    for node, _, points, lifted in reached:
+        assert found.floor <= points <= found.ceiling
+        if lifted and nodes[node]["ending"]:
+            assert points <= 0, "the floor lifted a total that then scored"

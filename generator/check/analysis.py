@@ -41,10 +41,6 @@ class Path:
     ending: int
     points: int
 
-    @property
-    def score(self) -> int:
-        return max(0, self.points)
-
 
 @dataclass
 class ScenarioAnalysis:
@@ -59,13 +55,19 @@ class ScenarioAnalysis:
     max_points: int = 0
     best: Path | None = None
     worst: Path | None = None
+    # The running total of an attempt stays within floor..ceiling (docs/course-json.md):
+    # the floor is low enough that no path taking each choice once reaches it and that
+    # nothing earned after it could lift the total above 0, so it changes no score; it
+    # exists so the resume state stays bounded however long a learner loops.
+    floor: int = 0
+    ceiling: int = 0
 
-    @property
-    def states(self) -> list[State]:
-        return list(self.edges)
-
-    def percent(self, score: int) -> int:
-        return 100 if self.max_points == 0 else score * 100 // self.max_points
+    def running(self, steps) -> int:
+        """The attempt's running points after these steps: each choice's points, never below the floor."""
+        points = 0
+        for step in steps:
+            points = max(points + step.points, self.floor)
+        return points
 
 
 def visible(choice, flags: tuple[str, ...], mask: int) -> bool:
@@ -132,6 +134,13 @@ def analyse(scenario: Scenario) -> ScenarioAnalysis:
         result.max_points = max(0, best[start][0])
         worst, _ = _extreme(edges, nodes, -1)
         result.worst = _follow(start, edges, nodes, worst, -1, to_end)
+        # Most any state can still earn, and most a path taking each transition once can lose.
+        most_ahead = max(0, max(points for points, _ in best.values()))
+        most_lost = sum(-t.points for out in edges.values() for t in out if t.points < 0)
+        result.floor = -max(most_ahead, most_lost)
+        # Points so far + the best still to come is a walk to an ending, which earns at most
+        # the maximum (a total lifted by the floor ends at 0 or less, so the same bound holds).
+        result.ceiling = max(0, result.max_points - min(points for points, _ in best.values()))
     return result
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Mapping
 
 from ..model import Course, Lesson, Quiz, Scenario
+from .analysis import ScenarioAnalysis
 
 LIMITS = {"scorm12": 4096, "scorm2004": 64000}
 SEED_DIGITS = 7  # a 32-bit seed in base 36
@@ -63,6 +65,33 @@ def settled_widths(module, max_points: int) -> list[int]:
     return [digits(module.max_points), 1, digits(module.attempts)]
 
 
+def settle_scenario(scenario: Scenario, maximum: int, best: int, ending: int) -> str:
+    """The record of a scenario the learner has left: best score, then its ending node."""
+    widths = settled_widths(scenario, maximum)
+    return pad36(best, widths[0]) + pad36(ending, widths[1])
+
+
+def settle_quiz(quiz: Quiz, best: int, passed: bool, attempts: int) -> str:
+    """The record of a quiz the learner has left: best score, passed, attempts used."""
+    widths = settled_widths(quiz, quiz.max_points)
+    return pad36(best, widths[0]) + ("1" if passed else "0") + pad36(attempts, widths[2])
+
+
+def scenario_field(node: int, flags: int, points: int, best: int | None, ending: int | None) -> str:
+    """The scenario the learner is in: node, flags, running points, best score and its ending."""
+    return "_".join(b36(n) for n in (node, flags, points, best, ending))
+
+
+def quiz_field(attempt: int, position: int, score: int, seed: int, best: int | None, passed: bool,
+               last: int | None) -> str:
+    """The quiz the learner is in: attempt, position, score so far, seed, best, passed, last answer."""
+    return "_".join(b36(n) for n in (attempt, position, score, seed, best, 1 if passed else 0, last))
+
+
+def lesson_field(page: int, done: bool) -> str:
+    return b36(page) + ("*" if done else "")
+
+
 def suspend_data(course: Course, current: int, settled: str, current_field: str | None, badges: int = 0) -> str:
     """cur.badges.settled[.current] with its key and checksum (docs/course-json.md)."""
     fields = [b36(current), b36(badges), settled] + ([current_field] if current_field is not None else [])
@@ -92,8 +121,8 @@ class StateSize:
     by_module: dict[str, int]
 
 
-def worst_case(course: Course, max_points: dict[str, int]) -> StateSize:
-    """`max_points`: each scenario's maximum, by module id.
+def worst_case(course: Course, analyses: Mapping[str, ScenarioAnalysis]) -> StateSize:
+    """`analyses`: each scenario's analysis, by module id.
 
     The string is longest with the learner in some module: every module before
     it settled (a few fixed-width digits), that one in full. `by_module` holds
@@ -104,7 +133,7 @@ def worst_case(course: Course, max_points: dict[str, int]) -> StateSize:
         if isinstance(module, Lesson):
             size = digits(max(len(module.pages) - 1, 0)) + 1
         elif isinstance(module, Scenario):
-            size = _scenario(module, max_points.get(module.id, 0))
+            size = _scenario(module, analyses.get(module.id))
         else:
             size = _quiz(module)
         by_module[module.id] = size
@@ -113,18 +142,24 @@ def worst_case(course: Course, max_points: dict[str, int]) -> StateSize:
     longest, settled = 0, 0
     for module in course.modules:
         longest = max(longest, settled + 1 + by_module[module.id])
-        settled += sum(settled_widths(module, max_points.get(module.id, 0)))
+        settled += sum(settled_widths(module, _maximum(module, analyses)))
     longest = max(longest, settled)  # at the results: everything settled
     return StateSize(header + fixed + longest, by_module)
 
 
-def _scenario(scenario: Scenario, best: int) -> int:
+def _maximum(module, analyses) -> int:
+    if isinstance(module, Scenario):
+        found = analyses.get(module.id)
+        return found.max_points if found else 0
+    return module.max_points if isinstance(module, Quiz) else 0
+
+
+def _scenario(scenario: Scenario, found: ScenarioAnalysis | None) -> int:
     nodes = digits(max(len(scenario.nodes) - 1, 0))
     flags = digits((1 << len(scenario.flags)) - 1)
-    # The running total never rises above the sum of all positive choices (a
-    # loop earns at most 0) and is clamped below at -maximum.
-    ceiling = sum(c.points for n in scenario.nodes for c in n.choices if c.points > 0)
-    running = max(digits(ceiling), digits(-best))
+    best = found.max_points if found else 0
+    # The running total stays within the analysis' floor and ceiling (docs/course-json.md).
+    running = max(digits(found.ceiling), digits(found.floor)) if found else 1
     return nodes + 1 + flags + 1 + running + 1 + max(digits(best), 1) + 1 + nodes
 
 

@@ -7,6 +7,7 @@ contract in docs/course-json.md; `FORMAT` is its version.
 from __future__ import annotations
 
 import hashlib
+from html import unescape
 import json
 import re
 from dataclasses import dataclass
@@ -18,11 +19,13 @@ import markdown as markdown_lib
 import nh3
 from markupsafe import escape
 
-from ..check import state, validate
+from ..check import state
+from ..check.analysis import ScenarioAnalysis
 from ..source import expressions
 from . import openbadges
 from .assets import Asset
 from ..model import Course, DialogueLine, ForeignText, Lesson, Markdown, Quiz, Scenario
+from ..rules import RESULTS, course_max, true_false_words
 
 FORMAT = 1
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -138,11 +141,11 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
         if isinstance(module, Lesson):
             entry.update(max=0, pages=[{"title": p.title, "html": html(p.body)} for p in module.pages])
         elif isinstance(module, Scenario):
-            entry.update(_scenario(module, analyses[module.id].max_points, html, module_index))
+            entry.update(_scenario(module, analyses[module.id], html, module_index))
         else:
             entry.update(_quiz(module, course, html))
         modules.append(entry)
-    true_word, false_word = validate.true_false_words(course.language)
+    true_word, false_word = true_false_words(course.language)
     labels = dict(labels, true=true_word, false=false_word)
     badges = [{"id": b.id, "title": b.title, "description": b.description,
                "icon": assets[b.icon.resolve()].package_path if b.icon else None,
@@ -150,8 +153,9 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
               for b in course.badges]
     data = {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
             "language": course.language, "description": course.description, "passMark": course.pass_mark,
-            "maxPoints": sum(m["max"] for m in modules), "stateKey": state.state_key(course),
-            "labels": labels, "modules": modules, "badges": badges}
+            "maxPoints": course_max(course, {k: a.max_points for k, a in analyses.items()}),
+            "stateKey": state.state_key(course), "results": RESULTS, "labels": labels, "modules": modules,
+            "badges": badges}
     untranslated = dict(_foreign(data, ""))
     if untranslated:
         data["untranslated"] = untranslated
@@ -170,7 +174,7 @@ def _foreign(value, pointer: str):
             yield from _foreign(item, f"{pointer}/{index}")
 
 
-def _scenario(scenario: Scenario, max_points: int, html: _Html, module_index) -> dict:
+def _scenario(scenario: Scenario, found: ScenarioAnalysis, html: _Html, module_index) -> dict:
     flags = scenario.flags
     flag_index = {f: i for i, f in enumerate(flags)}
     node_index = scenario.node_index()
@@ -191,7 +195,7 @@ def _scenario(scenario: Scenario, max_points: int, html: _Html, module_index) ->
         nodes.append({"id": node.id, "title": node.title, "html": "".join(parts),
                       "ending": node.outcome if node.is_ending else None, "choices": choices,
                       "line": node.location.line})
-    return {"max": max_points, "flags": list(flags), "nodes": nodes}
+    return {"max": found.max_points, "floor": found.floor, "flags": list(flags), "nodes": nodes}
 
 
 def _dialogue(line: DialogueLine, character, html: _Html) -> str:
@@ -208,7 +212,7 @@ def _lang(text: str) -> str:
 
 
 def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
-    true_word, _ = validate.true_false_words(course.language)
+    true_word, _ = true_false_words(course.language)
     questions = []
     for q in quiz.questions:
         options = []
@@ -217,9 +221,12 @@ def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
             if q.type == "truefalse":
                 item["value"] = option.text == true_word
             options.append(item)
-        prompt = html.text(q.prompt, q.location) + (html(q.body) if q.body else "")
+        body = html(q.body) if q.body else ""
+        prompt = html.text(q.prompt, q.location) + body
+        # Plain text for the LMS's description: the heading, or the question's text without one.
+        title = q.prompt or " ".join(unescape(nh3.clean(body, tags=set())).split())
         questions.append({"id": q.id, "type": q.type, "points": q.points, "html": prompt,
-                          "title": q.prompt, "options": options, "explanation": html(q.explanation),
+                          "title": title, "options": options, "explanation": html(q.explanation),
                           "line": q.location.line})
     return {"max": quiz.max_points, "passMark": course.quiz_pass_mark(quiz), "shuffle": quiz.shuffle,
             "draw": quiz.draw if quiz.draws else None, "attempts": quiz.attempts,

@@ -113,7 +113,7 @@ def check_call_log(log: list[dict], fmt: str, checked: build.CheckedCourse, wher
         problems.append(f"{where}: calls after {terminate}: {names[names.index(terminate) + 1:][:5]}")
     sets = [(e["args"][0], e["args"][1]) for e in calls if e["fn"].endswith("SetValue") and len(e["args"]) == 2]
     limit = state.LIMITS[fmt]
-    worst = state.worst_case(checked.course, {k: a.max_points for k, a in checked.analyses.items()}).total
+    worst = state.worst_case(checked.course, checked.analyses).total
     for key, value in sets:
         if not isinstance(value, str):
             problems.append(f"{where}: {key} was set to a {type(value).__name__}, not a string")

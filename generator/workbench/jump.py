@@ -9,7 +9,7 @@ so a jump that lands is also a check that both read the format the same way.
 from __future__ import annotations
 
 from ..check.analysis import ScenarioAnalysis
-from ..check.state import b36, pad36, settled_widths, suspend_data
+from ..check.state import scenario_field, settle_quiz, settle_scenario, suspend_data
 from ..model import Course, Lesson, Quiz, Scenario
 
 
@@ -26,11 +26,9 @@ def _settled(module, analysis: ScenarioAnalysis | None) -> str:
         if best is None:
             raise JumpError(f'scenario "{module.id}" has no path to an ending, so the modules after it '
                             "cannot be reached")
-        widths = settled_widths(module, analysis.max_points)
-        return pad36(max(0, best.points), widths[0]) + pad36(best.ending, widths[1])
+        return settle_scenario(module, analysis.max_points, analysis.max_points, best.ending)
     assert isinstance(module, Quiz)
-    widths = settled_widths(module, module.max_points)
-    return pad36(module.max_points, widths[0]) + "1" + pad36(1, widths[2])  # full marks, passed, first attempt
+    return settle_quiz(module, module.max_points, True, 1)  # full marks, passed, first attempt
 
 
 def jump(course: Course, analyses: dict[str, ScenarioAnalysis], scenario_id: str, node_id: str,
@@ -49,5 +47,5 @@ def jump(course: Course, analyses: dict[str, ScenarioAnalysis], scenario_id: str
                         f'{", ".join(scenario.flags) or "none"})')
     mask = sum(1 << scenario.flags.index(f) for f in set(flags))
     settled = "".join(_settled(m, analyses.get(m.id)) for m in course.modules[:index])
-    here = "_".join([b36(nodes[node_id]), b36(mask), "0", "-", "-"])
+    here = scenario_field(nodes[node_id], mask, 0, None, None)
     return {"data": suspend_data(course, index, settled, here), "location": f"{scenario_id}/{node_id}"}

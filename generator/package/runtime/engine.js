@@ -4,18 +4,12 @@
 (function (CG) {
   'use strict';
   var S = CG.state, ev = CG.expr.ev;
-  var RESULT = { good: 'correct', neutral: 'neutral', bad: 'wrong' };
 
   function seed() {
     try { return crypto.getRandomValues(new Uint32Array(1))[0]; } catch (e) { return Math.floor(Math.random() * 4294967296); }
   }
-  function pct(score, max) { return max ? Math.floor(score * 100 / max) : 100; }
-  // Plain text of compiler HTML for the LMS (2004 descriptions); a template never loads anything.
-  function text(html) {
-    var t = document.createElement('template');
-    t.innerHTML = html;
-    return t.content.textContent.replace(/\s+/g, ' ').trim();
-  }
+  // Never above 100, whatever the course JSON says: the last guard on what the LMS records.
+  function pct(score, max) { return max ? Math.min(100, Math.floor(score * 100 / max)) : 100; }
   function bits(mask, n) { for (var a = [], i = 0; i < n; i++) if (S.bit(mask, i)) a.push(i); return a; }
 
   // Shortest number of steps from each node to an ending: the scenario's progress bar.
@@ -38,7 +32,7 @@
   }
 
   CG.engine = function (course, saved) {
-    var ms = course.modules, N = ms.length, orders = {};
+    var ms = course.modules, N = ms.length, orders = {}, RESULT = course.results;
     var st = saved || { cur: 0, badges: 0, mods: ms.map(function () { return null; }) };
 
     function fresh(i) {
@@ -62,7 +56,9 @@
       var x = st.mods[i], k = ms[i].kind;
       return !!x && (k === 'lesson' ? x.done : k === 'scenario' ? x.b != null : x.r === 1);
     }
-    function mscore(i) { var x = st.mods[i]; return !x || x.b == null || ms[i].kind === 'lesson' ? 0 : x.b; }
+    function mscore(i) { var x = st.mods[i]; return !x || x.b == null || ms[i].kind === 'lesson' ? 0 : Math.min(x.b, ms[i].max); }
+    // A scenario attempt's score: its points floored at 0 and, as a last guard, never above the maximum.
+    function attemptScore(m, points) { return Math.min(m.max, Math.max(0, points)); }
     function mpercent(i) { return ms[i].max ? pct(mscore(i), ms[i].max) : finished(i) ? 100 : 0; }
     function outcome(i) { var x = st.mods[i]; return x && x.e != null ? ms[i].nodes[x.e].ending : ''; }
     function score() { for (var s = 0, i = 0; i < N; i++) s += mscore(i); return s; }
@@ -117,6 +113,7 @@
       finished: finished,
       passed: passed,
       mscore: mscore,
+      attemptScore: function () { var i = st.cur; return attemptScore(ms[i], st.mods[i].p); },
       outcome: outcome,
       order: order,
       attempt: attempt,
@@ -163,14 +160,15 @@
       choose: function (ci) {
         var h = here(), m = h.m, x = h.x, node = m.nodes[x.n], c = node.choices[ci];
         var rec = [{ id: m.id + '__' + node.id, type: 'choice', resp: [ci], weight: c.points, desc: c.text,
-          result: c.points > 0 ? 'correct' : c.points < 0 ? 'wrong' : 'neutral' }];
-        x.p = Math.max(x.p + c.points, -m.max);
+          result: RESULT[c.points > 0 ? 'good' : c.points < 0 ? 'bad' : 'neutral'] }];
+        // The floor (docs/course-json.md) bounds the resume state and changes no score.
+        x.p = Math.max(x.p + c.points, m.floor);
         c.unset.forEach(function (f) { x.f = S.setBit(x.f, f, false); });
         c.set.forEach(function (f) { x.f = S.setBit(x.f, f, true); });
         x.n = c.to;
         var t = m.nodes[c.to];
         if (t.ending) {
-          var got = Math.max(0, x.p);
+          var got = attemptScore(m, x.p);
           rec.push({ id: m.id + '__ending', type: 'fill-in', resp: t.id, desc: t.title, result: RESULT[t.ending] });
           if (x.b == null || got > x.b) { x.b = got; x.e = c.to; }
         }
@@ -185,9 +183,9 @@
         var sel = bits(mask, n), cor = bits(want, n);
         x.s += right ? q.points : 0;
         x.l = mask;
-        var rec = [{ id: m.id + '__' + q.id, type: tf ? 'true-false' : 'choice', weight: q.points, desc: q.title || text(q.html),
+        var rec = [{ id: m.id + '__' + q.id, type: tf ? 'true-false' : 'choice', weight: q.points, desc: q.title,
           resp: tf ? !!q.options[sel[0]].value : sel, pattern: tf ? !!q.options[cor[0]].value : cor,
-          result: right ? 'correct' : 'wrong' }];
+          result: RESULT[right ? 'good' : 'bad'] }];
         var fin = false;
         if (x.q === nq(h.i) - 1) {
           if (x.b == null || x.s > x.b) x.b = x.s;

@@ -180,7 +180,7 @@
   }
 
   function endingView(m, x, delta) {
-    var node = m.nodes[x.n], got = Math.max(0, x.p);
+    var node = m.nodes[x.n], got = eng.attemptScore();
     return view('ending', { 'data-node': node.id }, [node.title], [
       eyebrow(m, attemptPts(x.p, delta)), modBar(),
       h('p', { 'class': 'outcome ' + node.ending }, [ico(node.ending), ' ' + L('outcome' + CAP[node.ending])]),

@@ -117,7 +117,7 @@
     if (m.kind === 'scenario') {
       if (v.length !== 5) throw new Bad();
       f = { n: num(v[0], 0, m.nodes.length - 1), f: num(v[1], 0, Math.pow(2, m.flags.length) - 1),
-        p: num(v[2], -m.max, BIG), b: num(v[3], 0, m.max, 1), e: num(v[4], 0, m.nodes.length - 1, 1) };
+        p: num(v[2], m.floor, BIG), b: num(v[3], 0, m.max, 1), e: num(v[4], 0, m.nodes.length - 1, 1) };
       if ((f.b == null) !== (f.e == null) || (f.e != null && !m.nodes[f.e].ending)) throw new Bad();
       return f;
     }
