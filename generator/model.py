@@ -12,9 +12,6 @@ from typing import Mapping, Union
 
 from .diagnostics import Location
 
-OUTCOMES = ("good", "neutral", "bad")
-QUESTION_TYPES = ("single", "multiple", "truefalse")
-
 
 # --- expressions (section 4 of the authoring format) -----------------------
 
@@ -143,7 +140,7 @@ class Node:
     body: tuple[BodyPart, ...]
     choices: tuple[Choice, ...]
     is_ending: bool
-    outcome: str | None  # "good" | "neutral" | "bad" for a valid ending
+    outcome: str | None  # one of rules.OUTCOMES for a valid ending
     location: Location
     id_location: Location  # of the id inside {#id}
 

@@ -6,7 +6,6 @@ here is one a reader can check with a pencil.
 """
 from __future__ import annotations
 
-
 from generator.check import analysis
 from generator.diagnostics import Diagnostics, Location
 from generator.source import loader

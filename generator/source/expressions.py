@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from ..diagnostics import Diagnostics, Location, did_you_mean
-from ..model import Compare, Expr, Expression, Literal, Logic, Name, Not, OUTCOMES
+from ..model import Compare, Expr, Expression, Literal, Logic, Name, Not
+from ..rules import OUTCOMES
 
 _TOKEN = re.compile(
     r"""(?P<space>\s+)

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import expressions, parser, yamlmarks
 from ..diagnostics import Diagnostics, Location
 from ..model import Badge, Character, Course, Lesson, Module, Quiz, Scenario
+from ..rules import ID
 from .yamlmarks import Fields, Value
 
 COURSE_KEYS = ("id", "title", "version", "language", "languages", "description", "pass_mark", "modules",
@@ -172,7 +173,7 @@ def _load_characters(value: Value | None, diags: Diagnostics) -> list[Character]
         fields = Fields(entry.value, f'character "{key}"', diags, CHARACTER_KEYS)
         name = fields.string("name", required=True) or key
         role = fields.string("role", default="") or ""
-        if not parser.FLAG.match(key):
+        if not ID.match(key):
             diags.error(entry.key_location, f'character key "{key}" must be lower-case letters, digits and hyphens')
         characters.append(Character(key, name, role, entry.key_location))
     return characters

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import attributes, expressions
 from ..diagnostics import Diagnostics, Location, did_you_mean
 from ..model import (Character, Choice, DialogueLine, Image, Markdown, Node, Option, Page, Question)
+from ..rules import ID, OUTCOMES, QUESTION_TYPES
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
@@ -25,7 +26,6 @@ IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<ref>[^)\s>]+)>?(?:\s+\"[^\"]
 RAW_HTML = re.compile(r"<(?P<tag>/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])|<!--|<\?")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+\1")
 CHOICE_KEYS = ("points", "set", "unset", "if")
-FLAG = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,11 @@ class Source:
             match = HEADING.match(line.text)
             if match and len(match.group("hashes")) == level:
                 yield index, match
+
+
+def _or(words) -> str:
+    """"a, b or c"."""
+    return ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _blank(lines: list[Line]) -> bool:
@@ -165,9 +170,9 @@ def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
             is_ending = True
         elif attr.kind == "key" and attr.name == "outcome":
             outcome = attr.value
-            if outcome not in ("good", "neutral", "bad"):
-                diags.error(attr.value_location, f'outcome must be good, neutral or bad, not "{outcome}"'
-                            + did_you_mean(outcome or "", ("good", "neutral", "bad")))
+            if outcome not in OUTCOMES:
+                diags.error(attr.value_location, f'outcome must be {_or(OUTCOMES)}, not "{outcome}"'
+                            + did_you_mean(outcome or "", OUTCOMES))
                 outcome = None
         elif attr.kind == "class":
             diags.error(attr.location, f'unknown class ".{attr.name}" on a node (only .ending)'
@@ -276,7 +281,7 @@ def _flag_list(attr: attributes.Attribute, diags: Diagnostics) -> list[str]:
     names = []
     offset = 0
     for name in (attr.value or "").split(","):
-        if not FLAG.match(name):
+        if not ID.match(name):
             diags.error(attr.value_location.shifted(offset),
                         f'"{name}" is not a flag name (lower-case letters, digits and hyphens, '
                         "starting with a letter)")
@@ -375,9 +380,9 @@ def _question(source, index, match, lines, diags) -> Question | None:
             question_id, id_location = attr.name, attr.value_location
         elif attr.kind == "key" and attr.name == "type":
             kind = attr.value
-            if kind not in ("single", "multiple", "truefalse"):
-                diags.error(attr.value_location, f'question type must be single, multiple or truefalse, '
-                            f'not "{kind}"' + did_you_mean(kind or "", ("single", "multiple", "truefalse")))
+            if kind not in QUESTION_TYPES:
+                diags.error(attr.value_location, f'question type must be {_or(QUESTION_TYPES)}, '
+                            f'not "{kind}"' + did_you_mean(kind or "", QUESTION_TYPES))
                 kind = "invalid"
         elif attr.kind == "key" and attr.name == "points":
             if not re.fullmatch(r"\+?\d+", attr.value or ""):

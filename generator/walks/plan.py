@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..check import analysis
+from .. import rules
 from ..source import expressions
 from ..model import Course, Lesson, Question, Quiz, Scenario
 
@@ -26,11 +27,6 @@ class QuizPolicy:
     right_ids: frozenset[str] | None = None
     right_count: int | None = None
 
-    def answers_right(self, question: Question, position: int) -> bool:
-        if self.right_ids is not None:
-            return question.id in self.right_ids
-        return position < (self.right_count or 0)
-
 
 @dataclass(frozen=True)
 class LessonPlay:
@@ -41,6 +37,11 @@ class LessonPlay:
 class ScenarioPlay:
     path: analysis.Path
     label: str
+    replays: tuple[analysis.Path, ...] = ()  # attempts played before `path`, each ended by "Try again"
+
+    @property
+    def attempts(self) -> tuple[analysis.Path, ...]:
+        return self.replays + (self.path,)
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,14 @@ class Walk:
 
 @dataclass
 class ModuleRecord:
+    """A module's result as the runtime keeps it (docs/course-json.md, "Resume state")."""
+
     finished: bool = False
     score: int = 0
     outcome: str = ""
     passed: bool = False
+    ending: int | None = None  # a scenario: the ending node of the attempt that counts
+    attempts: int = 0  # a quiz: attempts made
 
 
 @dataclass
@@ -74,7 +79,6 @@ class Prediction:
     passed: bool
     badges: list[str]
     records: dict[str, ModuleRecord] = field(default_factory=dict)
-    quiz_attempts: dict[str, list[int]] = field(default_factory=dict)  # attempt scores
 
 
 def answer(question: Question, right: bool) -> tuple[int, ...]:
@@ -86,16 +90,6 @@ def answer(question: Question, right: bool) -> tuple[int, ...]:
     return (wrong[0],) if wrong else correct[:-1]
 
 
-def module_max(module, analyses) -> int:
-    if isinstance(module, Scenario):
-        return analyses[module.id].max_points
-    return module.max_points if isinstance(module, Quiz) else 0
-
-
-def percent_of(score: int, maximum: int) -> int:
-    return 100 if maximum == 0 else score * 100 // maximum
-
-
 # --- planning -------------------------------------------------------------------
 
 def scenario_variants(found: analysis.ScenarioAnalysis, max_paths: int) -> list[ScenarioPlay]:
@@ -105,10 +99,15 @@ def scenario_variants(found: analysis.ScenarioAnalysis, max_paths: int) -> list[
         best = max(range(len(listed)), key=lambda i: (listed[i].points, -len(listed[i].steps)))
         worst = min(range(len(listed)), key=lambda i: (listed[i].points, len(listed[i].steps)))
         order = [best, worst] + [i for i in range(len(listed)) if i not in (best, worst)]
-        return [plays[i] for i in dict.fromkeys(order)]
-    cover = analysis.coverage_paths(found)
-    labels = ["best", "worst"] + [f"cover {i}" for i in range(1, len(cover) - 1)]
-    return [ScenarioPlay(p, labels[i] if i < len(labels) else f"cover {i}") for i, p in enumerate(cover)]
+        plays = [plays[i] for i in dict.fromkeys(order)]
+    else:
+        cover = analysis.coverage_paths(found)
+        labels = ["best", "worst"] + [f"cover {i}" for i in range(1, len(cover) - 1)]
+        plays = [ScenarioPlay(p, labels[i] if i < len(labels) else f"cover {i}") for i, p in enumerate(cover)]
+    if len(plays) > 1 and found.running(plays[1].path.steps) < found.running(plays[0].path.steps):
+        # The best path, then "Try again" and the worst: the recorded result must stay the best.
+        plays.append(ScenarioPlay(plays[1].path, "best, then a worse replay", replays=(plays[0].path,)))
+    return plays
 
 
 def quiz_variants(quiz: Quiz, pass_mark: int) -> list[QuizPlay]:
@@ -136,7 +135,7 @@ def _threshold_policies(quiz: Quiz, pass_mark: int):
     if quiz.draws:
         each = quiz.questions[0].points
         counts = range(quiz.asked + 1)
-        at = next((k for k in counts if percent_of(k * each, maximum) >= pass_mark), None)
+        at = next((k for k in counts if rules.attempt_passed(k * each, maximum, pass_mark)), None)
         below = at - 1 if at else None
         return (QuizPolicy(f"{at} of {quiz.asked} right (at pass mark)", right_count=at) if at is not None else None,
                 QuizPolicy(f"{below} of {quiz.asked} right (below pass mark)", right_count=below)
@@ -156,8 +155,8 @@ def _threshold_policies(quiz: Quiz, pass_mark: int):
             chosen.append(q.id)
             scores.setdefault(running, frozenset(chosen))
         scores.setdefault(0, frozenset())
-    passing = [s for s in scores if percent_of(s, maximum) >= pass_mark]
-    failing = [s for s in scores if percent_of(s, maximum) < pass_mark]
+    passing = [s for s in scores if rules.attempt_passed(s, maximum, pass_mark)]
+    failing = [s for s in scores if not rules.attempt_passed(s, maximum, pass_mark)]
     at = QuizPolicy(f"{min(passing)} of {maximum} points (at pass mark)", right_ids=scores[min(passing)]) if passing else None
     below = QuizPolicy(f"{max(failing)} of {maximum} points (below pass mark)", right_ids=scores[max(failing)]) if failing else None
     return at, below
@@ -187,56 +186,58 @@ def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
 
 # --- prediction -------------------------------------------------------------------
 
-def predict(course: Course, analyses: dict, walk: Walk, quiz_orders: dict | None = None) -> Prediction:
-    """What the LMS should hold at the end of the walk."""
-    maximum = sum(module_max(m, analyses) for m in course.modules)
+def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
+    """What the LMS should hold after the walk's plays, one per module in order (a walk
+    that stops early leaves the modules after it unfinished)."""
+    scenario_max = {k: a.max_points for k, a in analyses.items()}
+    maximum = rules.course_max(course, scenario_max)
     records = {m.id: ModuleRecord() for m in course.modules}
     earned: list[str] = []
-    attempts_log: dict[str, list[int]] = {}
+
+    def completed() -> bool:
+        return all(r.finished for r in records.values())
 
     def lookup(parts):
-        total = sum(r.score for r in records.values())
-        if parts == ("score",):
-            return total
-        if parts == ("percent",):
-            done = all(r.finished for r in records.values())
-            return (100 if done else 0) if maximum == 0 else total * 100 // maximum
-        module = course.module(parts[1])
-        record = records[parts[1]]
-        if parts[2] == "score":
-            return record.score
+        if parts in (("score",), ("percent",)):
+            total = sum(r.score for r in records.values())
+            return total if parts == ("score",) else rules.percent(total, maximum, completed())
+        module, record = course.module(parts[1]), records[parts[1]]
         if parts[2] == "percent":
-            mod_max = module_max(module, analyses)
-            return (100 if record.finished else 0) if mod_max == 0 else record.score * 100 // mod_max
-        return record.outcome if parts[2] == "outcome" else record.passed
-
-    def award():
-        for badge in course.badges:
-            if badge.id not in earned and badge.when is not None and expressions.evaluate(badge.when.tree, lookup) is True:
-                earned.append(badge.id)
+            return rules.percent(record.score, rules.module_max(module, scenario_max), record.finished)
+        return {"score": record.score, "outcome": record.outcome, "passed": record.passed}[parts[2]]
 
     for module, play in zip(course.modules, walk.plays):
         record = records[module.id]
         if isinstance(play, ScenarioPlay):
-            record.score, record.passed = play.path.score, True
-            record.outcome = module.nodes[play.path.ending].outcome
-        elif isinstance(play, QuizPlay):
-            scores = _quiz_attempts(module, course.quiz_pass_mark(module), play)
-            attempts_log[module.id] = scores
-            record.score = max(scores)
-            record.passed = percent_of(record.score, module.max_points) >= course.quiz_pass_mark(module)
+            found = analyses[module.id]
+            for path in play.attempts:
+                score = rules.scenario_score(found.running(path.steps), found.max_points)
+                if not record.finished or score > record.score:  # a replay never lowers the result
+                    record.score, record.ending = score, path.ending
+                    record.outcome = module.nodes[path.ending].outcome
+                record.finished = record.passed = True
+                earned += earned_badges(course, lookup, completed(), earned)
+            continue
+        if isinstance(play, QuizPlay):
+            pass_mark = course.quiz_pass_mark(module)
+            scores = [_attempt_score(module, p) for p in attempt_policies(module, pass_mark, play)]
+            record.score, record.attempts = max(scores), len(scores)
+            record.passed = rules.attempt_passed(record.score, module.max_points, pass_mark)
         else:
             record.passed = True
         record.finished = True
-        award()
-    for badge in course.badges:  # a badge with no condition is earned at the end
-        if badge.when is None and badge.id not in earned:
-            earned.append(badge.id)
+        earned += earned_badges(course, lookup, completed(), earned)
     score = sum(r.score for r in records.values())
-    percent = percent_of(score, maximum)
+    percent = rules.percent(score, maximum, completed())
     quizzes_passed = all(records[m.id].passed for m in course.modules if isinstance(m, Quiz))
-    return Prediction(percent, score, True, percent >= course.pass_mark and quizzes_passed, earned, records,
-                      attempts_log)
+    return Prediction(percent, score, completed(), rules.course_passed(completed(), percent, course.pass_mark,
+                                                                       quizzes_passed), earned, records)
+
+
+def earned_badges(course: Course, lookup, completed: bool, earned) -> list[str]:
+    """Badges newly earned now: a condition that holds, or no condition once the course is completed."""
+    return [badge.id for badge in course.badges if badge.id not in earned and (
+        completed if badge.when is None else expressions.evaluate(badge.when.tree, lookup) is True)]
 
 
 def attempt_policies(quiz: Quiz, pass_mark: int, play: QuizPlay):
@@ -244,7 +245,7 @@ def attempt_policies(quiz: Quiz, pass_mark: int, play: QuizPlay):
     for number in range(quiz.attempts):
         policy = play.attempts[min(number, len(play.attempts) - 1)]
         yield policy
-        if _attempt_score(quiz, policy) * 100 >= pass_mark * max(quiz.max_points, 1) or quiz.max_points == 0:
+        if rules.attempt_passed(_attempt_score(quiz, policy), quiz.max_points, pass_mark):
             return
 
 
@@ -252,7 +253,3 @@ def _attempt_score(quiz: Quiz, policy: QuizPolicy) -> int:
     if policy.right_ids is not None:
         return sum(q.points for q in quiz.questions if q.id in policy.right_ids)
     return (policy.right_count or 0) * quiz.questions[0].points
-
-
-def _quiz_attempts(quiz: Quiz, pass_mark: int, play: QuizPlay) -> list[int]:
-    return [_attempt_score(quiz, policy) for policy in attempt_policies(quiz, pass_mark, play)]

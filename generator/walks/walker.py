@@ -7,7 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 from .. import build
-from ..check.validate import true_false_words
+from ..check.state import b36
+from ..rules import answer_right, leaning, result_word, true_false_words
 from ..diagnostics import Location
 from ..model import Quiz
 from . import plan
@@ -73,14 +74,17 @@ class Walker:
             if isinstance(play, LessonPlay):
                 steps += [Step({"op": "page"}, page.location, module.id) for page in module.pages]
             elif isinstance(play, ScenarioPlay):
-                for s in play.path.steps:
-                    node = module.nodes[s.node]
-                    steps.append(Step({"op": "choose", "node": node.id, "choice": s.choice},
-                                      node.choices[s.choice].location, module.id,
-                                      choice=(module.id, s.node, s.choice, s.points)))
-                ending = module.nodes[play.path.ending]
-                steps.append(Step({"op": "ending", "node": ending.id}, ending.location, module.id,
-                                  ending=(module.id, play.path.ending)))
+                for number, path in enumerate(play.attempts):
+                    for s in path.steps:
+                        node = module.nodes[s.node]
+                        steps.append(Step({"op": "choose", "node": node.id, "choice": s.choice},
+                                          node.choices[s.choice].location, module.id,
+                                          choice=(module.id, s.node, s.choice, s.points)))
+                    ending = module.nodes[path.ending]
+                    # Every attempt but the last ends with "Try again".
+                    op = "replay" if number < len(play.replays) else "ending"
+                    steps.append(Step({"op": op, "node": ending.id}, ending.location, module.id,
+                                      ending=(module.id, path.ending)))
             else:
                 steps += self._quiz_steps(module, play)
         steps.append(Step({"op": "results"}, self.course.location, ""))
@@ -132,7 +136,7 @@ class Walker:
                 quiz = by_id[step.module]
                 question = next(q for q in quiz.questions if q.id == event["question"])
                 self.expected_interactions.append(_answer_interaction(
-                    quiz, question, event["picks"], event["right"], self.fmt, self.course.language))
+                    quiz, question, event["picks"], self.fmt, self.course.language))
         if not outcome["ok"]:
             index = outcome["step"]
             step = self.steps[index]
@@ -152,8 +156,9 @@ def _doing(step: Step) -> str:
     op = step.js["op"]
     if op == "choose":
         return f'at node "{step.js["node"]}" of "{step.module}", taking choice {step.js["choice"]}'
-    if op == "ending":
-        return f'reaching ending "{step.js["node"]}" of "{step.module}"'
+    if op in ("ending", "replay"):
+        again = ", then trying again" if op == "replay" else ""
+        return f'reaching ending "{step.js["node"]}" of "{step.module}"{again}'
     if op in ("question", "feedback"):
         return f'in quiz "{step.module}"'
     if op == "page":
@@ -161,36 +166,30 @@ def _doing(step: Step) -> str:
     return "at the end of the course"
 
 
-def _b36(number: int) -> str:
-    return "0123456789abcdefghijklmnopqrstuvwxyz"[number]
-
-
-def _result(sign: int, fmt: str) -> str:
-    return "correct" if sign > 0 else "neutral" if sign == 0 else ("wrong" if fmt == "scorm12" else "incorrect")
-
-
 def _choice_interaction(scenario, node, choice: int, points: int, fmt) -> dict:
-    return {"id": f"{scenario.id}__{node.id}", "type": "choice", "response": _b36(choice),
-            "result": _result((points > 0) - (points < 0), fmt), "weighting": points,
+    return {"id": f"{scenario.id}__{node.id}", "type": "choice", "response": b36(choice),
+            "result": result_word(leaning(points), fmt), "weighting": points,
             "source": node.choices[choice].location}
 
 
 def _ending_interaction(scenario, ending, fmt) -> dict:
-    sign = {"good": 1, "neutral": 0, "bad": -1}[ending.outcome]
     return {"id": f"{scenario.id}__ending", "type": "fill-in", "response": ending.id,
-            "result": _result(sign, fmt), "source": ending.location}
+            "result": result_word(ending.outcome, fmt), "source": ending.location}
 
 
-def _answer_interaction(quiz, question, picks, right, fmt, language) -> dict:
+def _answer_interaction(quiz, question, picks, fmt, language) -> dict:
     if question.type == "truefalse":
         true_word = true_false_words(language)[0]  # the course language's word decides which option is "true"
         value = question.options[picks[0]].text == true_word if picks else False
         response = ("t" if value else "f") if fmt == "scorm12" else ("true" if value else "false")
         kind = "true-false"
     else:
-        response = (",", "[,]")[fmt == "scorm2004"].join(_b36(p) for p in sorted(picks))
+        response = (",", "[,]")[fmt == "scorm2004"].join(b36(p) for p in sorted(picks))
         kind = "choice"
+    # Judged here from the picks, not taken from the page: the runtime's judgement is under test.
+    right = answer_right(question, picks)
     return {"id": f"{quiz.id}__{question.id}", "type": kind, "response": response,
-            "result": _result(1 if right else -1, fmt), "weighting": question.points, "source": question.location}
+            "result": result_word("good" if right else "bad", fmt), "weighting": question.points,
+            "source": question.location}
 
 

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape as _escape
 from ..check.analysis import ScenarioAnalysis, analyse
 from ..diagnostics import Diagnostics
 from ..model import Course, Scenario
+from ..rules import OUTCOMES
 from ..package import archive
 from .mapindex import index_html
 from .maplayout import OUTCOME_TAG, ChoiceEdge, Layout, layout
@@ -94,7 +95,7 @@ def scenario_svg(scenario: Scenario, found: ScenarioAnalysis, node_href=None) ->
 def describe(scenario: Scenario, found: ScenarioAnalysis) -> str:
     nodes = scenario.nodes
     endings = [node.outcome for node in nodes if node.is_ending]
-    counts = ", ".join(f"{endings.count(o)} {o}" for o in ("good", "neutral", "bad") if o in endings)
+    counts = ", ".join(f"{endings.count(o)} {o}" for o in OUTCOMES if o in endings)
     text = (f"{len(nodes)} nodes and {sum(len(x.choices) for x in nodes)} choices; "
             f"{len(endings)} endings ({counts or 'none'}); best score {found.max_points} points. "
             f"The start is {nodes[0].title if nodes else 'missing'}.")

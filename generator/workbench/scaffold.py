@@ -11,7 +11,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from ..check.validate import ID, MAX_ID
+from ..rules import ID, MAX_ID
 from ..diagnostics import display_path
 
 COURSE_SCENARIO = "scenarios/first-scenario.md"

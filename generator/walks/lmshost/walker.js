@@ -81,6 +81,9 @@ async (plan) => {
       } else if (s.op === 'ending') {
         expect(v, 'ending', s.node);
         v = await next('the ending');
+      } else if (s.op === 'replay') {
+        expect(v, 'ending', s.node);
+        v = await moveOn('[data-action="replay"]', 'the replay button');
       } else if (s.op === 'question') {
         while (info(v).view === 'feedback') v = await next('feedback');
         const seen = expect(v, 'question');

@@ -1,0 +1,90 @@
+"""The course's rules, once for Python: ids, vocabularies, maxima, percent, scores, verdict.
+
+docs/course-json.md states them in prose; the learner's runtime holds them once for the
+browser (package/runtime/engine.js), and tests/contract/ runs the same cases through both.
+Everything here is a pure function of the model and numbers: no I/O, no analysis (a
+scenario's maximum comes from check/analysis and is passed in by module id).
+"""
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from .model import Course, Question, Quiz, Scenario
+
+# Course, module, node, question, badge and flag ids: they become SCORM identifiers.
+ID = re.compile(r"^[a-z][a-z0-9-]*$")
+MAX_ID = 64
+
+# What a course builds to; without a choice, both SCORM versions.
+FORMATS = ("scorm12", "scorm2004", "web")
+SCORM = ("scorm12", "scorm2004")
+
+OUTCOMES = ("good", "neutral", "bad")
+QUESTION_TYPES = ("single", "multiple", "truefalse")
+# What an interaction records as its result (SCORM 1.2 words; 2004 writes "incorrect" for
+# "wrong"): an ending by its outcome, a choice by the outcome its points lean to, an answer
+# "good" when right and "bad" when not. The runtime reads this table from the course JSON.
+RESULTS = {"good": "correct", "neutral": "neutral", "bad": "wrong"}
+
+# The words of a truefalse question's two options, per course language.
+TRUE_FALSE = {
+    "en": ("True", "False"), "de": ("Wahr", "Falsch"), "fr": ("Vrai", "Faux"),
+    "es": ("Verdadero", "Falso"), "it": ("Vero", "Falso"), "nl": ("Waar", "Onwaar"),
+    "pt": ("Verdadeiro", "Falso"), "sv": ("Sant", "Falskt"), "da": ("Sandt", "Falsk"),
+    "pl": ("Prawda", "Fałsz"),
+}
+
+
+def true_false_words(language: str) -> tuple[str, str]:
+    return TRUE_FALSE.get(language.split("-")[0].lower(), TRUE_FALSE["en"])
+
+
+def result_word(outcome: str, fmt: str) -> str:
+    word = RESULTS[outcome]
+    return "incorrect" if word == "wrong" and fmt == "scorm2004" else word
+
+
+def leaning(points: int) -> str:
+    """The outcome a choice's points lean to."""
+    return "good" if points > 0 else "bad" if points < 0 else "neutral"
+
+
+def module_max(module, scenario_max: Mapping[str, int]) -> int:
+    """A module's maximum points: a scenario's from its analysis, a quiz's from its questions."""
+    if isinstance(module, Scenario):
+        return scenario_max.get(module.id, 0)
+    return module.max_points if isinstance(module, Quiz) else 0
+
+
+def course_max(course: Course, scenario_max: Mapping[str, int]) -> int:
+    """The course maximum: the sum of its modules' maxima."""
+    return sum(module_max(m, scenario_max) for m in course.modules)
+
+
+def percent(score: int, maximum: int, finished: bool = True) -> int:
+    """Score as a whole percent of the maximum, rounded down and never above 100; with
+    nothing to earn, 100 once finished (0 before)."""
+    if maximum == 0:
+        return 100 if finished else 0
+    return min(100, score * 100 // maximum)
+
+
+def attempt_passed(score: int, maximum: int, pass_mark: int) -> bool:
+    """A quiz attempt passes at or above its pass mark (every attempt passes with nothing to earn)."""
+    return percent(score, maximum) >= pass_mark
+
+
+def scenario_score(points: int, maximum: int) -> int:
+    """An attempt's score: its points, floored at 0 and (a last guard) never above the maximum."""
+    return min(maximum, max(0, points))
+
+
+def answer_right(question: Question, picks) -> bool:
+    """single/truefalse: the one correct option; multiple: exactly the set of correct ones."""
+    return set(picks) == {i for i, option in enumerate(question.options) if option.correct}
+
+
+def course_passed(completed: bool, course_percent: int, pass_mark: int, quizzes_passed: bool) -> bool:
+    """The verdict: completed, at or above the pass mark, and every quiz passed."""
+    return completed and course_percent >= pass_mark and quizzes_passed
