@@ -8,14 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import rules
 from .check import analysis, state, validate
 from .package import archive, render
 from .source import loader
 from .translate import languages as translation_languages, localise
 from .diagnostics import CourseError, Diagnostics
-from .model import Course, Quiz, Scenario
+from .model import Course, Scenario
 
-FORMATS = ("scorm12", "scorm2004", "web")
+FORMATS = rules.FORMATS
 
 
 @dataclass
@@ -25,38 +26,34 @@ class CheckedCourse:
     diagnostics: Diagnostics
 
     @property
+    def scenario_max(self) -> dict[str, int]:
+        return {k: a.max_points for k, a in self.analyses.items()}
+
+    @property
     def max_points(self) -> int:
-        return sum(module_max(m, self.analyses) for m in self.course.modules)
+        return rules.course_max(self.course, self.scenario_max)
 
 
-def module_max(module, analyses) -> int:
-    if isinstance(module, Scenario):
-        found = analyses.get(module.id)
-        return found.max_points if found else 0
-    if isinstance(module, Quiz):
-        return module.max_points
-    return 0
-
-
-def examine(course_argument: str | Path) -> CheckedCourse:
-    """Load and check a course, keeping whatever model could be built beside its
-    diagnostics (the preview and the map show a course with errors)."""
+def examine(course_argument: str | Path, formats: tuple[str, ...] = rules.SCORM) -> CheckedCourse:
+    """Load and check a course for `formats`, keeping whatever model could be built beside
+    its diagnostics (the preview and the map show a course with errors)."""
     diags = Diagnostics()
     course = loader.load_course(loader.find_course_file(course_argument), diags)
     if course is None:
         return CheckedCourse(None, {}, diags)
     loader.check_images(course, diags)
     analyses = {m.id: analysis.analyse(m) for m in course.modules if isinstance(m, Scenario)}
-    validate.validate(course, analyses, diags)
+    validate.validate(course, analyses, diags, formats)
     translation_languages.validate(course, diags)
     return CheckedCourse(course, analyses, diags)
 
 
 def check(course_argument: str | Path, languages: list[str] | None = None,
-          allow_untranslated: bool = False) -> CheckedCourse:
-    """Load and check a course, and its translations into `languages` (tags, `all`, or
-    pseudo-locales); raise CourseError listing every problem of them all."""
-    checked = examine(course_argument)
+          allow_untranslated: bool = False, *, formats: tuple[str, ...] = rules.SCORM) -> CheckedCourse:
+    """Load and check a course for the package `formats`, and its translations into
+    `languages` (tags, `all`, or pseudo-locales); raise CourseError listing every problem
+    of them all."""
+    checked = examine(course_argument, formats)
     if not checked.diagnostics.has_errors() and languages:
         for tag in translation_languages.chosen(checked.course, languages, checked.diagnostics):
             in_language(checked, tag, allow_untranslated)
@@ -120,14 +117,20 @@ def paths_report(checked: CheckedCourse, limit: int = 200) -> dict:
 
 def _path_json(found: analysis.ScenarioAnalysis, path: analysis.Path) -> dict:
     nodes = found.scenario.nodes
+    points = found.running(path.steps)
+    if points > found.max_points:
+        # The analysis contradicts itself; an author must never be shown a score above 100%.
+        raise AssertionError(f'scenario "{found.scenario.id}": a path earns {points} points, above the '
+                             f"maximum of {found.max_points} the analysis found")
+    score = rules.scenario_score(points, found.max_points)
     return {
         "choices": [{"node": nodes[s.node].id, "choice": s.choice, "text": nodes[s.node].choices[s.choice].text,
                      "points": s.points} for s in path.steps],
         "ending": nodes[path.ending].id,
         "outcome": nodes[path.ending].outcome,
-        "points": path.points,
-        "score": path.score,
-        "percent": found.percent(path.score),
+        "points": points,
+        "score": score,
+        "percent": rules.percent(score, found.max_points),
     }
 
 
@@ -138,21 +141,18 @@ class Built:
     state_size: int
 
 
-def build(course_argument: str | Path, formats: tuple[str, ...] = ("scorm12", "scorm2004"),
+def build(course_argument: str | Path, formats: tuple[str, ...] = rules.SCORM,
           out_dir: str | Path = "build", languages: list[str] | None = None,
           allow_untranslated: bool = False) -> Built:
-    """Check, render and package; write every package or none.
+    """Check (for these formats), render and package; write every package or none.
 
     With `languages` (tags, `all`, pseudo-locales), one package per language and
     format, named <id>-<lang>-<version>-<format>; a translation with missing or
     fuzzy text refuses to build unless `allow_untranslated`.
     """
-    checked = check(course_argument)
+    checked = check(course_argument, formats=formats)
     course = checked.course
-    size = state.worst_case(course, {k: a.max_points for k, a in checked.analyses.items()})
-    if "scorm12" in formats:
-        _check_scorm12_limits(checked)
-    _check_state_size(checked, size, formats)
+    size = state.worst_case(course, checked.analyses)
     tags = languages_of(checked, languages) if languages else [None]
     versions = [(tag, in_language(checked, tag, allow_untranslated) if tag else checked) for tag in tags]
     if checked.diagnostics.has_errors():
@@ -168,47 +168,3 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = ("scorm12", "s
                 outputs[name] = archive.zip_bytes(archive.scorm_files(version.course, fmt, rendered.files, tag))
     written = archive.write_outputs(outputs, Path(out_dir))
     return Built(checked, written, size.total)
-
-
-SCORM12_CHOICES = 36  # a 1.2 choice response is one character of 0-9a-z
-SCORM12_WEIGHTING = 100  # a 1.2 interaction's weighting lies in -100..100 (RTE 3.4.2.7.4)
-
-
-def _check_scorm12_limits(checked: CheckedCourse) -> None:
-    """What a SCORM 1.2 LMS refuses to record: long choice lists and large weightings."""
-    error = checked.diagnostics.error
-    for module in checked.course.modules:
-        if isinstance(module, Scenario):
-            for node in module.nodes:
-                if len(node.choices) > SCORM12_CHOICES:
-                    error(node.location, f"{len(node.choices)} choices: a SCORM 1.2 package records at most "
-                          f"{SCORM12_CHOICES} (one character each); split them or build for SCORM 2004 only")
-                for choice in node.choices:
-                    if abs(choice.points) > SCORM12_WEIGHTING:
-                        error(choice.location, f"points={choice.points}: SCORM 1.2 records an interaction's "
-                              f"weighting from -{SCORM12_WEIGHTING} to {SCORM12_WEIGHTING}; scale the scenario's points down")
-        elif isinstance(module, Quiz):
-            for question in module.questions:
-                if len(question.options) > SCORM12_CHOICES:
-                    error(question.location, f"{len(question.options)} options: a SCORM 1.2 package records at most "
-                          f"{SCORM12_CHOICES} (one character each); split them or build for SCORM 2004 only")
-                if question.points > SCORM12_WEIGHTING:
-                    error(question.location, f"points={question.points}: SCORM 1.2 records an interaction's "
-                          f"weighting from -{SCORM12_WEIGHTING} to {SCORM12_WEIGHTING}")
-    if checked.diagnostics.has_errors():
-        raise CourseError(checked.diagnostics)
-
-
-def _check_state_size(checked: CheckedCourse, size: state.StateSize, formats) -> None:
-    for fmt in formats:
-        limit = state.LIMITS.get(fmt)
-        if limit is None or size.total <= limit:
-            continue
-        largest = sorted(size.by_module.items(), key=lambda item: -item[1])[:3]
-        parts = ", ".join(f'"{module_id}" ({chars})' for module_id, chars in largest)
-        version = "SCORM 1.2" if fmt == "scorm12" else "SCORM 2004"
-        checked.diagnostics.error(checked.course.location, f"the resume state of this course can reach "
-                                  f"{size.total} characters, over {version}'s limit of {limit}; the largest "
-                                  f"modules: {parts}. Split the course or shorten those modules")
-    if checked.diagnostics.has_errors():
-        raise CourseError(checked.diagnostics)

@@ -7,7 +7,7 @@ import os
 import sys
 import traceback
 
-from . import build
+from . import build, rules
 from .diagnostics import CourseError, display_path
 
 EXIT_OK, EXIT_COURSE, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -20,12 +20,16 @@ def _parser() -> argparse.ArgumentParser:
     course_help = "a course.yaml, or the folder holding one"
 
     check = commands.add_parser("check", help="report every problem in a course", description=
-                                "Report every problem in a course as path:line:column: error: message. "
-                                "Exit 0 when clean, 1 on course errors.")
+                                "Report every problem in a course as path:line:column: error: message, "
+                                "with the line and a caret under the column, including everything a build "
+                                "for the chosen formats would refuse. Exit 0 when clean, 1 on course errors.")
     check.add_argument("course", metavar="COURSE", help=course_help)
     check.add_argument("--lang", action="append", dest="langs", metavar="LANG",
                        help="also check the translation into LANG (a language of the course, all of them with "
                        "all, or a pseudo-locale qps-ploc / qps-plocm); repeat for several")
+    check.add_argument("--format", action="append", choices=build.FORMATS, dest="formats",
+                       help="check for scorm12, scorm2004 or web; repeat for several (default: both SCORM "
+                       "versions, what build makes)")
 
     paths = commands.add_parser("paths", help="list every scenario path with its expected score",
                                 description="List the paths of every scenario with their expected points, "
@@ -133,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         return _run(args)
     except CourseError as problem:
-        for line in problem.diagnostics.format():
+        for line in problem.diagnostics.render():
             print(line, file=sys.stderr)
         count = len(problem.diagnostics.errors)
         print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
@@ -154,13 +158,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_warnings(checked: build.CheckedCourse) -> None:
-    for line in checked.diagnostics.format():
+    for line in checked.diagnostics.render():
         print(line, file=sys.stderr)
 
 
 def _run(args) -> int:
     if args.command == "check":
-        checked = build.check(args.course, args.langs)
+        checked = build.check(args.course, args.langs, formats=_formats(args.formats))
         _print_warnings(checked)
         course = checked.course
         warnings = len(checked.diagnostics.warnings)
@@ -184,8 +188,7 @@ def _run(args) -> int:
             print(f"course maximum: {report['max']} points")
         return EXIT_OK
     if args.command == "build":
-        formats = tuple(dict.fromkeys(args.formats or ("scorm12", "scorm2004")))
-        built = build.build(args.course, formats, args.out, args.langs, args.allow_untranslated)
+        built = build.build(args.course, _formats(args.formats), args.out, args.langs, args.allow_untranslated)
         _print_warnings(built.checked)
         for path in built.outputs:
             size = path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
@@ -259,7 +262,7 @@ def _test(args) -> int:
 
     from .walks import runner
 
-    formats = tuple(dict.fromkeys(args.formats or ("scorm12", "scorm2004")))
+    formats = _formats(args.formats)
     junit = Path(args.junit) if args.junit else None
     artifacts = junit.parent / f"{junit.stem}-artifacts" if junit else Path("test-results")
     progress = _Progress(sys.stderr)
@@ -291,6 +294,10 @@ def _one_language(text: str) -> str:
     if text == "all":
         raise argparse.ArgumentTypeError("choose one language here, not all")
     return text
+
+
+def _formats(chosen) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(chosen or rules.SCORM))
 
 
 def _size(text: str) -> tuple[int, int]:

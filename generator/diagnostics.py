@@ -50,8 +50,28 @@ class Diagnostic:
     also: Location | None = None  # a second place to look: the source text a translation translates
 
     def format(self, cwd: Path | None = None) -> str:
+        """The first line: `path:line:column: severity: message`."""
         also = f" (source: {self.also.display(cwd)})" if self.also else ""
         return f"{self.location.display(cwd)}: {self.severity}: {self.message}{also}"
+
+    def excerpt(self) -> str | None:
+        """The author's line the diagnostic points into, read now (when it is shown), or None."""
+        where = self.location
+        try:
+            lines = Path(where.path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+        return lines[where.line - 1] if 0 < where.line <= len(lines) else None
+
+    def render(self, cwd: Path | None = None) -> list[str]:
+        """The first line, then the source line and a caret under the column, as rustc shows them."""
+        text = self.excerpt()
+        if text is None:
+            return [self.format(cwd)]
+        gutter = " " * len(str(self.location.line))
+        # Tabs before the column stay tabs, so the caret lines up however wide they are drawn.
+        lead = "".join("\t" if c == "\t" else " " for c in text[: self.location.column - 1])
+        return [self.format(cwd), f" {self.location.line} | {text}".rstrip(), f" {gutter} | {lead}^"]
 
 
 @dataclass
@@ -96,7 +116,12 @@ class Diagnostics:
         return sorted(self.items, key=key)
 
     def format(self, cwd: Path | None = None) -> list[str]:
+        """One `path:line:column: severity: message` line per problem."""
         return [d.format(cwd) for d in self.sorted()]
+
+    def render(self, cwd: Path | None = None) -> list[str]:
+        """What an author reads: each problem with its source line and a caret."""
+        return [line for d in self.sorted() for line in d.render(cwd)]
 
 
 class CourseError(Exception):

@@ -32,12 +32,16 @@ TRUE_FALSE = {
     "en": ("True", "False"), "de": ("Wahr", "Falsch"), "fr": ("Vrai", "Faux"),
     "es": ("Verdadero", "Falso"), "it": ("Vero", "Falso"), "nl": ("Waar", "Onwaar"),
     "pt": ("Verdadeiro", "Falso"), "sv": ("Sant", "Falskt"), "da": ("Sandt", "Falsk"),
-    "pl": ("Prawda", "Fałsz"),
+    "pl": ("Prawda", "Fałsz"), "ar": ("صحيح", "خطأ"), "ja": ("正しい", "誤り"),
+    # The pseudo-locales' words are translate/pseudo.py's word("True"/"False") (tests/test_translate.py).
+    "qps-ploc": ("[Ţŕûé··]", "[Ƒåļšé··]"),
+    "qps-plocm": ("\u202e[Ţŕûé··]\u202c", "\u202e[Ƒåļšé··]\u202c"),
 }
 
 
 def true_false_words(language: str) -> tuple[str, str]:
-    return TRUE_FALSE.get(language.split("-")[0].lower(), TRUE_FALSE["en"])
+    tag = language.lower()
+    return TRUE_FALSE.get(tag) or TRUE_FALSE.get(tag.split("-")[0], TRUE_FALSE["en"])
 
 
 def result_word(outcome: str, fmt: str) -> str:

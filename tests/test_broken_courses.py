@@ -1,10 +1,11 @@
 """The corpus of broken courses: every mistake is reported where it was made.
 
 Each folder of tests/fixtures/broken/ is a small, realistic course with one
-kind of mistake (many-mistakes/ has several) and an `expected.txt` holding the
-exact diagnostic lines `coursegen check course.yaml` must print, run from that
-folder: errors and warnings, in the order printed. A fixture without any
-`error:` line is a warning-only course: it must check cleanly (exit 0).
+kind of mistake (many-mistakes/ has several) and an `expected.txt` holding
+exactly what `coursegen check course.yaml` must print, run from that folder:
+each error and warning in the order printed, followed by the source line it
+points into and a caret under its column. A fixture without any `error:` line
+is a warning-only course: it must check cleanly (exit 0).
 
 The expectations were drafted by running the checker and then read line by
 line against the files: each line and column points at the offending text
@@ -41,12 +42,18 @@ SUBPROCESS_FIXTURES = ["yaml-syntax-course", "yaml-syntax-front-matter", "unknow
 
 
 def expected_lines(name: str) -> list[str]:
+    """Every line `check` prints before its count line: diagnostics, source lines, carets."""
     text = (CORPUS / name / "expected.txt").read_text(encoding="utf-8")
     return [line for line in text.splitlines() if line.strip()]
 
 
+def diagnostics_of(lines: list[str]) -> list[str]:
+    """The `path:line:column: severity: message` lines (source excerpts start with a space)."""
+    return [line for line in lines if not line.startswith(" ")]
+
+
 def error_count(lines: list[str]) -> int:
-    return sum(1 for line in lines if ": error: " in line)
+    return sum(1 for line in diagnostics_of(lines) if ": error: " in line)
 
 
 def count_line(errors: int) -> str:
@@ -54,7 +61,12 @@ def count_line(errors: int) -> str:
 
 
 def diagnostic_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if ": error: " in line or ": warning: " in line]
+    return [line for line in stderr.splitlines() if not line.startswith(" ") and (": error: " in line or ": warning: " in line)]
+
+
+def printed(stderr: str) -> list[str]:
+    """What `check` printed for the diagnostics: everything but the count line."""
+    return [line for line in stderr.splitlines() if line.strip() and not line.endswith("nothing was written.")]
 
 
 def is_clean(name: str) -> bool:
@@ -75,12 +87,19 @@ def test_every_fixture_has_a_well_formed_expectation():
     for name in FIXTURES:
         lines = expected_lines(name)
         assert lines, f"{name}: expected.txt is empty"
-        for line in lines:
-            location, _, rest = line.partition(": ")
+        assert len(lines) == 3 * len(diagnostics_of(lines)), f"{name}: each diagnostic has a source line and a caret"
+        for first, source, caret in zip(lines[::3], lines[1::3], lines[2::3]):
+            location, _, rest = first.partition(": ")
             path, line_no, column = location.rsplit(":", 2)
-            assert rest.startswith(("error: ", "warning: ")), f"{name}: {line!r}"
-            assert int(line_no) >= 1 and int(column) >= 1, f"{name}: {line!r}"
+            assert rest.startswith(("error: ", "warning: ")), f"{name}: {first!r}"
+            assert int(line_no) >= 1 and int(column) >= 1, f"{name}: {first!r}"
             assert (CORPUS / name / path).is_file(), f"{name}: {path} is not a file of the fixture"
+            # The excerpt is that line of that file, and the caret stands under that column.
+            text = (CORPUS / name / path).read_text(encoding="utf-8", errors="replace").splitlines()[int(line_no) - 1]
+            assert source == f" {line_no} | {text}".rstrip(), f"{name}: {source!r}"
+            gutter, _, mark = caret.partition(" | ")
+            assert gutter == " " * (len(line_no) + 1) and mark.endswith("^") and len(mark) == int(column), \
+                f"{name}: {caret!r}"
 
 
 def test_corpus_has_warning_only_fixtures_and_many_mistakes():
@@ -100,12 +119,12 @@ def test_diagnostics(name):
     try:
         checked = build.check(folder / "course.yaml")
     except CourseError as problem:
-        actual = problem.diagnostics.format(cwd=folder)
+        actual = problem.diagnostics.render(cwd=folder)
         assert error_count(expected) > 0, f"{name} should check cleanly (warnings only), but:\n" + "\n".join(actual)
         assert actual == expected
         assert len(problem.diagnostics.errors) == error_count(expected)
     else:
-        actual = checked.diagnostics.format(cwd=folder)
+        actual = checked.diagnostics.render(cwd=folder)
         assert error_count(expected) == 0, f"{name}: no error was reported; expected:\n" + "\n".join(expected)
         assert actual == expected
 
@@ -130,9 +149,10 @@ def test_cli_check_and_build(name, tmp_path, monkeypatch, capsys):
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err and "internal error" not in out + err, err
     assert diagnostic_lines(err) == reported
+    assert printed(err) == expected  # every diagnostic with its source line and caret
     if is_clean(name):
         assert code == cli.EXIT_OK, err
-        warnings = len(expected)
+        warnings = len(diagnostics_of(expected))
         assert f"no errors, {warnings} warning{'s' if warnings != 1 else ''}" in out
     else:
         assert code == cli.EXIT_COURSE, err
@@ -169,7 +189,7 @@ def test_real_cli(name, tmp_path):
     result = run_cli("check", "course.yaml", cwd=folder)
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
-    assert diagnostic_lines(result.stderr) == expected
+    assert printed(result.stderr) == expected
     if is_clean(name):
         assert result.returncode == 0, output
     else:

@@ -302,3 +302,18 @@ def test_a_module_removed_and_restored_is_noticed_both_ways(tmp_path):
         intro.write_text(LESSON.format(id="intro", title="Intro", text="Back again."), encoding="utf-8")
         restored = running.wait(broken.version, timeout=10)
         assert restored.ok and b"Back again." in restored.files["index.html"]
+
+
+def test_the_preview_reports_what_a_scorm12_build_would_refuse(course):
+    """A points=150 choice passes every rule but SCORM 1.2's weighting range: the preview says so
+    at the choice's line, with that line, as `coursegen check` does."""
+    selfie = course / "selfie.md"
+    text = selfie.read_text(encoding="utf-8").replace("{points=10 set=careful}", "{points=150 set=careful}")
+    selfie.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("- [Suggest taking the photo in the lobby instead](#lobby){points=150 set=careful}") + 1
+    with Preview(course, port=0) as running:
+        assert not running.build.ok
+        (problem,) = running.build.report["problems"]
+        assert (problem["file"], problem["line"], problem["column"], problem["severity"]) == ("selfie.md", line, 3, "error")
+        assert problem["message"].startswith("points=150: SCORM 1.2 records an interaction's weighting from -100 to 100")
+        assert problem["excerpt"] == text.splitlines()[line - 1]

@@ -5,7 +5,7 @@ import pytest
 
 from synthetic import just_under_scorm12, many_scenarios, worst_case
 
-from generator import build
+from generator import build, cli
 from generator.check import state
 
 def course_with(write_course, count: int):
@@ -13,8 +13,8 @@ def course_with(write_course, count: int):
 
 
 def worst(folder) -> int:
-    checked = build.check(folder)
-    return state.worst_case(checked.course, {k: a.max_points for k, a in checked.analyses.items()}).total
+    checked = build.check(folder, formats=("scorm2004",))
+    return state.worst_case(checked.course, checked.analyses).total
 
 
 def test_the_worst_case_is_every_scenario_settled_but_the_last_in_full(write_course):
@@ -31,6 +31,10 @@ def test_a_course_over_the_scorm12_limit_fails_with_the_modules_named(tmp_path, 
     with pytest.raises(build.CourseError) as caught:
         build.build(folder, ("scorm12",), tmp_path / "out")
     (line,) = caught.value.diagnostics.format(folder)
+    # `check` says it before any build is tried (both SCORM versions by default).
+    with pytest.raises(build.CourseError) as checked:
+        build.check(folder)
+    assert checked.value.diagnostics.format(folder) == [line]
     assert line.startswith(f"course.yaml:1:1: error: the resume state of this course can reach {worst_case(count)} ")
     assert "over SCORM 1.2's limit of 4096; the largest modules: \"s0\" (12)" in line
     assert not (tmp_path / "out").exists()
@@ -74,3 +78,22 @@ def test_scorm12_refuses_weightings_its_lms_cannot_record(tmp_path, write_course
         "scale the scenario's points down",
         "q.md:7:1: error: points=101: SCORM 1.2 records an interaction's weighting from -100 to 100"]
     assert build.build(folder, ("scorm2004",), tmp_path / "out").outputs
+
+
+def test_check_reports_what_a_scorm12_build_refuses_and_format_narrows_it(write_course, capsys, monkeypatch):
+    folder = write_course({
+        "course.yaml": "id: heavy\ntitle: Heavy\nversion: 1.0.0\nmodules: [s.md]\n",
+        "s.md": "---\nid: s\ntitle: S\nkind: scenario\n---\n\n# Pick {#start}\n\n- [Big](#end){points=150}\n"
+                "\n# End {#end .ending outcome=good}\n\nDone.\n"})
+    monkeypatch.chdir(folder)
+    assert cli.main(["check", "course.yaml"]) == cli.EXIT_COURSE
+    assert capsys.readouterr().err.splitlines() == [
+        "s.md:9:3: error: points=150: SCORM 1.2 records an interaction's weighting from -100 to 100; "
+        "scale the scenario's points down",
+        " 9 | - [Big](#end){points=150}",
+        "   |   ^",
+        "1 error; nothing was written."]
+    assert cli.main(["check", "course.yaml", "--format", "scorm12"]) == cli.EXIT_COURSE
+    capsys.readouterr()
+    assert cli.main(["check", "course.yaml", "--format", "scorm2004", "--format", "web"]) == cli.EXIT_OK
+    assert "no errors" in capsys.readouterr().out

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from repo import REPO
 
-from generator import build, cli
+from generator import build, cli, rules
 from generator.check import validate
 from generator.diagnostics import CourseError, Diagnostics
 from generator.translate import catalogue, placeholders, pseudo, units
@@ -306,7 +306,7 @@ def test_every_translated_text_differs_in_a_pseudo_locale_and_keeps_its_placehol
 
 def test_the_pseudo_locales_true_false_words_are_the_pseudo_words():
     for tag in ("qps-ploc", "qps-plocm"):
-        assert validate.true_false_words(tag) == (pseudo.word("True", tag), pseudo.word("False", tag))
+        assert rules.true_false_words(tag) == (pseudo.word("True", tag), pseudo.word("False", tag))
 
 
 def test_a_pseudo_build_scores_true_false_questions_like_the_source(tmp_path):

@@ -10,29 +10,13 @@ import re
 
 from ..diagnostics import Diagnostics, did_you_mean
 from ..model import Course, Quiz, Scenario
+from ..rules import ID, MAX_ID, SCORM, course_max, true_false_words
 from ..source import expressions
+from . import state as resume
 from .analysis import ScenarioAnalysis
 
-ID = re.compile(r"^[a-z][a-z0-9-]*$")
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-MAX_ID = 64
-
-# The words of a truefalse question's two options, per course language.
-TRUE_FALSE = {
-    "en": ("True", "False"), "de": ("Wahr", "Falsch"), "fr": ("Vrai", "Faux"),
-    "es": ("Verdadero", "Falso"), "it": ("Vero", "Falso"), "nl": ("Waar", "Onwaar"),
-    "pt": ("Verdadeiro", "Falso"), "sv": ("Sant", "Falskt"), "da": ("Sandt", "Falsk"),
-    "pl": ("Prawda", "Fałsz"), "ar": ("صحيح", "خطأ"), "ja": ("正しい", "誤り"),
-    # The pseudo-locales' words are translate/pseudo.py's word("True"/"False") (tests/test_translate.py).
-    "qps-ploc": ("[Ţŕûé··]", "[Ƒåļšé··]"),
-    "qps-plocm": ("\u202e[Ţŕûé··]\u202c", "\u202e[Ƒåļšé··]\u202c"),
-}
-
-
-def true_false_words(language: str) -> tuple[str, str]:
-    tag = language.lower()
-    return TRUE_FALSE.get(tag) or TRUE_FALSE.get(tag.split("-")[0], TRUE_FALSE["en"])
 
 
 def check_id(value: str, what: str, location, diags: Diagnostics) -> None:
@@ -45,7 +29,10 @@ def check_id(value: str, what: str, location, diags: Diagnostics) -> None:
         diags.error(location, f'{what} "{value}" is longer than {MAX_ID} characters')
 
 
-def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagnostics) -> None:
+def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagnostics,
+             formats=SCORM) -> None:
+    """Every rule, including what the packages in `formats` cannot hold: whatever would stop
+    a build is found here, so `check`, the preview and the map say it too."""
     _course(course, diags)
     scope_modules = {m.id: m.kind for m in course.modules if m.id}
     seen: dict[str, object] = {}
@@ -60,20 +47,13 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
         elif isinstance(module, Quiz):
             _quiz(module, course, diags)
     _badges(course, scope_modules, diags)
-    if course.pass_mark_location and course.pass_mark > 0 and course.modules and _course_max(course, analyses) == 0:
+    if course.pass_mark_location and course.pass_mark > 0 and course.modules and course_max(course, {k: a.max_points for k, a in analyses.items()}) == 0:
         diags.error(course.pass_mark_location,
                     f"the course has a pass mark of {course.pass_mark} but no points to earn: "
                     "add scored choices or questions, or remove pass_mark")
-
-
-def _course_max(course: Course, analyses) -> int:
-    total = 0
-    for module in course.modules:
-        if isinstance(module, Scenario) and module.id in analyses:
-            total += analyses[module.id].max_points
-        elif isinstance(module, Quiz):
-            total += module.max_points
-    return total
+    if "scorm12" in formats:
+        _scorm12_limits(course, diags)
+    _state_size(course, analyses, diags, formats)
 
 
 def _course(course: Course, diags: Diagnostics) -> None:
@@ -193,3 +173,45 @@ def _badges(course: Course, modules, diags: Diagnostics) -> None:
         if badge.when is None:
             continue
         expressions.check(badge.when, scope, diags)
+
+
+SCORM12_CHOICES = 36  # a 1.2 choice response is one character of 0-9a-z
+SCORM12_WEIGHTING = 100  # a 1.2 interaction's weighting lies in -100..100 (RTE 3.4.2.7.4)
+
+
+def _scorm12_limits(course: Course, diags: Diagnostics) -> None:
+    """What a SCORM 1.2 LMS refuses to record: long choice lists and large weightings."""
+    for module in course.modules:
+        if isinstance(module, Scenario):
+            for node in module.nodes:
+                if len(node.choices) > SCORM12_CHOICES:
+                    diags.error(node.location, f"{len(node.choices)} choices: a SCORM 1.2 package records at most "
+                                f"{SCORM12_CHOICES} (one character each); split them or build for SCORM 2004 only")
+                for choice in node.choices:
+                    if abs(choice.points) > SCORM12_WEIGHTING:
+                        diags.error(choice.location, f"points={choice.points}: SCORM 1.2 records an interaction's "
+                                    f"weighting from -{SCORM12_WEIGHTING} to {SCORM12_WEIGHTING}; scale the "
+                                    "scenario's points down")
+        elif isinstance(module, Quiz):
+            for question in module.questions:
+                if len(question.options) > SCORM12_CHOICES:
+                    diags.error(question.location, f"{len(question.options)} options: a SCORM 1.2 package records "
+                                f"at most {SCORM12_CHOICES} (one character each); split them or build for SCORM "
+                                "2004 only")
+                if question.points > SCORM12_WEIGHTING:
+                    diags.error(question.location, f"points={question.points}: SCORM 1.2 records an interaction's "
+                                f"weighting from -{SCORM12_WEIGHTING} to {SCORM12_WEIGHTING}")
+
+
+def _state_size(course: Course, analyses, diags: Diagnostics, formats) -> None:
+    size = resume.worst_case(course, analyses)
+    for fmt in formats:
+        limit = resume.LIMITS.get(fmt)
+        if limit is None or size.total <= limit:
+            continue
+        largest = sorted(size.by_module.items(), key=lambda item: -item[1])[:3]
+        parts = ", ".join(f'"{module_id}" ({chars})' for module_id, chars in largest)
+        version = "SCORM 1.2" if fmt == "scorm12" else "SCORM 2004"
+        diags.error(course.location, f"the resume state of this course can reach {size.total} characters, "
+                    f"over {version}'s limit of {limit}; the largest modules: {parts}. Split the course or "
+                    "shorten those modules")

@@ -16,7 +16,7 @@ import os
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 
-from ..check.validate import true_false_words
+from ..rules import true_false_words
 from ..diagnostics import Diagnostics, Location
 from ..model import Course, Markdown, Question
 from ..source import loader

@@ -10,7 +10,7 @@ translate (only code, numbers or punctuation) is left out and keeps the source's
 What no translation can change is simply not in the table: ids, link targets,
 points, flags, conditions, outcomes, question types, which options are correct,
 images (see `localise`), and the options of true/false questions (the words of
-the target language, `check.validate.true_false_words`).
+the target language, `rules.true_false_words`).
 """
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
     from playwright.sync_api import sync_playwright
 
     results = []
-    checked = build.check(jobs[0].course)
+    checked = build.check(jobs[0].course, formats=tuple(dict.fromkeys(job.fmt for job in jobs)))
     walks = plan.walks(checked.course, checked.analyses, jobs[0].max_paths)
     with sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)
@@ -183,7 +183,7 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     source's plan and predictions: a translation changes no score.
     """
     started = time.monotonic()
-    checked = build.check(course_argument)
+    checked = build.check(course_argument, formats=tuple(formats))
     walks = plan.walks(checked.course, checked.analyses, max_paths)
     workers = max(1, workers or os.cpu_count() or 1)
     with tempfile.TemporaryDirectory(prefix="coursegen-walk-") as temp:

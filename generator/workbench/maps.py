@@ -49,7 +49,7 @@ def map_files(loaded: Loaded, preview_url: str) -> dict[str, bytes]:
 def run(course_argument: str, out: str = "build/map", preview_url: str = DEFAULT_PREVIEW) -> int:
     """The `map` command: exit 0 when the course is clean, 1 when it has errors (the map is still drawn)."""
     loaded = load(course_argument)
-    for line in loaded.diagnostics.format():
+    for line in loaded.diagnostics.render():
         print(line, file=sys.stderr)
     if loaded.course is None:
         print("the course could not be read, so there is no map.", file=sys.stderr)

@@ -185,7 +185,7 @@ class Preview:
         report = {"ok": ok, "problems": problems, "course": None, "scenarios": [], "map": "/__preview/map/"}
         if good is not None:
             course = good.course
-            size = state.worst_case(course, {k: a.max_points for k, a in good.analyses.items()})
+            size = state.worst_case(course, good.analyses)
             report["course"] = {"id": course.id, "title": course.title, "version": course.version,
                                 "stateKey": state.state_key(course), "worstCase": size.total,
                                 "limit12": LIMIT_12, "limit2004": state.LIMITS["scorm2004"]}
@@ -205,7 +205,7 @@ class Preview:
         else:
             fixed = "errors fixed, " if not previous_ok else ""
             self.log(f"{stamp} {names} changed: {fixed}rebuilt in {fresh.seconds * 1000:.0f} ms")
-        for line in fresh.loaded.diagnostics.format():
+        for line in fresh.loaded.diagnostics.render():
             self.log(f"  {line}")
 
     # --- what the server asks -------------------------------------------------------------
@@ -261,17 +261,10 @@ def _named_in(course_file: Path) -> set[Path]:
 
 
 def _problem(diagnostic: Diagnostic, root: Path) -> dict:
-    """A diagnostic for the overlay: where, what, and the author's line with a caret under it."""
+    """A diagnostic for the overlay: where, what, and the author's line (the page draws the caret)."""
     where = diagnostic.location
-    excerpt = ""
-    try:
-        lines = Path(where.path).read_text(encoding="utf-8", errors="replace").splitlines()
-        if 0 < where.line <= len(lines):
-            excerpt = lines[where.line - 1]
-    except OSError:
-        pass
     return {"severity": diagnostic.severity, "file": display_path(Path(where.path), root), "line": where.line,
-            "column": where.column, "message": diagnostic.message, "excerpt": excerpt}
+            "column": where.column, "message": diagnostic.message, "excerpt": diagnostic.excerpt() or ""}
 
 
 def run(course_argument: str, port: int = 8000) -> int:
@@ -296,7 +289,7 @@ def run(course_argument: str, port: int = 8000) -> int:
     say(f"  preview  {preview.url}")
     say(f"  map      {preview.url}__preview/map/")
     say(f"  watching {sum(1 for p in build.watched if p.is_file())} files; every save rebuilds. Ctrl+C stops.")
-    for line in build.loaded.diagnostics.format():
+    for line in build.loaded.diagnostics.render():
         say(f"  {line}")
     if build.ok:
         say(f"  built in {build.seconds * 1000:.0f} ms")
