@@ -27,7 +27,7 @@ class CheckedCourse:
 
     @property
     def scenario_max(self) -> dict[str, int]:
-        return {k: a.max_points for k, a in self.analyses.items()}
+        return analysis.maxima(self.analyses)
 
     @property
     def max_points(self) -> int:

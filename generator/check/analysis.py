@@ -70,6 +70,11 @@ class ScenarioAnalysis:
         return points
 
 
+def maxima(analyses) -> dict[str, int]:
+    """Each scenario's maximum, by module id: what rules.module_max and rules.course_max read."""
+    return {module_id: found.max_points for module_id, found in analyses.items()}
+
+
 def visible(choice, flags: tuple[str, ...], mask: int) -> bool:
     """Is the choice shown with these flags? Other modules' results count as possibly true."""
     if choice.condition is None:

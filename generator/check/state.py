@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..model import Course, Lesson, Quiz, Scenario
-from .analysis import ScenarioAnalysis
+from ..rules import module_max
+from .analysis import ScenarioAnalysis, maxima
 
 LIMITS = {"scorm12": 4096, "scorm2004": 64000}
 SEED_DIGITS = 7  # a 32-bit seed in base 36
@@ -142,16 +143,9 @@ def worst_case(course: Course, analyses: Mapping[str, ScenarioAnalysis]) -> Stat
     longest, settled = 0, 0
     for module in course.modules:
         longest = max(longest, settled + 1 + by_module[module.id])
-        settled += sum(settled_widths(module, _maximum(module, analyses)))
+        settled += sum(settled_widths(module, module_max(module, maxima(analyses))))
     longest = max(longest, settled)  # at the results: everything settled
     return StateSize(header + fixed + longest, by_module)
-
-
-def _maximum(module, analyses) -> int:
-    if isinstance(module, Scenario):
-        found = analyses.get(module.id)
-        return found.max_points if found else 0
-    return module.max_points if isinstance(module, Quiz) else 0
 
 
 def _scenario(scenario: Scenario, found: ScenarioAnalysis | None) -> int:

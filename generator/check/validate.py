@@ -13,7 +13,7 @@ from ..model import Course, Quiz, Scenario
 from ..rules import ID, MAX_ID, SCORM, course_max, true_false_words
 from ..source import expressions
 from . import state as resume
-from .analysis import ScenarioAnalysis
+from .analysis import ScenarioAnalysis, maxima
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -47,7 +47,7 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
         elif isinstance(module, Quiz):
             _quiz(module, course, diags)
     _badges(course, scope_modules, diags)
-    if course.pass_mark_location and course.pass_mark > 0 and course.modules and course_max(course, {k: a.max_points for k, a in analyses.items()}) == 0:
+    if course.pass_mark_location and course.pass_mark > 0 and course.modules and course_max(course, maxima(analyses)) == 0:
         diags.error(course.pass_mark_location,
                     f"the course has a pass mark of {course.pass_mark} but no points to earn: "
                     "add scored choices or questions, or remove pass_mark")

@@ -20,7 +20,7 @@ import nh3
 from markupsafe import escape
 
 from ..check import state
-from ..check.analysis import ScenarioAnalysis
+from ..check.analysis import ScenarioAnalysis, maxima
 from ..source import expressions
 from . import openbadges
 from .assets import Asset
@@ -153,7 +153,7 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
               for b in course.badges]
     data = {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
             "language": course.language, "description": course.description, "passMark": course.pass_mark,
-            "maxPoints": course_max(course, {k: a.max_points for k, a in analyses.items()}),
+            "maxPoints": course_max(course, maxima(analyses)),
             "stateKey": state.state_key(course), "results": RESULTS, "labels": labels, "modules": modules,
             "badges": badges}
     untranslated = dict(_foreign(data, ""))

@@ -288,17 +288,6 @@ def evaluate(tree: Expr, lookup: Callable[[tuple[str, ...]], object]) -> object:
     }[tree.op]()
 
 
-def names_in(tree: Expr):
-    """Every Name in a tree, left to right."""
-    if isinstance(tree, Name):
-        yield tree
-    elif isinstance(tree, Not):
-        yield from names_in(tree.operand)
-    elif isinstance(tree, (Logic, Compare)):
-        yield from names_in(tree.left)
-        yield from names_in(tree.right)
-
-
 def to_runtime(tree: Expr, module_index: Mapping[str, int], flag_index: Mapping[str, int]) -> list:
     """The JSON tree the browser runtime evaluates (docs/course-json.md)."""
     if isinstance(tree, Literal):

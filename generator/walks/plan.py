@@ -189,7 +189,7 @@ def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
 def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
     """What the LMS should hold after the walk's plays, one per module in order (a walk
     that stops early leaves the modules after it unfinished)."""
-    scenario_max = {k: a.max_points for k, a in analyses.items()}
+    scenario_max = analysis.maxima(analyses)
     maximum = rules.course_max(course, scenario_max)
     records = {m.id: ModuleRecord() for m in course.modules}
     earned: list[str] = []
@@ -197,14 +197,7 @@ def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
     def completed() -> bool:
         return all(r.finished for r in records.values())
 
-    def lookup(parts):
-        if parts in (("score",), ("percent",)):
-            total = sum(r.score for r in records.values())
-            return total if parts == ("score",) else rules.percent(total, maximum, completed())
-        module, record = course.module(parts[1]), records[parts[1]]
-        if parts[2] == "percent":
-            return rules.percent(record.score, rules.module_max(module, scenario_max), record.finished)
-        return {"score": record.score, "outcome": record.outcome, "passed": record.passed}[parts[2]]
+    lookup = module_values(course, scenario_max, records)
 
     for module, play in zip(course.modules, walk.plays):
         record = records[module.id]
@@ -232,6 +225,23 @@ def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
     quizzes_passed = all(records[m.id].passed for m in course.modules if isinstance(m, Quiz))
     return Prediction(percent, score, completed(), rules.course_passed(completed(), percent, course.pass_mark,
                                                                        quizzes_passed), earned, records)
+
+
+def module_values(course: Course, scenario_max: dict[str, int], records: dict[str, ModuleRecord]):
+    """What expressions see (docs/course-json.md): the course's and each module's results so far."""
+    maximum = rules.course_max(course, scenario_max)
+
+    def lookup(parts):
+        if parts in (("score",), ("percent",)):
+            total = sum(r.score for r in records.values())
+            done = all(r.finished for r in records.values())
+            return total if parts == ("score",) else rules.percent(total, maximum, done)
+        module, record = course.module(parts[1]), records[parts[1]]
+        if parts[2] == "percent":
+            return rules.percent(record.score, rules.module_max(module, scenario_max), record.finished)
+        return {"score": record.score, "outcome": record.outcome, "passed": record.passed}[parts[2]]
+
+    return lookup
 
 
 def earned_badges(course: Course, lookup, completed: bool, earned) -> list[str]:

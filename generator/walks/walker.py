@@ -125,17 +125,17 @@ class Walker:
                 scenario = by_id[scenario_id]
                 self.result.choices.add((scenario_id, node_index, choice_index))
                 self.expected_interactions.append(
-                    _choice_interaction(scenario, scenario.nodes[node_index], choice_index, points, self.fmt))
+                    choice_interaction(scenario, scenario.nodes[node_index], choice_index, points, self.fmt))
             elif step.ending:
                 scenario = by_id[step.ending[0]]
                 self.result.endings.add(step.ending)
                 self.expected_interactions.append(
-                    _ending_interaction(scenario, scenario.nodes[step.ending[1]], self.fmt))
+                    ending_interaction(scenario, scenario.nodes[step.ending[1]], self.fmt))
             elif index in answered:
                 event = answered[index]
                 quiz = by_id[step.module]
                 question = next(q for q in quiz.questions if q.id == event["question"])
-                self.expected_interactions.append(_answer_interaction(
+                self.expected_interactions.append(answer_interaction(
                     quiz, question, event["picks"], self.fmt, self.course.language))
         if not outcome["ok"]:
             index = outcome["step"]
@@ -166,18 +166,18 @@ def _doing(step: Step) -> str:
     return "at the end of the course"
 
 
-def _choice_interaction(scenario, node, choice: int, points: int, fmt) -> dict:
+def choice_interaction(scenario, node, choice: int, points: int, fmt) -> dict:
     return {"id": f"{scenario.id}__{node.id}", "type": "choice", "response": b36(choice),
             "result": result_word(leaning(points), fmt), "weighting": points,
             "source": node.choices[choice].location}
 
 
-def _ending_interaction(scenario, ending, fmt) -> dict:
+def ending_interaction(scenario, ending, fmt) -> dict:
     return {"id": f"{scenario.id}__ending", "type": "fill-in", "response": ending.id,
             "result": result_word(ending.outcome, fmt), "source": ending.location}
 
 
-def _answer_interaction(quiz, question, picks, fmt, language) -> dict:
+def answer_interaction(quiz, question, picks, fmt, language) -> dict:
     if question.type == "truefalse":
         true_word = true_false_words(language)[0]  # the course language's word decides which option is "true"
         value = question.options[picks[0]].text == true_word if picks else False

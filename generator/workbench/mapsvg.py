@@ -63,10 +63,6 @@ def n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def signed(points: int) -> str:
-    return f"+{points}" if points > 0 else f"\u2212{-points}"
-
-
 def scenario_svg(scenario: Scenario, found: ScenarioAnalysis, node_href=None) -> str:
     """The map of one scenario; `node_href(node_id)` gives each node's link (None: no links)."""
     plan = layout(scenario, found, legend_width())

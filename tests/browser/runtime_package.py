@@ -31,7 +31,7 @@ def course_json(course: dict) -> str:
     return json.dumps(course, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def render_package(course: dict, out_dir: str | Path, scorm_version: str | None = None) -> Path:
+def render_package(course: dict, out_dir: str | Path) -> Path:
     """Writes index.html and runtime/* into out_dir; returns the launch file's path."""
     out = Path(out_dir)
     (out / "runtime").mkdir(parents=True, exist_ok=True)
@@ -46,7 +46,6 @@ def render_package(course: dict, out_dir: str | Path, scorm_version: str | None 
         course_json=course_json(course),
         runtime_scripts=["runtime/" + n for n in manifest["scripts"]],
         runtime_styles=["runtime/" + n for n in manifest["styles"]],
-        scorm_version=scorm_version,
     )
     (out / "index.html").write_text(html, encoding="utf-8")
     return out / "index.html"

@@ -8,8 +8,9 @@
   function seed() {
     try { return crypto.getRandomValues(new Uint32Array(1))[0]; } catch (e) { return Math.floor(Math.random() * 4294967296); }
   }
+  // Percent of the maximum, rounded down; with nothing to earn, 100 once done (0 before).
   // Never above 100, whatever the course JSON says: the last guard on what the LMS records.
-  function pct(score, max) { return max ? Math.min(100, Math.floor(score * 100 / max)) : 100; }
+  function pct(score, max, done) { return max ? Math.min(100, Math.floor(score * 100 / max)) : done ? 100 : 0; }
   function bits(mask, n) { for (var a = [], i = 0; i < n; i++) if (S.bit(mask, i)) a.push(i); return a; }
 
   // Shortest number of steps from each node to an ending: the scenario's progress bar.
@@ -59,11 +60,11 @@
     function mscore(i) { var x = st.mods[i]; return !x || x.b == null || ms[i].kind === 'lesson' ? 0 : Math.min(x.b, ms[i].max); }
     // A scenario attempt's score: its points floored at 0 and, as a last guard, never above the maximum.
     function attemptScore(m, points) { return Math.min(m.max, Math.max(0, points)); }
-    function mpercent(i) { return ms[i].max ? pct(mscore(i), ms[i].max) : finished(i) ? 100 : 0; }
+    function mpercent(i) { return pct(mscore(i), ms[i].max, finished(i)); }
     function outcome(i) { var x = st.mods[i]; return x && x.e != null ? ms[i].nodes[x.e].ending : ''; }
     function score() { for (var s = 0, i = 0; i < N; i++) s += mscore(i); return s; }
     function completed() { for (var i = 0; i < N; i++) if (!finished(i)) return false; return true; }
-    function percent() { return course.maxPoints ? pct(score(), course.maxPoints) : completed() ? 100 : 0; }
+    function percent() { return pct(score(), course.maxPoints, completed()); }
 
     var env = {
       percent: percent,
@@ -94,9 +95,10 @@
       var key = i + ':' + st.mods[i].x;
       return orders[key] || (orders[key] = S.quizOrder(ms[i], st.mods[i].x));
     }
+    function attemptPassed(i) { return pct(st.mods[i].s, ms[i].max, true) >= ms[i].passMark; }
     function attempt(i) {
-      var m = ms[i], x = st.mods[i], p = pct(x.s, m.max);
-      return { percent: p, passed: p >= m.passMark, left: m.attempts - x.a, done: attemptDone(i), finished: finished(i) };
+      var m = ms[i], x = st.mods[i];
+      return { percent: pct(x.s, m.max, true), passed: attemptPassed(i), left: m.attempts - x.a, done: attemptDone(i), finished: finished(i) };
     }
 
     return {
@@ -113,6 +115,7 @@
       finished: finished,
       passed: passed,
       mscore: mscore,
+      mpercent: mpercent,
       attemptScore: function () { var i = st.cur; return attemptScore(ms[i], st.mods[i].p); },
       outcome: outcome,
       order: order,
@@ -189,7 +192,7 @@
         var fin = false;
         if (x.q === nq(h.i) - 1) {
           if (x.b == null || x.s > x.b) x.b = x.s;
-          if (pct(x.s, m.max) >= m.passMark) x.r = 1;
+          if (attemptPassed(h.i)) x.r = 1;
           fin = finished(h.i);
         }
         return out(rec, fin, right ? q.points : 0);

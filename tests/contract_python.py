@@ -1,0 +1,245 @@
+"""The contract cases through the Python side: the analysis, `walks.plan.predict` and the
+resume-state encoder of `check/state.py`.
+
+A case is a course, a list of learner actions and what must hold at each `check`. This
+module follows the actions with the compiler's own model (the state graph for choices,
+the rules for answers) and asks the Python predictions what the learner and the LMS see.
+It holds no rule of its own beyond bookkeeping: which attempt is under way, which seed
+the runtime would draw next.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator import rules
+from generator.check import analysis, state
+from generator.model import Lesson, Quiz, Scenario
+from generator.source import expressions
+from generator.walks import plan, walker
+
+
+class CaseError(Exception):
+    """The case asks for something a learner could not do, or the Python side cannot tell."""
+
+
+@dataclass
+class Progress:
+    """Where the learner is inside one module."""
+
+    page: int = 0  # a lesson
+    attempts: list = field(default_factory=list)  # a scenario: finished paths; a quiz: (policy, score)
+    steps: list = field(default_factory=list)  # a scenario: the attempt under way (or just ended)
+    at: analysis.State | None = None
+    number: int = 1  # a quiz: the attempt under way (1-based)
+    position: int = 0
+    answers: list = field(default_factory=list)  # (question, right, mask) in this attempt
+    seed: int = 0
+    last: int | None = None  # the answer on the feedback view
+
+
+class Learner:
+    def __init__(self, checked, seeds: list[int]):
+        self.course, self.analyses = checked.course, checked.analyses
+        self.modules = self.course.modules
+        self.scenario_max = {k: a.max_points for k, a in self.analyses.items()}
+        self.seeds = list(seeds)
+        self.cur = 0
+        self.progress: list[Progress | None] = [None] * len(self.modules)
+        self.interactions: list[str] = []
+        if self.modules:
+            self._enter(0)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _enter(self, index: int) -> None:
+        module, fresh = self.modules[index], Progress()
+        if isinstance(module, Scenario):
+            fresh.at = self.analyses[module.id].start
+        elif isinstance(module, Quiz):
+            fresh.seed = self._seed()
+        self.progress[index] = fresh
+
+    def _seed(self) -> int:
+        if not self.seeds:
+            raise CaseError("the case ran out of seeds")
+        return self.seeds.pop(0)
+
+    def here(self):
+        if self.cur >= len(self.modules):
+            raise CaseError("the course is over")
+        return self.modules[self.cur], self.progress[self.cur]
+
+    def choose(self, number: int) -> None:
+        module, x = self.here()
+        if not isinstance(module, Scenario) or module.nodes[x.at.node].is_ending:
+            raise CaseError("no choice to take here")
+        if number not in self.shown():
+            raise CaseError(f'choice {number} is not shown at node "{module.nodes[x.at.node].id}"')
+        found = self.analyses[module.id]
+        t = next(t for t in found.edges[x.at] if t.choice == number)
+        node = module.nodes[x.at.node]
+        x.steps.append(analysis.Step(x.at.node, number, t.points))
+        self._said(walker.choice_interaction(module, node, number, t.points, "scorm12"))
+        x.at = t.target
+        if module.nodes[t.target.node].is_ending:
+            x.attempts.append(analysis.Path(tuple(x.steps), t.target.node, sum(s.points for s in x.steps)))
+            self._said(walker.ending_interaction(module, module.nodes[t.target.node], "scorm12"))
+
+    def answer(self, question_id: str, how) -> list[int]:
+        """Answers the question shown; returns the option indices ticked."""
+        module, x = self.here()
+        if not isinstance(module, Quiz) or x.last is not None:
+            raise CaseError("no question is asked here")
+        question = next((q for q in module.questions if q.id == question_id), None)
+        if question is None:
+            raise CaseError(f'no question "{question_id}" in quiz "{module.id}"')
+        picks = list(plan.answer(question, how)) if isinstance(how, bool) else list(how)
+        right = rules.answer_right(question, picks)
+        x.answers.append((question, right))
+        x.last = sum(1 << k for k in picks)
+        self._said(walker.answer_interaction(module, question, picks, "scorm12", self.course.language))
+        if x.position == module.asked - 1:
+            policy = plan.QuizPolicy(f"attempt {x.number}", right_ids=frozenset(q.id for q, r in x.answers if r))
+            x.attempts.append((policy, sum(q.points for q, r in x.answers if r)))
+        return picks
+
+    def next(self) -> None:
+        module, x = self.here()
+        if isinstance(module, Lesson):
+            if x.page < len(module.pages) - 1:
+                x.page += 1
+                return
+        elif isinstance(module, Scenario):
+            if not module.nodes[x.at.node].is_ending:
+                raise CaseError("only an ending moves on from a scenario")
+        else:
+            if x.last is None:
+                raise CaseError("answer the question first")
+            if x.position < module.asked - 1:
+                x.position, x.last = x.position + 1, None
+                return
+            if not self._quiz_finished(module, x):
+                x.number, x.position, x.answers, x.last, x.seed = x.number + 1, 0, [], None, self._seed()
+                return
+        self.cur += 1
+        if self.cur < len(self.modules):
+            self._enter(self.cur)
+
+    def back(self) -> None:
+        module, x = self.here()
+        if not isinstance(module, Lesson):
+            raise CaseError("only a lesson pages back")
+        x.page = max(0, x.page - 1)
+
+    def replay(self) -> None:
+        module, x = self.here()
+        if not isinstance(module, Scenario) or not module.nodes[x.at.node].is_ending:
+            raise CaseError("a replay is offered at an ending")
+        x.steps, x.at = [], self.analyses[module.id].start
+
+    def _said(self, interaction: dict) -> None:
+        self.interactions.append(f"{interaction['id']} {interaction['result']}")
+
+    def _quiz_finished(self, quiz: Quiz, x: Progress) -> bool:
+        pass_mark = self.course.quiz_pass_mark(quiz)
+        return len(x.attempts) >= quiz.attempts or any(
+            rules.attempt_passed(score, quiz.max_points, pass_mark) for _, score in x.attempts)
+
+    # --- what the Python side predicts ------------------------------------------------------
+
+    def _plays(self, current: bool = True) -> list:
+        """A play for each module finished so far (and, with `current`, the one under way)."""
+        plays = []
+        for index, module in enumerate(self.modules[: self.cur + (1 if current else 0)]):
+            x = self.progress[index]
+            if x is None:
+                break
+            if isinstance(module, Lesson):
+                if index == self.cur:
+                    break
+                plays.append(plan.LessonPlay(len(module.pages)))
+            elif isinstance(module, Scenario):
+                if not x.attempts:
+                    break
+                plays.append(plan.ScenarioPlay(x.attempts[-1], "contract", tuple(x.attempts[:-1])))
+            else:
+                if not x.attempts:
+                    break
+                if not self._quiz_finished(module, x):
+                    raise CaseError("between quiz attempts the Python side predicts only the resume state")
+                plays.append(plan.QuizPlay(tuple(policy for policy, _ in x.attempts)))
+        return plays
+
+    def prediction(self, current: bool = True) -> plan.Prediction:
+        return plan.predict(self.course, self.analyses, plan.Walk("contract", self._plays(current)))
+
+    def shown(self) -> list[int]:
+        """The choices shown at the current node, with the module results known so far."""
+        module, x = self.here()
+        values = plan.module_values(self.course, self.scenario_max, self.prediction().records)
+        names = self.analyses[module.id].flags
+
+        def lookup(parts):
+            if parts[0] == "flag":
+                return bool(x.at.flags >> names.index(parts[1]) & 1)
+            return values(parts)
+
+        return [k for k, c in enumerate(module.nodes[x.at.node].choices)
+                if c.condition is None or expressions.evaluate(c.condition.tree, lookup) is True]
+
+    def snapshot(self, wanted) -> dict:
+        result = {}
+        scenario = self.cur < len(self.modules) and isinstance(self.modules[self.cur], Scenario)
+        if "points" in wanted:
+            x = self.progress[self.cur] if scenario else None
+            result["points"] = self.analyses[self.modules[self.cur].id].running(x.steps) if scenario else None
+        if "shown" in wanted:
+            result["shown"] = self.shown() if scenario else None
+        if "interactions" in wanted:
+            result["interactions"] = list(self.interactions)
+        if "state" in wanted:
+            result["state"] = self.state()
+        if wanted & {"score", "percent", "completed", "passed", "badges", "modules"}:
+            predicted = self.prediction()
+            result.update(score=predicted.score, percent=predicted.percent, completed=predicted.completed,
+                          passed=predicted.passed, badges=predicted.badges)
+            result["modules"] = {m.id: self._module(m, predicted.records[m.id]) for m in self.modules}
+        return {k: result[k] for k in wanted}
+
+    def _module(self, module, record: plan.ModuleRecord) -> dict:
+        maximum = rules.module_max(module, self.scenario_max)
+        return {"score": record.score, "percent": rules.percent(record.score, maximum, record.finished),
+                "outcome": record.outcome, "passed": record.passed, "finished": record.finished}
+
+    def state(self) -> str:
+        """The suspend_data body, written by check/state.py from what the Python side knows."""
+        records = self.prediction(current=False).records
+        settled = ""
+        for module in self.modules[: self.cur]:
+            record = records[module.id]
+            if isinstance(module, Scenario):
+                settled += state.settle_scenario(module, self.scenario_max[module.id], record.score, record.ending)
+            elif isinstance(module, Quiz):
+                settled += state.settle_quiz(module, record.score, record.passed, record.attempts)
+        current = None
+        if self.cur < len(self.modules):
+            module, x = self.here()
+            if isinstance(module, Lesson):
+                current = state.lesson_field(x.page, False)
+            elif isinstance(module, Scenario):
+                best = self.prediction().records[module.id] if x.attempts else None
+                current = state.scenario_field(x.at.node, x.at.flags, self.analyses[module.id].running(x.steps),
+                                               best.score if best else None, best.ending if best else None)
+            else:
+                pass_mark = self.course.quiz_pass_mark(module)
+                scores = [score for _, score in x.attempts]
+                so_far = sum(q.points for q, r in x.answers if r)
+                current = state.quiz_field(x.number, x.position, so_far, x.seed, max(scores) if scores else None,
+                                           any(rules.attempt_passed(s, module.max_points, pass_mark) for s in scores),
+                                           x.last)
+        # Badges are judged when a module (or a scenario attempt) finishes, never between quiz attempts.
+        between = (self.cur < len(self.modules) and isinstance(self.modules[self.cur], Quiz)
+                   and not self._quiz_finished(self.modules[self.cur], self.progress[self.cur]))
+        earned = self.prediction(current=not between).badges
+        mask = sum(1 << i for i, b in enumerate(self.course.badges) if b.id in earned)
+        return state.suspend_data(self.course, self.cur, settled, current, mask).split("|")[2]
