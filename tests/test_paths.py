@@ -179,3 +179,21 @@ def test_a_scenario_thousands_of_nodes_deep_is_listed_without_recursion(write_co
     report = build.paths_report(build.check(folder))["scenarios"][0]
     assert report["max"] == 3000
     assert [(len(p["choices"]), p["points"]) for p in report["paths"]] == [(3000, 3000)]
+
+
+def test_paths_refuses_to_list_a_path_above_its_own_maximum(write_course, monkeypatch, capsys):
+    """Should the analysis ever contradict itself, paths says so as a bug of ours, never 150%."""
+    folder = write_course({"course.yaml": COURSE, "scenario.md": scenario(NEGATIVE)})
+    analyse = analysis.analyse
+
+    def understated(module):
+        found = analyse(module)
+        found.max_points = 8  # the best path earns 10
+        return found
+
+    monkeypatch.setattr(analysis, "analyse", understated)
+    with pytest.raises(AssertionError, match=r'a path earns 10 points, above the maximum of 8'):
+        build.paths_report(build.check(folder))
+    from generator import cli
+    assert cli.main(["paths", str(folder)]) == cli.EXIT_INTERNAL
+    assert "internal error" in capsys.readouterr().err

@@ -211,51 +211,73 @@ def _extreme(edges, nodes, sign: int):
     """Best (sign=+1) or worst (-1) points from each state to an ending.
 
     Values are (sign × points, −steps) pairs compared lexicographically, so
-    among equally scoring paths the shortest wins and a cycle that earns
-    nothing is never preferred. Components are solved sinks first, each by
-    Bellman-Ford: |C| passes settle every path through a component of |C|
-    states, so a value that still rises in one more pass lies on a cycle that
-    gains points and can still reach an ending. For sign=+1 that cycle's
-    best-earning (node, choice) is returned too (the maximum is then unbounded).
+    among equally scoring paths the shortest wins and every cycle that earns
+    nothing counts as a loss. Components are solved sinks first, each by
+    Bellman-Ford with a work queue: a value that rises is passed back to the
+    states leading to it. Each value remembers how many transitions inside the
+    component its path takes; without a gaining cycle a best path never repeats
+    a state, so a count reaching the component's size means a cycle that gains
+    points and can still reach an ending (the component's values are then left
+    as they are). For sign=+1 that cycle's best-earning (node, choice) is
+    returned too: the maximum is unbounded.
     """
     value: dict[State, tuple[int, int]] = {}
     via: dict[State, Transition] = {}  # the transition each value was reached through
     improving: tuple[int, int] | None = None
     for component in _sccs(edges):
+        members = set(component)
+        leading: dict[State, list[tuple[State, Transition]]] = {}  # transitions into a member, from members
+        inside: dict[State, int] = {}  # transitions inside the component on each value's path
         for state in component:
             if nodes[state.node].is_ending:
-                value[state] = (0, 0)
-        rising = None
-        for _ in range(len(component) + 1):
-            rising = None
-            for state in component:
-                for t in edges[state]:
-                    if t.target not in value:
-                        continue
+                value[state], inside[state] = (0, 0), 0
+            for t in edges[state]:
+                if t.target in members:
+                    leading.setdefault(t.target, []).append((state, t))
+                elif t.target in value:
                     points, steps = value[t.target]
                     candidate = (points + sign * t.points, steps - 1)
                     if state not in value or candidate > value[state]:
-                        value[state], via[state] = candidate, t
-                        rising = state
-            if rising is None:
-                break
-        if rising is not None and sign > 0 and improving is None:
-            improving = _cycle_choice(rising, via, set(component))
+                        value[state], via[state], inside[state] = candidate, t, 0
+        queue = deque(s for s in component if s in value)
+        queued = set(queue)
+        # A gaining cycle shows within |C| passes' worth of work; past that, stop looking for it.
+        budget = (len(component) + 1) * (1 + sum(len(v) for v in leading.values()))
+        while queue and budget > 0:
+            state = queue.popleft()
+            queued.discard(state)
+            points, steps = value[state]
+            for before, t in leading.get(state, ()):
+                budget -= 1
+                candidate = (points + sign * t.points, steps - 1)
+                if before in value and candidate <= value[before]:
+                    continue
+                value[before], via[before], inside[before] = candidate, t, inside[state] + 1
+                if inside[before] >= len(component):
+                    # Until the transitions followed close the loop, keep relaxing (within the budget).
+                    found = _cycle_choice(before, via, members)
+                    if found is not None or budget <= 0:
+                        if sign > 0 and improving is None:
+                            improving = found or (before.node, t.choice)
+                        queue.clear()
+                        break
+                if before not in queued:
+                    queue.append(before)
+                    queued.add(before)
     return {s: (v[0] * sign, v[1]) for s, v in value.items()}, improving
 
 
-def _cycle_choice(rising: State, via: dict[State, Transition], members: set[State]) -> tuple[int, int]:
-    """(node, choice) earning the most on the gaining cycle that `rising`'s value runs round.
-
-    Following the transitions values were last reached through, |C| steps from
-    a state that still rose land on that cycle (Bellman-Ford's predecessor
-    walk); the cycle is then read once round.
-    """
+def _cycle_choice(rising: State, via: dict[State, Transition], members: set[State]) -> tuple[int, int] | None:
+    """(node, choice) earning the most on the gaining cycle the values run round, found by
+    following, from `rising`, the transitions each value was last reached through (a cycle
+    of those always gains points); None when they do not close a loop inside the component."""
+    order: dict[State, int] = {}
     state = rising
-    for _ in range(len(members)):
+    while state not in order:
+        if state not in members or state not in via:
+            return None
+        order[state] = len(order)
         state = via[state].target
-        if state not in members:  # cannot happen after a rise in the last pass; never crash on it
-            return rising.node, via[rising].choice
     cycle, cursor = [], state
     while True:
         t = via[cursor]
