@@ -1,6 +1,7 @@
 """YAML that remembers where every key and value stands in the author's file."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,70 +31,169 @@ class Entry:
     value: Value
 
 
+# Course files hold a handful of plain keys, lists and text. YAML's anchors,
+# aliases and tags add nothing to them and are how YAML input goes wrong: nine
+# levels of aliases (a "billion laughs") expand to a billion values, and tags
+# name constructors. They are refused, each where it stands, and nesting is
+# bounded, so no course file can keep `check` busy or exhaust the stack.
+MAX_DEPTH = 32
+# libyaml scans about forty times faster than PyYAML's Python scanner and does
+# not recurse; PyYAML without it behaves the same, only slower.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# What YAML accepts as text (YAML 1.1, 5.1): tab, line breaks and printable Unicode.
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+class _Refused(Exception):
+    """Ends composing at a structure too deep to keep (after its diagnostic)."""
+
+
 def load(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> Value | None:
-    """Parse YAML text that starts at line `line_offset + 1` of `path`."""
+    """Parse YAML text that starts at line `line_offset + 1` of `path`.
+
+    None when the text is not plain YAML (each problem is reported)."""
     # PyYAML also breaks lines at NEL, LS and PS, which editors and the rest of
     # coursegen do not: read them as spaces so that line numbers agree.
     text = text.replace("\x85", " ").replace("\u2028", " ").replace("\u2029", " ")
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        diags.error(Location(path, line + line_offset, column), f"YAML syntax: {problem}")
+    where = _at(path, line_offset)
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start())
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1)
+        diags.error(where(line, column), f"YAML text may not hold the control character U+{ord(bad.group()):04X}")
         return None
-    if node is None:
-        return Value({}, Location(path, line_offset + 1, 1))
-    return _convert(node, path, line_offset, diags, set())
-
-
-def _loc(node: yaml.Node, path: Path, offset: int) -> Location:
-    return Location(path, node.start_mark.line + 1 + offset, node.start_mark.column + 1)
-
-
-def _convert(node: yaml.Node, path: Path, offset: int, diags: Diagnostics, open_nodes: set[int]) -> Value:
-    location = _loc(node, path, offset)
-    if id(node) in open_nodes:  # an alias inside the value it names
-        diags.error(location, "YAML alias refers to the value that contains it")
-        return Value(None, location)
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        open_nodes.add(id(node))
+    composer = _Composer(where, diags)
     try:
-        return _convert_inner(node, location, path, offset, diags, open_nodes)
-    finally:
-        open_nodes.discard(id(node))
+        for event in yaml.parse(text, Loader=_LOADER):
+            composer.take(event)
+    except yaml.YAMLError as exc:
+        diags.error(*_syntax_error(exc, text, where))
+        return None
+    except _Refused:
+        return None
+    if composer.refused:
+        return None
+    return composer.root or Value({}, where(0, 0))
 
 
-def _convert_inner(node, location, path, offset, diags, open_nodes) -> Value:
-    if isinstance(node, yaml.MappingNode):
-        entries: dict[str, Entry] = {}
-        for key_node, value_node in node.value:
-            key_location = _loc(key_node, path, offset)
-            if not isinstance(key_node, yaml.ScalarNode):
-                diags.error(key_location, "a key must be plain text")
-                continue
-            key = str(key_node.value)
+# Python's scanner words its errors better than libyaml ("mapping values are not
+# allowed here" rather than "... in this context"); on a file small enough to
+# scan again quickly its message is used, so authors read the same words either way.
+RESCAN_LIMIT = 100_000
+
+
+def _syntax_error(exc: yaml.YAMLError, text: str, where) -> tuple[Location, str]:
+    if _LOADER is not yaml.SafeLoader and len(text) <= RESCAN_LIMIT:
+        try:
+            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+                pass
+        except yaml.YAMLError as python_exc:
+            exc = python_exc
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    return where(mark.line, mark.column) if mark else where(0, 0), f"YAML syntax: {problem}"
+
+
+def _at(path: Path, offset: int):
+    return lambda line, column: Location(path, line + 1 + offset, column + 1)
+
+
+class _Composer:
+    """Builds `Value`s from parser events with an explicit stack (no recursion)."""
+
+    def __init__(self, where, diags: Diagnostics):
+        self.where, self.diags = where, diags
+        self.root: Value | None = None
+        self.stack: list[_Open] = []
+        self.documents = 0
+        self.refused = False
+        self.aliases: set[str] = set()
+
+    def take(self, event: yaml.Event) -> None:
+        location = self.where(event.start_mark.line, event.start_mark.column)
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self._refuse(location, "YAML syntax: a second document starts here; a course file holds one")
+                raise _Refused
+            return
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.aliases:  # its first use; the anchor is reported too
+                self.aliases.add(event.anchor)
+                self._refuse(location, f'YAML alias "*{event.anchor}" is not allowed in course files: '
+                             "write the value out in full")
+            self.refused = True
+            return self._add(Value(None, location))
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            if event.anchor is not None:
+                self._refuse(location, f'YAML anchor "&{event.anchor}" is not allowed in course files: '
+                             "write the value out in full where it is needed")
+            if event.tag is not None:
+                shown = event.tag.replace("tag:yaml.org,2002:", "!!")
+                self._refuse(location, f'YAML tag "{shown}" is not allowed in course files: remove it '
+                             "(quote a value to keep it text)")
+        if isinstance(event, yaml.ScalarEvent):
+            value = Value(_scalar(event), location, quoted=event.style in ("'", '"'))
+            return self._add(value, event.value)
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(self.stack) >= MAX_DEPTH:
+                self._refuse(location, f"YAML nested more than {MAX_DEPTH} levels deep: a course file "
+                             "needs a few levels at most")
+                raise _Refused
+            data = {} if isinstance(event, yaml.MappingStartEvent) else []
+            self.stack.append(_Open(Value(data, location)))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self._add(self.stack.pop().value)
+
+    def _refuse(self, location: Location, message: str) -> None:
+        self.refused = True
+        self.diags.error(location, message)
+
+    def _add(self, value: Value, scalar_text: str | None = None) -> None:
+        """Place a finished value into the open collection (or make it the root);
+        `scalar_text` is a scalar's text as written, which is what a key is."""
+        if not self.stack:
+            self.root = value
+            return
+        parent = self.stack[-1]
+        if isinstance(parent.value.data, list):
+            parent.value.data.append(value)
+        elif not parent.has_key:
+            parent.has_key, parent.key, parent.key_location = True, scalar_text, value.location
+            if scalar_text is None and not self.refused:  # a list or mapping as a key
+                self.diags.error(value.location, "a key must be plain text")
+        else:
+            parent.has_key = False
+            entries, key = parent.value.data, parent.key
+            if key is None:
+                return  # the key was refused above
             if key in entries:
-                diags.error(key_location, f'duplicate key "{key}"')
-                continue
-            entries[key] = Entry(key_location, _convert(value_node, path, offset, diags, open_nodes))
-        return Value(entries, location)
-    if isinstance(node, yaml.SequenceNode):
-        return Value([_convert(item, path, offset, diags, open_nodes) for item in node.value], location)
-    data = _scalar(node)
-    return Value(data, location, quoted=node.style in ("'", '"'))
+                self.diags.error(parent.key_location, f'duplicate key "{key}"')
+                return
+            entries[key] = Entry(parent.key_location, value)
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
-    # Resolve the scalar's tag the way safe_load would (int, bool, null, str…).
-    loader = yaml.SafeLoader("")
+@dataclass
+class _Open:
+    """A mapping or list being composed; a mapping remembers its pending key."""
+
+    value: Value
+    has_key: bool = False
+    key: str | None = None
+    key_location: Location | None = None
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    # Resolve the scalar's type the way safe_load would (int, bool, null, str…).
+    node = yaml.ScalarNode(None, event.value, event.start_mark, event.end_mark, event.style)
+    node.tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+    construct = _CONSTRUCTOR.yaml_constructors.get(node.tag)
     try:
-        return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, TypeError):  # e.g. "!!int abc": keep the text as written
-        return node.value
-    finally:
-        loader.dispose()
+        return construct(_CONSTRUCTOR, node) if construct else event.value
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):  # keep the text as written
+        return event.value
 
 
 class Fields:
