@@ -171,7 +171,7 @@ def _run(args) -> int:
         checked_languages = build.languages_of(checked, args.langs) if args.langs else []
         translations = f", translations checked: {', '.join(checked_languages)}" if checked_languages else ""
         print(f"{course.id} {course.version}: {len(course.modules)} modules, {checked.max_points} points{translations}, "
-              f"no errors, {warnings} warning{'s' if warnings != 1 else ''}")
+              f"no errors, {warnings} warning{'s' if warnings != 1 else ''}{_root_note(course)}")
         return EXIT_OK
     if args.command == "paths":
         checked = build.check_in(args.course, args.lang)
@@ -255,6 +255,14 @@ def _translate(args) -> int:
         changed = catalogue.write(item.path, item.po)
         print(f"{'updated' if changed else 'unchanged'} {display_path(item.path)}: {item.updated} entries changed")
     return EXIT_OK
+
+
+def _root_note(course) -> str:
+    """Said whenever root: in course.yaml lets the course read beyond the folder it owns by default."""
+    root = course.root
+    if root is None or root.origin != "setting":
+        return ""
+    return f"; course root {'widened to' if root.widened else 'set to'} {display_path(root.written)} by course.yaml"
 
 
 def _test(args) -> int:

@@ -255,6 +255,30 @@ class Badge:
     when: Expression | None
     location: Location
     id_location: Location
+    icon_location: Location | None = None  # of the icon's path in course.yaml
+
+
+@dataclass(frozen=True)
+class Root:
+    """The folder a course owns: every file it names must resolve inside it."""
+
+    folder: Path  # with symbolic links resolved: what paths are checked against
+    written: Path  # the same folder with links left as they are, as paths in the course name it
+    origin: str  # "git" (the repository holding course.yaml), "course" (its folder) or "setting" (root:)
+    shown: str  # the folder as seen from course.yaml's, as authors write paths: "." or "../.."
+    widened: bool = False  # root: reaches beyond the folder the course would own by default
+
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Sizes a course may not exceed (limits: in course.yaml raises them)."""
+
+    asset: int = 5 * MB  # one image or badge icon
+    package: int = 50 * MB  # everything the course ships: modules, images and icons
+    package_location: Location | None = None  # of limits.package in course.yaml, when set
 
 
 @dataclass(frozen=True)
@@ -273,6 +297,8 @@ class Course:
     field_locations: Mapping[str, Location]  # key -> where its value stands in course.yaml
     # Translations (`languages:`), BCP 47 tags; each one's location is field_locations["languages.N"].
     languages: tuple[str, ...] = ()
+    root: Root | None = None  # None only for a model made outside the loader
+    limits: Limits = field(default_factory=Limits)
 
     def where(self, key: str) -> Location:
         return self.field_locations.get(key, self.location)

@@ -68,6 +68,9 @@ def lay_out(tmp_path):
     for name, body in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(body, encoding="utf-8")
+    # The example's course reads ../scenarios/, which it owns as part of its git
+    # repository (the default course root), as the flagship does.
+    (tmp_path / ".git").mkdir()
     return tmp_path / "course"
 
 

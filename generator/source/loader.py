@@ -10,14 +10,17 @@ import os
 import re
 from pathlib import Path
 
-from . import expressions, parser, yamlmarks
+from . import expressions, files, parser, yamlmarks
 from ..diagnostics import Diagnostics, Location
-from ..model import Badge, Character, Course, Lesson, Module, Quiz, Scenario
+from ..model import MB, Badge, Character, Course, Lesson, Limits, Module, Quiz, Root, Scenario
 from ..rules import ID
+from .files import read_text
+from .images import check_images  # noqa: F401 - the pipeline's name for the image checks
 from .yamlmarks import Fields, Value
 
 COURSE_KEYS = ("id", "title", "version", "language", "languages", "description", "pass_mark", "modules",
-               "badges")
+               "badges", "root", "limits")
+LIMIT_KEYS = ("asset", "package")
 BADGE_KEYS = ("id", "title", "description", "icon", "when")
 MODULE_KEYS = {
     "lesson": ("id", "title", "kind"),
@@ -32,30 +35,6 @@ def find_course_file(argument: str | Path) -> Path:
     """COURSE may be a course.yaml or the folder holding one."""
     path = Path(argument)
     return path / "course.yaml" if path.is_dir() else path
-
-
-def read_text(path: Path, diags: Diagnostics, where: Location, shown: str | None = None) -> str | None:
-    """The file's text with "\n" line ends; `shown` is the path as the author wrote it."""
-    shown = shown or path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        diags.error(where, f'file not found: "{shown}"')
-        return None
-    except IsADirectoryError:
-        diags.error(where, f'"{shown}" is a folder, not a file')
-        return None
-    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
-        diags.error(where, f'cannot read "{shown}": {getattr(exc, "strerror", None) or exc}')
-        return None
-    try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data[: exc.start].count(b"\n") + 1
-        column = len(data[line_start: exc.start].decode("utf-8", "replace")) + 1
-        diags.error(Location(path, line, column), "file is not valid UTF-8 text")
-        return None
 
 
 def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
@@ -74,7 +53,9 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
     language = fields.string("language", default="en") or "en"
     pass_value = fields.get("pass_mark")
     pass_mark = fields.integer("pass_mark", 80, 0, 100)
-    modules = _load_modules(fields, course_file, diags)
+    owned = files.find_root(course_file, fields.get("root"), diags)
+    limits = _load_limits(fields.get("limits"), diags)
+    modules = _load_modules(fields, course_file, owned, limits, diags)
     badges = _load_badges(fields.get("badges"), course_file, diags)
     languages = _load_languages(fields.get("languages"), diags)
     locations = {key: fields.value_location(key) for key in ("id", "title", "version", "language", "languages",
@@ -84,10 +65,33 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
     return Course(course_id, title, version, language, fields.string("description", default="") or "",
                   pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
                   tuple(modules), tuple(badges), course_file, root.location, locations,
-                  tuple(tag for tag, _ in languages))
+                  tuple(tag for tag, _ in languages), owned, limits)
 
 
-def _load_modules(fields: Fields, course_file: Path, diags: Diagnostics) -> list[Module]:
+SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB)\s*$", re.IGNORECASE)
+UNITS = {"KB": 1024, "MB": MB, "GB": 1024 * MB}
+
+
+def _load_limits(value: Value | None, diags: Diagnostics) -> Limits:
+    """`limits:` in course.yaml: sizes like "8 MB" that raise (or lower) the defaults."""
+    if value is None or value.data is None:
+        return Limits()
+    fields = Fields(value, "limits", diags, LIMIT_KEYS)
+    sizes = {}
+    for key in LIMIT_KEYS:
+        entry = fields.get(key)
+        if entry is None or entry.data is None:
+            continue
+        match = SIZE.match(str(entry.data)) if isinstance(entry.data, (str, int, float)) else None
+        size = int(float(match.group(1)) * UNITS[match.group(2).upper()]) if match else 0
+        if size <= 0:
+            diags.error(entry.text_location, f'"{key}" must be a size like 8 MB or 500 KB, not "{entry.data}"')
+            continue
+        sizes[key] = size
+    return Limits(**sizes, package_location=fields.value_location("package") if "package" in sizes else None)
+
+
+def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits, diags: Diagnostics) -> list[Module]:
     value = fields.required("modules")
     if value is None:
         return []
@@ -105,7 +109,9 @@ def _load_modules(fields: Fields, course_file: Path, diags: Diagnostics) -> list
             diags.error(item.text_location, f'"{item.data}" is listed twice; a module appears once in a course')
             continue
         listed.add(path)
-        module = load_module(path, diags, item.text_location, item.data)
+        if files.locate(owned, path, item.data, item.text_location, diags, "module") is None:
+            continue
+        module = load_module(path, diags, item.text_location, item.data, limits)
         if module is not None:
             modules.append(module)
     return modules
@@ -114,9 +120,12 @@ def _load_modules(fields: Fields, course_file: Path, diags: Diagnostics) -> list
 FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 
-def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str | None = None) -> Module | None:
+def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str | None = None,
+                limits: Limits = Limits()) -> Module | None:
     path = Path(os.path.normpath(path.absolute()))
-    text = read_text(path, diags, named_at, shown)
+    text = read_text(path, diags, named_at, shown, limits.package,
+                     f"more than the whole package may hold ({files.format_size(limits.package)}); raise limits: "
+                     "package: in course.yaml if it must be this large")
     if text is None:
         return None
     diags.note_file(path)
@@ -217,42 +226,13 @@ def _load_badges(value: Value | None, course_file: Path, diags: Diagnostics) -> 
             icon = course_file.parent / icon_text
             if icon.suffix.lower() not in ICON_SUFFIXES:
                 diags.error(icon_value.text_location, f'badge icon "{icon_text}" must be an SVG or PNG file')
-            elif not icon.is_file():
-                diags.error(icon_value.text_location, f'badge icon not found: "{icon_text}"')
+                icon = None  # its content is not examined: the name is wrong already
         when = None
         when_value = fields.get("when")
         when_text = fields.string("when")
         if when_text is not None and when_value is not None:
             when = expressions.parse(when_text, when_value.text_location, diags)
         badges.append(Badge(badge_id, title, fields.string("description", default="") or "", icon, when,
-                            item.location, fields.value_location("id")))
+                            item.location, fields.value_location("id"),
+                            icon_value.text_location if icon_value is not None else None))
     return badges
-
-
-def check_images(course: Course, diags: Diagnostics) -> None:
-    """Report every image that Markdown names but the course does not have, and
-    every SVG (image or badge icon) that could run script or fetch from outside."""
-    for span in course.markdown_spans():
-        for image in span.images:
-            if not image.source.is_file():
-                diags.error(image.location, f'image not found: "{image.reference}"')
-            elif image.source.suffix.lower() == ".svg":
-                _check_svg(image.source, image.location, image.reference, diags)
-    for badge in course.badges:
-        if badge.icon is not None and badge.icon.is_file() and badge.icon.suffix.lower() == ".svg":
-            _check_svg(badge.icon, badge.location, badge.icon.name, diags)
-
-
-SVG_DANGER = re.compile(r"<\s*(script|foreignObject|iframe|embed|object)\b|\son[a-z]+\s*=|javascript:|"
-                        r"(?:href|src)\s*=\s*[\"']?\s*(?:https?:)?//|@import|url\(\s*[\"']?\s*(?:https?:)?//",
-                        re.IGNORECASE)
-
-
-def _check_svg(path: Path, where: Location, shown: str, diags: Diagnostics) -> None:
-    """An SVG is a document: opened on its own it may run script, so only plain drawings pass."""
-    text = path.read_bytes().decode("utf-8", "replace")
-    match = SVG_DANGER.search(text)
-    if match:
-        line = text.count("\n", 0, match.start()) + 1
-        diags.error(where, f'"{shown}" holds {match.group().strip()!r} (line {line} of the SVG): images may not '
-                    "carry script, event handlers or links to other sites")

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import watchfiles
-import yaml
 
 from ..check import state
-from ..diagnostics import Diagnostic, display_path
+from ..diagnostics import Diagnostic, Diagnostics, Location, display_path
 from ..package import render
+from ..source import yamlmarks
+from ..source.files import read_text
 from ..source.loader import find_course_file
 from ..walks import lms
 from . import jump, maps, server
@@ -250,14 +251,15 @@ def _concerning(events, watched) -> list[Path]:
 
 def _named_in(course_file: Path) -> set[Path]:
     """The module files course.yaml lists, found or not, so that creating a missing one is noticed."""
-    try:
-        data = yaml.safe_load(course_file.read_text(encoding="utf-8"))
-        listed = data.get("modules") if isinstance(data, dict) else None
-    except (OSError, ValueError, yaml.YAMLError):
-        return set()  # the loader reports what is wrong with the file
-    if not isinstance(listed, list):
+    # Read as the loader reads it (bounded, no aliases); the loader reports what is wrong with it.
+    scratch = Diagnostics()
+    text = read_text(course_file, scratch, Location(course_file))
+    root = yamlmarks.load(text, course_file, scratch) if text is not None else None
+    entry = root.data.get("modules") if root is not None and isinstance(root.data, dict) else None
+    if entry is None or not isinstance(entry.value.data, list):
         return set()
-    return {Path(os.path.normpath(course_file.parent / item)) for item in listed if isinstance(item, str)}
+    return {Path(os.path.normpath(course_file.parent / item.data)) for item in entry.value.data
+            if isinstance(item.data, str) and "\0" not in item.data}
 
 
 def _problem(diagnostic: Diagnostic, root: Path) -> dict:
