@@ -15,7 +15,8 @@ from repo import REPO
 
 from generator.diagnostics import Diagnostics
 from generator.model import Scenario
-from generator.source.loader import SVG_DANGER, load_course
+from generator.source.images import SVG_DANGER
+from generator.source.loader import load_course
 
 PORTRAITS = REPO / "scenarios" / "portraits"
 COURSES = (REPO / "course" / "course.yaml", REPO / "course" / "refresher.yaml")
