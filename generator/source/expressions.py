@@ -23,6 +23,9 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+# Conditions are short ("flag.asked and percent >= 80"). A bound on their length
+# bounds the depth of every tree walk here and in the runtime, whatever the text.
+MAX_TOKENS = 100
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 KEYWORDS = ("and", "or", "not")
 MODULE_FIELDS = {"percent": "int", "score": "int", "outcome": "str", "passed": "bool"}
@@ -62,6 +65,10 @@ def _tokenize(source: str, at: Location, diags: Diagnostics) -> list[_Token]:
             diags.error(at.shifted(pos), f'incomplete name "{text}" in expression')
             raise _Stop
         if kind != "space":
+            if len(tokens) == MAX_TOKENS:
+                diags.error(at, f"expression too long: a condition may have at most {MAX_TOKENS} "
+                            "names, numbers, strings, operators and parentheses")
+                raise _Stop
             tokens.append(_Token(kind, text, pos))
         pos = match.end()
     tokens.append(_Token("end", "", len(source)))

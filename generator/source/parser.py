@@ -22,9 +22,10 @@ CHOICE = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<text>(?:[^\[\]]|\[[^
 TASK = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+(?P<text>.*?)[ \t]*$")
 DIALOGUE = re.compile(r"^(?P<lead>[ \t]{0,3}>[ \t]?)\[(?P<speaker>[^\]\s]+)\][ \t]*(?P<text>.*)$")
 QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
-IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<ref>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# The alt text stops at the next "![", so a line of unclosed images is read in linear time.
+IMAGE = re.compile(r"!\[(?P<alt>(?:[^\]!]|!(?!\[))*)\]\(\s*<?(?P<ref>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 RAW_HTML = re.compile(r"<(?P<tag>/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])|<!--|<\?")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+\1")
+BACKTICKS = re.compile(r"`+")
 CHOICE_KEYS = ("points", "set", "unset", "if")
 
 
@@ -71,6 +72,32 @@ def _or(words) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
+def blank_code_spans(text: str) -> str:
+    """The text with its code spans (`code`, ``co`de``) turned into spaces, column for column.
+
+    A span closes at the next run of as many backticks (CommonMark 6.1); found
+    run by run, so a line of backticks costs linear time, not cubic as a regex
+    with a backreference does."""
+    runs = [(m.start(), m.end()) for m in BACKTICKS.finditer(text)]
+    following: dict[int, int] = {}  # run -> the next run of the same length
+    last_of_length: dict[int, int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        length = runs[index][1] - runs[index][0]
+        if length in last_of_length:
+            following[index] = last_of_length[length]
+        last_of_length[length] = index
+    parts, done, index = [], 0, 0
+    while index < len(runs):
+        closing = following.get(index)
+        if closing is None:
+            index += 1
+            continue
+        start, end = runs[index][0], runs[closing][1]
+        parts += [text[done:start], " " * (end - start)]
+        done, index = end, closing + 1
+    return "".join(parts) + text[done:]
+
+
 def _blank(lines: list[Line]) -> bool:
     return all(not line.text.strip() for line in lines)
 
@@ -92,7 +119,7 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int 
         if line.in_fence:
             continue
         shift = indent if line is lines[0] else 0
-        text = CODE_SPAN.sub(lambda m: " " * len(m.group()), line.text)
+        text = blank_code_spans(line.text)
         for match in RAW_HTML.finditer(text):
             shown = f'<{match.group("tag")}>' if match.group("tag") else match.group()
             diags.error(source.at(line, match.start() + 1 + shift),
@@ -111,8 +138,58 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int 
                     diags.warning(source.at(line, match.start() + 1 + shift), f'image "{ref}" has no alt text: '
                                   "write what it shows between the brackets, ![like this](file.svg), for learners "
                                   "who cannot see it")
+    _check_brackets(lines, source, diags, indent)
     text = "\n".join(line.text for line in lines)
     return Markdown(text, source.at(lines[0], 1 + (indent if lines[0].text.strip() else 0)), tuple(images))
+
+
+# Python-Markdown finds the end of every link by scanning from its "[" to the
+# matching "]" (and from "](" to the matching ")"), to the end of the paragraph
+# when there is none: brackets that never close cost time quadratic in the
+# paragraph (8,000 of them take half a minute). Text that would take the renderer
+# more than a fraction of a second is refused where it stands.
+BRACKET_WORK = 1_000_000
+_BRACKET = re.compile(r"\\.|[\[\]()]", re.S)  # an escaped bracket is text
+
+
+def bracket_work(text: str) -> tuple[int, int]:
+    """(characters the renderer scans to match brackets, offset of the first bracket
+    that never closes, or of the first "[" when all close, or -1 when there is none)."""
+    work, squares, rounds, first = 0, [], [], -1
+    for match in _BRACKET.finditer(text):
+        char, index = match.group(), match.start()
+        if char == "[":
+            squares.append(index)
+            first = index if first < 0 else first
+        elif char == "]" and squares:
+            work += index - squares.pop()
+        elif char == "(":
+            rounds.append((index, index > 0 and text[index - 1] == "]"))
+        elif char == ")" and rounds:
+            start, after_link = rounds.pop()
+            work += index - start if after_link else 0
+    unclosed = squares + [start for start, after_link in rounds if after_link]
+    work += sum(len(text) - start for start in unclosed)
+    return work, min(unclosed) if unclosed else first
+
+
+def _check_brackets(lines: list[Line], source: Source, diags: Diagnostics, indent: int = 0) -> None:
+    paragraph: list[Line] = []
+    for line in lines + [Line(0, "", False)]:
+        if line.text.strip() and not line.in_fence:
+            paragraph.append(line)
+            continue
+        if paragraph:
+            text = "\n".join(blank_code_spans(p.text) for p in paragraph)
+            work, offset = bracket_work(text)
+            if work > BRACKET_WORK:
+                number = text.count("\n", 0, offset)
+                column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+                shift = indent if paragraph[number] is lines[0] else 0
+                diags.error(source.at(paragraph[number], column + shift), "too many unclosed or deeply nested "
+                            "brackets in this paragraph to render it in reasonable time: close each link's "
+                            "brackets, or write \\[ for a bracket that is text")
+        paragraph = []
 
 
 def heading_parts(match: re.Match, line: Line, source: Source, diags: Diagnostics):
@@ -201,7 +278,7 @@ def _split_choices(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
     while end and not lines[end - 1].text.strip():
         end -= 1
     start = end
-    items: list[list[Line]] = []
+    items: list[list[Line]] = []  # bottom up, each item's lines bottom up: appending stays linear
     current: list[Line] = []
     while start > 0:
         line = lines[start - 1]
@@ -209,14 +286,15 @@ def _split_choices(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
         if line.in_fence:
             break
         if LIST_ITEM.match(text):
-            items.insert(0, [line] + current)
+            items.append(current + [line])
             current = []
         elif not text.strip() or text.startswith((" ", "\t")):
-            current.insert(0, line)
+            current.append(line)
         else:
             break
         start -= 1
     start += len(current)  # lines above the first item are not part of the list
+    items = [item[::-1] for item in reversed(items)]
     if not any(CHOICE.match(item[0].text) for item in items):
         return lines, []
     return lines[:start], items
