@@ -8,6 +8,16 @@
   /course/<file>          the course itself, from memory (the last build without errors)
 
 Course files come from the in-memory build, never from disk paths in the URL.
+
+The preview is a local tool, but any web page the author visits can make the
+browser send requests to 127.0.0.1. So it answers only requests addressed to
+it by name (the Host header is 127.0.0.1 or localhost with its port: a page
+that rebinds its own domain to 127.0.0.1 is refused) and coming from its own
+pages (Sec-Fetch-Site, Origin); following a link to it from elsewhere (the
+map written by `coursegen map`) is allowed, since such a page cannot read the
+answer. Every endpoint is a GET without side effects (the watcher rebuilds);
+an endpoint that changes state must also refuse a request without a custom
+header, which no other origin can send without the preview's consent.
 """
 from __future__ import annotations
 
@@ -59,6 +69,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.0"
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        refusal = self._refusal()
+        if refusal:
+            return self._send(403, refusal.encode("utf-8"), "x.txt")
         url = urlsplit(self.path)
         path, query = unquote(url.path), parse_qs(url.query)
         if path in ("/", "/index.html"):
@@ -84,6 +97,23 @@ class _Handler(BaseHTTPRequestHandler):
             return self._file(host_folder() / name)
         return self._missing()
 
+    def _refusal(self) -> str | None:
+        """Why this request is not the author's own, or None when it is."""
+        port = self.server.server_address[1]
+        hosts = {f"127.0.0.1:{port}", f"localhost:{port}"} | ({"127.0.0.1", "localhost"} if port == 80 else set())
+        host = self.headers.get("Host", "")
+        if host.lower() not in hosts:
+            return f"the preview answers only http://127.0.0.1:{port}/ and http://localhost:{port}/"
+        site = self.headers.get("Sec-Fetch-Site")
+        followed_link = self.headers.get("Sec-Fetch-Mode") == "navigate" and \
+            self.headers.get("Sec-Fetch-Dest") == "document"
+        if site not in (None, "same-origin", "none") and not followed_link:
+            return "the preview answers only its own pages"
+        origin = self.headers.get("Origin")
+        if origin is not None and origin.lower() != f"http://{host.lower()}":
+            return "the preview answers only its own pages"
+        return None
+
     def _jump(self, query: dict) -> None:
         def one(key: str) -> str:
             return query.get(key, [""])[0]
@@ -108,6 +138,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", TYPES.get(PurePosixPath(name).suffix.lower(), "text/plain; charset=utf-8"))
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")  # every build is new
+        # Other sites may neither frame the preview nor embed its files.
+        self.send_header("X-Frame-Options", "SAMEORIGIN")
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         self.wfile.write(body)
 
