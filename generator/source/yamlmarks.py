@@ -37,8 +37,9 @@ class Entry:
 # name constructors. They are refused, each where it stands, and nesting is
 # bounded, so no course file can keep `check` busy or exhaust the stack.
 MAX_DEPTH = 32
-# libyaml scans about forty times faster than PyYAML's Python scanner and does
-# not recurse; PyYAML without it behaves the same, only slower.
+# libyaml scans about forty times faster than PyYAML's Python scanner, does not
+# recurse, and stays linear where the Python scanner is quadratic (5,000 nested
+# "[" take it seven seconds). PyYAML without libyaml works the same, only slower.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # What YAML accepts as text (YAML 1.1, 5.1): tab, line breaks and printable Unicode.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -78,22 +79,31 @@ def load(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> Val
     return composer.root or Value({}, where(0, 0))
 
 
-# Python's scanner words its errors better than libyaml ("mapping values are not
-# allowed here" rather than "... in this context"); on a file small enough to
-# scan again quickly its message is used, so authors read the same words either way.
-RESCAN_LIMIT = 100_000
+# libyaml's words for the mistakes authors make most, as an author would say them.
+_WORDING = {
+    "mapping values are not allowed in this context": "mapping values are not allowed here",
+    "did not find expected key": "this line's indentation matches neither the keys nor the list items above it",
+    "did not find expected '-' indicator":
+        "this line's indentation matches neither the keys nor the list items above it",
+}
 
 
 def _syntax_error(exc: yaml.YAMLError, text: str, where) -> tuple[Location, str]:
-    if _LOADER is not yaml.SafeLoader and len(text) <= RESCAN_LIMIT:
-        try:
-            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
-                pass
-        except yaml.YAMLError as python_exc:
-            exc = python_exc
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
-    return where(mark.line, mark.column) if mark else where(0, 0), f"YAML syntax: {problem}"
+    line, column = (mark.line, mark.column) if mark else (0, 0)
+    if problem == "found character that cannot start any token" and _character_at(text, line, column) == "\t":
+        problem = "found character '\\t' that cannot start any token"  # a tab where YAML wants spaces
+    return where(line, column), "YAML syntax: " + _WORDING.get(problem, problem)
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if not start:
+            return ""
+    return text[start + column: start + column + 1]
 
 
 def _at(path: Path, offset: int):
