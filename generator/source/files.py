@@ -135,7 +135,9 @@ def read_bytes(path: Path, limit: int, diags: Diagnostics, where: Location, show
             diags.error(where, f'"{shown}" is not a regular file')
             return None
         if info.st_size > limit:
-            diags.error(where, f"{subject} is {format_size(info.st_size)}, {over}")
+            size = format_size(info.st_size)
+            size = size if size != format_size(limit) else f"{info.st_size:,} bytes"  # not "5 MB, over 5 MB"
+            diags.error(where, f"{subject} is {size}, {over}")
             return None
         expected = info.st_size
         with open(path, "rb") as stream:

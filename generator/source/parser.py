@@ -43,12 +43,19 @@ class Source:
         self.path = path
         self.first_line = first_line
         self.lines: list[Line] = []
+        self._beside: dict[str, Path] = {}
         in_fence = False
         for offset, raw in enumerate(text.split("\n")):
             fence = bool(FENCE.match(raw))
             self.lines.append(Line(first_line + offset, raw.rstrip("\r"), in_fence or fence))
             if fence:
                 in_fence = not in_fence
+
+    def beside(self, reference: str) -> Path:
+        """A path written in this file, joined to its folder (a picture used a thousand times is joined once)."""
+        if reference not in self._beside:
+            self._beside[reference] = self.path.parent / reference
+        return self._beside[reference]
 
     def at(self, line: Line, column: int = 1) -> Location:
         return Location(self.path, line.number, column)
@@ -133,7 +140,7 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int 
             elif ref.startswith("/"):
                 diags.error(where, f'image "{ref}" must be a path relative to this file')
             else:
-                images.append(Image(ref, source.path.parent / ref, where))
+                images.append(Image(ref, source.beside(ref), where))
                 if not match.group("alt").strip():
                     diags.warning(source.at(line, match.start() + 1 + shift), f'image "{ref}" has no alt text: '
                                   "write what it shows between the brackets, ![like this](file.svg), for learners "
