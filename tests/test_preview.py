@@ -11,6 +11,7 @@ import re
 import shutil
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,10 @@ from generator.workbench.preview import Preview
 
 FIXTURE = REPO / "tests" / "fixtures" / "workbench" / "small-course"
 CHROMIUM = "/usr/bin/chromium"
+# evil.example resolves to 127.0.0.1 in this browser, as a rebound domain would.
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--host-resolver-rules=MAP evil.example 127.0.0.1"]
 WAIT = 15_000  # ms; a rebuild is polled every 0.3 s and takes well under a second
 
 
@@ -208,6 +211,57 @@ def test_the_scorm_switch_changes_the_api_the_course_talks_to(preview, in_browse
         expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
 
     in_browser(body)
+
+
+def test_another_site_cannot_reach_the_preview(preview, chromium, monkeypatch):
+    """DNS rebinding: a page at evil.example, its name rebound to 127.0.0.1, is served by the
+    preview's port but sends Host: evil.example. And a page of another site fetching the
+    preview's own URL sends Sec-Fetch-Site: cross-site. Both get 403."""
+    port = preview.url.rstrip("/").rsplit(":", 1)[1]
+    page_html = (f"<script>fetch('{preview.url}__preview/status', {{mode: 'no-cors'}})"
+                 ".then(() => document.title = 'sent', () => document.title = 'refused')</script>").encode()
+
+    class EvilPage(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page_html)))
+            self.end_headers()
+            self.wfile.write(page_html)
+
+        def log_message(self, *args):
+            pass
+
+    evil = ThreadingHTTPServer(("127.0.0.1", 0), EvilPage)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+
+    refused: list[str] = []
+    monkeypatch.setattr(preview, "log", refused.append)
+
+    def work(browser):
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            rebound = page.goto(f"http://evil.example:{port}/__preview/status")
+            assert rebound.status == 403
+            assert '"ok"' not in page.content()
+            page.goto(f"http://evil.example:{evil.server_address[1]}/")
+            page.wait_for_function("document.title === 'refused'", timeout=WAIT)
+            assert page.goto(preview.url).status == 200  # the author's own page is still served
+        finally:
+            context.close()
+
+    try:
+        chromium.run(work)
+    finally:
+        evil.shutdown()
+        evil.server_close()
+    # The preview said no to both (the browser also keeps a cross-site page from reading the
+    # answer: the preview's files may not be embedded elsewhere).
+    assert [line.split(" ", 1)[1] for line in refused if "/favicon.ico" not in line] == [
+        f"refused a request for /__preview/status (Host evil.example:{port}): the preview answers only "
+        f"http://127.0.0.1:{port}/ and http://localhost:{port}/",
+        f"refused a request for /__preview/status (Host 127.0.0.1:{port}): the preview answers only its own pages"]
 
 
 def test_jump_data_is_rejected_for_unknown_names_and_lands_after_finished_modules():

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -70,7 +71,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
         refusal = self._refusal()
-        if refusal:
+        if refusal:  # the author should know that some page tried
+            self.preview.log(f"{time.strftime('%H:%M:%S')} refused a request for {self.path[:100]} "
+                             f"(Host {self.headers.get('Host', 'missing')[:100]}): {refusal}")
             return self._send(403, refusal.encode("utf-8"), "x.txt")
         url = urlsplit(self.path)
         path, query = unquote(url.path), parse_qs(url.query)
