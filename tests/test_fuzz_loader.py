@@ -3,7 +3,8 @@
 Starting from a small valid course, hypothesis feeds random course files,
 random module bodies after a valid front matter, and random edits of the
 valid files (lines deleted, duplicated, swapped, characters inserted, files
-truncated). Every outcome must be a clean `build.check` result or a
+truncated). Every check must end within 2 s of CPU time and open no file outside
+the course's folder, and its outcome must be a clean `build.check` result or a
 `CourseError` whose every diagnostic points into one of the course's files at
 line >= 1 and column >= 1 (and not past the end of that file) - never any
 other exception.
@@ -22,8 +23,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from untrusted import cpu_budget, outside, reads
+
 from generator import build
 from generator.diagnostics import CourseError
+
+BUDGET = 2.0  # CPU seconds for one check
 
 COURSE = """id: safe-sharing
 title: Sharing Safely
@@ -166,17 +171,21 @@ def check_course(files: dict[str, str | bytes]) -> None:
             data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
             (root / name).write_bytes(data)
         line_counts = {(root / name).resolve(): data_lines(root / name) for name in files}
-        try:
-            build.check(root / "course.yaml")
-            return  # a clean course
-        except CourseError as problem:
-            diagnostics = problem.diagnostics
-            crash = None
-        except Exception as exc:  # reported briefly below: a RecursionError's traceback is huge
-            frames = traceback.format_exception(exc)
-            crash = "".join(frames[:1] + frames[max(1, len(frames) - 7):])
+        diagnostics, crash = None, None
+        with reads() as opened:  # every file check opens must be the course's own (tests/untrusted.py)
+            try:
+                with cpu_budget(BUDGET):
+                    build.check(root / "course.yaml")
+            except CourseError as problem:
+                diagnostics = problem.diagnostics
+            except Exception as exc:  # reported briefly below: a RecursionError's traceback is huge
+                frames = traceback.format_exception(exc)
+                crash = "".join(frames[:1] + frames[max(1, len(frames) - 7):])
         if crash:
             pytest.fail("the checker crashed instead of reporting a diagnostic:\n" + crash, pytrace=False)
+        assert outside(opened, root) == [], "check read files outside the course's folder"
+        if diagnostics is None:
+            return  # a clean course
         assert diagnostics.errors, "CourseError without any error"
         for item in diagnostics.items:
             loc, shown = item.location, item.format(cwd=root)

@@ -92,6 +92,9 @@ def _syntax_error(exc: yaml.YAMLError, text: str, where) -> tuple[Location, str]
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
     line, column = (mark.line, mark.column) if mark else (0, 0)
+    last = text.count("\n")
+    if line > last:  # libyaml marks the end of a file without a final newline one line past it
+        line, column = last, len(text) - (text.rfind("\n") + 1)
     if problem == "found character that cannot start any token" and _character_at(text, line, column) == "\t":
         problem = "found character '\\t' that cannot start any token"  # a tab where YAML wants spaces
     return where(line, column), "YAML syntax: " + _WORDING.get(problem, problem)
