@@ -186,9 +186,8 @@ def test_every_image_type_is_recognised_by_its_content(world, name, data):
     (b"", "is not a PNG, JPEG, GIF, WebP or SVG image (the file is empty)"),
     (bytes(range(256)), "is not a PNG, JPEG, GIF, WebP or SVG image (the file holds other data)"),
     (b"<html><body>not a picture</body></html>", "is not a PNG, JPEG, GIF, WebP or SVG image (the file holds text)"),
-    (b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg"/>',
-     "is not a PNG, JPEG, GIF, WebP or SVG image (the file holds text)"),
-    ('<svg xmlns="http://www.w3.org/2000/svg"><!ENTITY a "b"></svg>'.encode(), None),
+    (b"<svg", "is not a PNG, JPEG, GIF, WebP or SVG image (the file holds text)"),
+    (b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg"/>', None),
 ])
 def test_an_image_is_what_its_bytes_say(world, data, problem):
     folder = course(world / "course", body="![A picture](picture.svg)")

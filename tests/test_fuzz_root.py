@@ -112,7 +112,7 @@ def _quoted(text: str) -> str:
 
 # Short fragments that cost something when repeated: YAML structure, links, code spans, expressions.
 HOSTILE = ["[", "![", "[a](", "`", "``x", "*_", "&a [", "*a, ", "- ", "  ", "{", "[[", "\\", "<", "(", "not ",
-           "> ", "# x {#", "- [c](#x){", "\u0000", "\ufffd", "é", "\r", "---\n", ": ", "!x ", "? "]
+           "> ", "# x {#", "- [c](#x){", "\u0000", "\ufffd", "é", "\r", "---\n", ": ", "!x ", "? ", ":1", "9"]
 
 
 @st.composite

@@ -5,7 +5,8 @@ limited in CPU time (RLIMIT_CPU, so a busy machine does not make it fail) and in
 wall time (so a process that blocks rather than computes fails too, instead of
 hanging the suite). Before this was bounded, the nine-level alias bomb kept
 `check` busy for more than a minute, 500 backticks on a line for ten seconds,
-and deep YAML or expressions ended in a RecursionError.
+deep YAML or expressions ended in a RecursionError, and a long base-60 number
+(YAML 1.1 reads 1:30 as 90) in a ValueError.
 """
 from __future__ import annotations
 
@@ -71,6 +72,9 @@ INPUTS = {
     "20,000 references to a missing image on a line": (
         {"course.yaml": COURSE, "m.md": LESSON.format(body="![a](x.png)" * 20_000)}, "check",
         'error: image not found: "x.png"'),
+    "a base-60 number of 300,000 digits": (
+        {"course.yaml": HEAD.replace("1.0.0", "1" + ":1" * 300_000) + "modules:\n  - m.md\n",
+         "m.md": LESSON.format(body="Text.")}, "check", "course.yaml:3:10: error: version"),
     "a NUL byte in course.yaml": ({"course.yaml": HEAD.encode() + b"description: a\0b\nmodules: [m.md]\n"}, "check",
                                   "course.yaml:4:15: error: file holds a NUL character"),
     "a NUL byte in a lesson": ({"course.yaml": COURSE, "m.md": LESSON.format(body="Te\0xt")}, "check",

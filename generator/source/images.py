@@ -20,8 +20,8 @@ SUFFIXES = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "GIF": (".gif",), "WebP
 ICON_TYPES = ("SVG", "PNG")  # what Open Badges allows
 ALLOWED = {"image": "a PNG, JPEG, GIF, WebP or SVG image", "badge icon": "an SVG or PNG image"}
 
-_SVG_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--(?:(?!-->).)*-->|<!DOCTYPE[^>\[]*>)\s*)*"
-                        rb"<svg[\s>/]", re.DOTALL)
+_SVG_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?"
+                        rb"(?:(?:<!--(?:(?!-->).)*-->|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>)\s*)*<svg[\s>/]", re.DOTALL)
 SVG_DANGER = re.compile(r"<\s*(script|foreignObject|iframe|embed|object)\b|\son[a-z]+\s*=|javascript:|"
                         r"(?:href|src)\s*=\s*[\"']?\s*(?:https?:)?//|@import|url\(\s*[\"']?\s*(?:https?:)?//|"
                         r"<!ENTITY",  # entities expand in the learner's browser: no "billion laughs" there either
@@ -38,7 +38,7 @@ def image_type(data: bytes) -> str | None:
         return "GIF"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WebP"
-    if _SVG_START.match(data[:4096]):
+    if _SVG_START.match(data[:65536]):
         return "SVG"
     return None
 

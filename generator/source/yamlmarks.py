@@ -200,6 +200,8 @@ class _Open:
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
     # Resolve the scalar's type the way safe_load would (int, bool, null, str…).
+    if len(event.value) > 100:  # no number is this long: "1:1:1…" would be a base-60 int costing quadratic time
+        return event.value
     node = yaml.ScalarNode(None, event.value, event.start_mark, event.end_mark, event.style)
     node.tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
     construct = _CONSTRUCTOR.yaml_constructors.get(node.tag)
