@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from repo import REPO
+from untrusted import cpu_budget
 
 from generator.workbench.preview import Preview
 
@@ -119,3 +120,16 @@ def test_paths_out_of_the_build_get_404(preview, path):
     status, body, _ = request(preview, path)
     assert status == 404, path
     assert secret not in body and b"id:" not in body
+
+
+def test_an_alias_bomb_does_not_hang_the_preview(tmp_path):
+    """The preview reads course.yaml for the modules to watch as the loader does: no alias is expanded."""
+    bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    bomb += [f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
+    (tmp_path / "course.yaml").write_text("\n".join(bomb) + "\nid: x\ntitle: X\nversion: 1.0.0\nmodules: [m.md]\n")
+    with cpu_budget(10):
+        with Preview(tmp_path, port=0) as running:
+            problems = running.build.report["problems"]
+    assert not running.build.ok
+    assert problems[0]["message"] == 'YAML anchor "&a" is not allowed in course files: write the value out in full ' \
+                                     "where it is needed"
