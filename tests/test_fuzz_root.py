@@ -6,6 +6,8 @@ world/outside holds a secret image, a secret module and a secret text. The cours
 files name paths drawn from every way out we know (.., absolute paths, symbolic
 links to files and folders, a loop of links, a named pipe, the .git folder) mixed
 with random text, and inputs up to 100 KB built by repeating hostile fragments.
+Half the courses are also checked in German, whose catalogues and localised
+picture lead out of the course or are a named pipe.
 An audit hook records every file the process opens during `check`
 (tests/untrusted.py): all must lie inside world/course. A planted escape (the root
 check switched off) proves the hook sees a read outside.
@@ -65,6 +67,13 @@ def world(tmp_path_factory) -> Path:
     (course / "link-in.png").symlink_to("images/ok.png")
     (course / "loop.png").symlink_to("loop.png")
     os.mkfifo(course / "pipe.md")
+    # The German translation: course.yaml's catalogue leads out, the lesson's is a named pipe,
+    # and the localised picture leads out too.
+    german = course / "locales" / "de"
+    (german / "images" / "images").mkdir(parents=True)
+    (german / "course.po").symlink_to("../../../outside/secret.txt")
+    os.mkfifo(german / "lesson.po")
+    (german / "images" / "images" / "ok.png").symlink_to("../../../../../outside/secret.png")
     return world
 
 
@@ -97,6 +106,7 @@ def course_files(draw, world: Path) -> dict[str, str | bytes]:
     lines = ["id: fuzz", "title: Fuzz", "version: 1.0.0"]
     lines += [f"root: {root.format(world=world)}"] if root is not None else []
     lines += [f"limits: {limits}"] if limits is not None else []
+    lines += ["languages: [de]"] if draw(st.booleans()) else []
     lines += ["modules:"] + [f"  - {_quoted(m)}" for m in modules]
     if icons:
         lines += ["badges:"] + [f"  - id: b{i}\n    title: B\n    icon: {_quoted(icon)}" for i, icon in enumerate(icons)]
@@ -150,8 +160,9 @@ def check_in(world: Path, written: dict[str, str | bytes]) -> None:
     problem = None
     with reads() as opened:
         try:
+            translated = isinstance(written["course.yaml"], str) and "\nlanguages: [de]" in written["course.yaml"]
             with cpu_budget(BUDGET):
-                build.check(course / "course.yaml")
+                build.check(course / "course.yaml", languages=["all"] if translated else None)
         except CourseError as error:
             problem = error
         except OverBudget as slow:

@@ -87,11 +87,16 @@ INPUTS = {
                             'course.yaml:1:1: error: "course.yaml" is 28.6 MB, more than a course file may hold (1 MB)'),
     "a named pipe as a module": ({"course.yaml": COURSE, "m.md": "fifo"}, "check",
                                  'course.yaml:5:5: error: "m.md" is not a regular file'),
+    "a named pipe as a translation catalogue": (
+        {"course.yaml": HEAD + "languages: [de]\nmodules:\n  - m.md\n", "m.md": LESSON.format(body="Text."),
+         "locales/de/m.po": "fifo"}, "check --lang all",
+        'course.yaml:4:13: error: "locales/de/m.po" is not a regular file'),
 }
 
 
 def write(folder: Path, files: dict[str, str | bytes]) -> None:
     for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         if content == "fifo":
             os.mkfifo(folder / name)
         elif isinstance(content, bytes):
@@ -118,7 +123,9 @@ def run_bounded(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess
 def test_hostile_input_ends_within_the_budget(name, tmp_path):
     files, command, expected = INPUTS[name]
     write(tmp_path, files)
-    args = [command, "course.yaml"] + (["--format", "web", "--out", str(tmp_path / "out")] if command == "build" else [])
+    command, *options = command.split()
+    args = [command, "course.yaml", *options]
+    args += ["--format", "web", "--out", str(tmp_path / "out")] if command == "build" else []
     started = time.monotonic()
     result, cpu = run_bounded(args, tmp_path)
     output = result.stdout + result.stderr

@@ -22,6 +22,7 @@ import polib
 
 from ..diagnostics import Diagnostics, Location
 from ..model import Course
+from ..source import files
 from . import languages
 from .units import COURSE, Unit
 
@@ -103,15 +104,16 @@ def _read(path: Path, course: Course, diags: Diagnostics, named_at: Location) ->
         diags.error(named_at, f'"{display(course, path)}" lies outside the course folder (a symbolic link?): '
                     "a course reads only its own files")
         return None
+    # Bounded, and only a regular file: a named pipe would block the build (docs/security.md).
+    data = files.read_bytes(path, course.limits.package, diags, named_at, display(course, path),
+                            "more than the whole package may hold; raise limits: package: in course.yaml")
+    if data is None:
+        return None
     try:
-        data = path.read_bytes()
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         diags.error(Location(path, line, 1), "the catalogue is not UTF-8 text; save it as UTF-8")
-        return None
-    except OSError as exc:
-        diags.error(named_at, f'cannot read "{display(course, path)}": {exc.strerror or exc}')
         return None
     problem = _lint(text)
     if problem:
