@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,11 +58,8 @@ class Diagnostic:
     def excerpt(self) -> str | None:
         """The author's line the diagnostic points into, read now (when it is shown), or None."""
         where = self.location
-        try:
-            lines = Path(where.path).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            return None
-        return lines[where.line - 1] if 0 < where.line <= len(lines) else None
+        lines = _source_lines(where.path)
+        return lines[where.line - 1] if lines is not None and 0 < where.line <= len(lines) else None
 
     def render(self, cwd: Path | None = None) -> list[str]:
         """The first line, then the source line and a caret under the column, as rustc shows them."""
@@ -69,9 +67,38 @@ class Diagnostic:
         if text is None:
             return [self.format(cwd)]
         gutter = " " * len(str(self.location.line))
+        column = self.location.column - 1
+        if len(text) > EXCERPT_WIDTH:  # a window around the column: a line may be a megabyte long
+            start = max(0, min(column - EXCERPT_WIDTH // 2, len(text) - EXCERPT_WIDTH))
+            before, after = "…" if start else "", "…" if start + EXCERPT_WIDTH < len(text) else ""
+            text, column = before + text[start: start + EXCERPT_WIDTH] + after, column - start + len(before)
         # Tabs before the column stay tabs, so the caret lines up however wide they are drawn.
-        lead = "".join("\t" if c == "\t" else " " for c in text[: self.location.column - 1])
+        lead = "".join("\t" if c == "\t" else " " for c in text[:column])
         return [self.format(cwd), f" {self.location.line} | {text}".rstrip(), f" {gutter} | {lead}^"]
+
+
+EXCERPT_WIDTH = 120  # characters of a longer source line shown, around the column
+EXCERPT_FILE_LIMIT = 4 * 1024 * 1024  # a larger file's diagnostics are shown without their line
+
+
+def _source_lines(path: Path) -> tuple[str, ...] | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > EXCERPT_FILE_LIMIT:  # a pipe would never end
+        return None
+    return _read_lines(str(path), info.st_mtime_ns, info.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _read_lines(path: str, modified: int, size: int) -> tuple[str, ...] | None:
+    """A file's lines, read once per version however many diagnostics point into it."""
+    try:
+        with open(path, "rb") as stream:
+            return tuple(stream.read(size + 1).decode("utf-8", "replace").splitlines())
+    except OSError:
+        return None
 
 
 @dataclass

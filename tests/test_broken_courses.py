@@ -96,10 +96,19 @@ def test_every_fixture_has_a_well_formed_expectation():
             assert (CORPUS / name / path).is_file(), f"{name}: {path} is not a file of the fixture"
             # The excerpt is that line of that file, and the caret stands under that column.
             text = (CORPUS / name / path).read_text(encoding="utf-8", errors="replace").splitlines()[int(line_no) - 1]
-            assert source == f" {line_no} | {text}".rstrip(), f"{name}: {source!r}"
             gutter, _, mark = caret.partition(" | ")
-            assert gutter == " " * (len(line_no) + 1) and mark.endswith("^") and len(mark) == int(column), \
-                f"{name}: {caret!r}"
+            assert gutter == " " * (len(line_no) + 1) and mark.endswith("^"), f"{name}: {caret!r}"
+            if len(text) <= 120:
+                assert source == f" {line_no} | {text}".rstrip(), f"{name}: {source!r}"
+                assert len(mark) == int(column), f"{name}: {caret!r}"
+                continue
+            # A longer line shows a window of it ("…" where it is cut), the caret under the same column.
+            shown = source.removeprefix(f" {line_no} | ")
+            cut_before, cut_after = shown.startswith("…"), shown.endswith("…")
+            window = shown[int(cut_before): len(shown) - int(cut_after)]
+            start = int(column) - len(mark) + int(cut_before)  # where the window starts in the line
+            assert window == text[start: start + len(window)] and len(window) <= 120, f"{name}: {source!r}"
+            assert cut_before == (start > 0) and cut_after == (start + len(window) < len(text)), f"{name}: {source!r}"
 
 
 def test_corpus_has_warning_only_fixtures_and_many_mistakes():

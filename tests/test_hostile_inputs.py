@@ -64,7 +64,7 @@ INPUTS = {
                                        "check", None),
     "20,000 choices in a node": (
         {"course.yaml": COURSE, "m.md": SCENARIO.format(body="".join("- [Go](#end){points=1}\n" for _ in range(20_000)))},
-        "check", None),
+        "check", "m.md:7:1: error: 20000 choices: a SCORM 1.2 package records at most 36"),
     "50,000 nested parentheses in a condition": (
         {"course.yaml": COURSE, "m.md": SCENARIO.format(body='- [Go](#end){if="' + "(" * 50_000 + "percent >= 1"
                                                          + ")" * 50_000 + '"}')},
@@ -141,3 +141,19 @@ def test_hostile_input_ends_within_the_budget(name, tmp_path):
 
 def test_the_corpus_is_large_enough():
     assert len(INPUTS) >= 11  # the alias bomb and at least ten oversized or malformed inputs
+
+
+def test_a_source_line_is_shown_as_a_window_around_the_column(tmp_path):
+    """Each diagnostic shows its line: a line of a megabyte, shown whole for each of its
+    thousands of errors, made gigabytes of output."""
+    from generator.diagnostics import Diagnostic, Location
+
+    source = tmp_path / "m.md"
+    source.write_text("ab\n" + "x" * 500 + "<b>" + "y" * 500 + "\n\tshort <i> line\n")
+    far = Diagnostic("error", "raw HTML", Location(source, 2, 501)).render(cwd=tmp_path)
+    assert far[0] == "m.md:2:501: error: raw HTML"
+    assert far[1] == " 2 | …" + "x" * 60 + "<b>" + "y" * 57 + "…"
+    assert far[2] == "   |  " + " " * 60 + "^"
+    assert len(far[1]) <= 130
+    near = Diagnostic("error", "raw HTML", Location(source, 3, 8)).render(cwd=tmp_path)
+    assert near[1:] == [" 3 | \tshort <i> line", "   | \t      ^"]
