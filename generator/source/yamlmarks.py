@@ -48,7 +48,7 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
 class _Refused(Exception):
-    """Ends composing at a structure too deep to keep (after its diagnostic)."""
+    """Ends composing after its diagnostic: nesting too deep, or a second document."""
 
 
 def load(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> Value | None:
