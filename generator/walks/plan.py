@@ -102,8 +102,9 @@ def scenario_variants(found: analysis.ScenarioAnalysis, max_paths: int) -> list[
         plays = [plays[i] for i in dict.fromkeys(order)]
     else:
         cover = analysis.coverage_paths(found)
-        labels = ["best", "worst"] + [f"cover {i}" for i in range(1, len(cover) - 1)]
-        plays = [ScenarioPlay(p, labels[i] if i < len(labels) else f"cover {i}") for i, p in enumerate(cover)]
+        named = ["best"] + (["worst"] if cover[1:2] == [found.worst] else [])  # one path only when best is worst
+        labels = named + [f"cover {i}" for i in range(1, len(cover) - len(named) + 1)]
+        plays = [ScenarioPlay(p, label) for p, label in zip(cover, labels)]
     if len(plays) > 1 and found.running(plays[1].path.steps) < found.running(plays[0].path.steps):
         # The best path, then "Try again" and the worst: the recorded result must stay the best.
         plays.append(ScenarioPlay(plays[1].path, "best, then a worse replay", replays=(plays[0].path,)))
