@@ -10,7 +10,6 @@ from pathlib import Path
 
 from . import rules
 from .check import analysis, state, validate
-from .package import archive, render
 from .source import loader
 from .translate import languages as translation_languages, localise
 from .diagnostics import CourseError, Diagnostics
@@ -157,6 +156,8 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = rules.SCORM,
     versions = [(tag, in_language(checked, tag, allow_untranslated) if tag else checked) for tag in tags]
     if checked.diagnostics.has_errors():
         raise CourseError(checked.diagnostics)
+    from .package import archive, render  # here, so `coursegen check` never loads what packaging needs
+
     outputs: dict[str, bytes | dict[str, bytes]] = {}
     for tag, version in versions:
         rendered = render.render(version.course, version.analyses)

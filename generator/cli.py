@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-import traceback
 
 from . import build, rules
 from .diagnostics import CourseError, display_path
@@ -150,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # a bug of ours, never an author's mistake: say so plainly
         if os.environ.get("COURSEGEN_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         print(f"coursegen: internal error: {type(exc).__name__}: {exc}\n"
               "This is a bug in coursegen, not in your course; set COURSEGEN_DEBUG=1 for details.",
@@ -177,6 +177,8 @@ def _run(args) -> int:
         checked = build.check_in(args.course, args.lang)
         report = build.paths_report(checked, args.max_paths)
         if args.json:
+            import json
+
             print(json.dumps(report, indent=2, ensure_ascii=False))
         else:
             for scenario in report["scenarios"]:

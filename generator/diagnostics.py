@@ -7,7 +7,6 @@ which carries the whole report out of the pipeline.
 """
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import stat
@@ -170,5 +169,7 @@ def _did_you_mean(word: str, candidates: tuple[str, ...]) -> str:
     # long to reach the cutoff are skipped unread (thousands of broken links in
     # a large scenario otherwise take quadratic time).
     candidates = tuple(c for c in candidates if 2 * min(len(c), len(word)) >= 0.6 * (len(c) + len(word)))
+    import difflib  # only when a name is unknown
+
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f' (did you mean "{close[0]}"?)' if close else ""

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import base64
 import json
-import uuid
 
 from ..model import Badge, Course
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
-NAMESPACE = uuid.UUID("5b0d3e4c-6f1a-4f5e-9a57-0c0f5e7a1c2b")  # coursegen's own namespace for uuid5 ids
+NAMESPACE = "5b0d3e4c-6f1a-4f5e-9a57-0c0f5e7a1c2b"  # coursegen's own namespace for uuid5 ids
 MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 
 def achievement_id(course: Course, badge: Badge) -> str:
-    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{course.id}/{badge.id}')}"
+    import uuid  # only for courses with badges: it costs a small build a few milliseconds
+
+    return f"urn:uuid:{uuid.uuid5(uuid.UUID(NAMESPACE), f'{course.id}/{badge.id}')}"
 
 
 def achievement(course: Course, badge: Badge) -> dict:

@@ -10,15 +10,10 @@ import json
 import shutil
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader
+from generator.package.render import launch_page
 
 REPO = Path(__file__).resolve().parents[2]
 RUNTIME = REPO / "generator" / "package" / "runtime"
-TEMPLATES = REPO / "generator" / "package" / "templates"
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-    "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'"
-)
 
 
 def runtime_manifest() -> dict:
@@ -38,14 +33,7 @@ def render_package(course: dict, out_dir: str | Path) -> Path:
     manifest = runtime_manifest()
     for name in manifest["scripts"] + manifest["styles"]:
         shutil.copyfile(RUNTIME / name, out / "runtime" / name)
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True)
-    html = env.get_template("index.html.j2").render(
-        title=course["title"],
-        lang=course.get("language", "en"),
-        csp=CSP,
-        course_json=course_json(course),
-        runtime_scripts=["runtime/" + n for n in manifest["scripts"]],
-        runtime_styles=["runtime/" + n for n in manifest["styles"]],
-    )
+    html = launch_page(course["title"], course.get("language", "en"), course_json(course),
+                       ["runtime/" + n for n in manifest["scripts"]], ["runtime/" + n for n in manifest["styles"]])
     (out / "index.html").write_text(html, encoding="utf-8")
     return out / "index.html"
