@@ -149,15 +149,27 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = rules.SCORM,
     format, named <id>-<lang>-<version>-<format>; a translation with missing or
     fuzzy text refuses to build unless `allow_untranslated`.
     """
+    from .package import archive  # here, so `coursegen check` never loads what packaging needs
+
     checked = check(course_argument, formats=formats)
+    outputs, size = packages(checked, formats, languages, allow_untranslated)
+    written = archive.write_outputs(outputs, Path(out_dir))
+    return Built(checked, written, size)
+
+
+def packages(checked: CheckedCourse, formats: tuple[str, ...], languages: list[str] | None = None,
+             allow_untranslated: bool = False) -> tuple[dict[str, bytes | dict[str, bytes]], int]:
+    """Every package of a course checked for these formats, in memory, nothing written:
+    package name -> the zip's bytes (the web folder: its files by path); and the resume
+    state's worst-case size."""
+    from .package import archive, render
+
     course = checked.course
     size = state.worst_case(course, checked.analyses)
     tags = languages_of(checked, languages) if languages else [None]
     versions = [(tag, in_language(checked, tag, allow_untranslated) if tag else checked) for tag in tags]
     if checked.diagnostics.has_errors():
         raise CourseError(checked.diagnostics)
-    from .package import archive, render  # here, so `coursegen check` never loads what packaging needs
-
     outputs: dict[str, bytes | dict[str, bytes]] = {}
     for tag, version in versions:
         rendered = render.render(version.course, version.analyses)
@@ -167,5 +179,4 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = rules.SCORM,
                 outputs[name] = rendered.files
             else:
                 outputs[name] = archive.zip_bytes(archive.scorm_files(version.course, fmt, rendered.files, tag))
-    written = archive.write_outputs(outputs, Path(out_dir))
-    return Built(checked, written, size.total)
+    return outputs, size.total

@@ -55,11 +55,15 @@ def _cached_node_modules() -> Path:
         raise LmsUnavailable(str(problem)) from None
 
 
-def launch_chromium(playwright):
+def chromium_path() -> str:
     if not Path(CHROMIUM).exists():
         raise LmsUnavailable(f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
                              "(apt-get install -y chromium) or set COURSEGEN_CHROMIUM")
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return CHROMIUM
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
 
 class _Handler(SimpleHTTPRequestHandler):

@@ -3,29 +3,36 @@ report what differs from the course's predictions.
 
 Walks use only the public test hooks of the authoring format (data-view,
 data-node, data-choice, data-question, data-option, data-action, data-badge,
-data-percent): what works here works for any author's own tests. Walks run in
-parallel, one browser per worker process.
+data-percent): what works here works for any author's own tests.
+
+One coordinator checks and packages every course (in memory, never unzipped to
+disk), plans the walks and hands them out to browsers (`pool`): a few here, or
+Playwright browser servers on other machines, several pages each. A catalogue
+of courses shares them. Each page keeps the LMS host page of one course and
+SCORM version open between walks; every walk gets a fresh LMS session (a new
+scorm-again API, empty browser storage, an empty call log) and a new launch of
+the SCO, without reloading scorm-again.
 """
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import os
 import re
-import tempfile
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
-from multiprocessing import get_context
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import build
 from ..model import Scenario
-from . import lms, plan
+from . import lms, plan, pool
 from .lmscheck import check_lms
-from .walker import PAGE_STATE, STEP_TIMEOUT_MS, Divergence, Walker, WalkResult
+from .walker import PAGE_STATE, STEP_TIMEOUT_MS, Divergence, Walker, WalkResult, in_page_script
 
 VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
+PAGES_PER_BROWSER = 2  # while one page's walk waits on Python, the other's renders
 
 
 @dataclass
@@ -37,6 +44,10 @@ class TestReport:
     seconds: float
     walk_names: list[str]
     predictions: dict  # walk name -> plan.Prediction
+    course: str = ""  # the course as given on the command line
+    language: str = ""
+    formats: tuple[str, ...] = ()
+    failed_browsers: list[str] = field(default_factory=list)  # "name: why", browsers that dropped out
 
     @property
     def ok(self) -> bool:
@@ -48,118 +59,75 @@ class TestReport:
         return len(choices), len(endings)
 
 
-# --- running walks -------------------------------------------------------------------------
+@dataclass
+class Catalogue:
+    """The reports of courses walked in one run, and how the browsers fared."""
+
+    reports: list[TestReport]
+    seconds: float
+    browsers: list[str] = field(default_factory=list)  # each browser: its name and the walks it played
+    failed_browsers: list[str] = field(default_factory=list)  # "name: why", browsers that dropped out
+    profile: dict = field(default_factory=dict)  # where the time went (see `profile_of`)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.reports) and all(r.ok for r in self.reports)
+
+
+class Progress:
+    """What a run tells as it goes; the CLI draws it."""
+
+    def start(self, courses: list[tuple[str, int]]) -> None:  # (course, walks) in order
+        pass
+
+    def walk(self, course: int, result: WalkResult) -> None:
+        pass
+
+
+# --- preparing courses ---------------------------------------------------------------------
+
+@dataclass
+class _Course:
+    argument: str
+    checked: build.CheckedCourse
+    walks: list[plan.Walk]
+    prefix: str  # where its packages are served: PREFIX/<format>/
+
 
 @dataclass(frozen=True)
 class Job:
-    course: str
+    course: int
     fmt: str
-    index: int
-    server: str
-    artifacts: str | None
-    max_paths: int
-    cwd: str
-    host_params: str = ""  # extra query of the LMS host page (fault injection in tests)
-    viewport: tuple[int, int] | None = None  # a phone's size: every view is checked for sideways scrolling
+    index: int  # of the walk in its course's plan
 
 
-def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
-    """One worker: one browser, its share of the walks in turn."""
-    from playwright.sync_api import sync_playwright
-
-    results = []
-    checked = build.check(jobs[0].course, formats=tuple(dict.fromkeys(job.fmt for job in jobs)))
-    walks = plan.walks(checked.course, checked.analyses, jobs[0].max_paths)
-    with sync_playwright() as playwright:
-        browser = lms.launch_chromium(playwright)
-        hosts: dict[str, _Host] = {}
-        try:
-            for job in jobs:
-                host = hosts.get(job.fmt) or hosts.setdefault(job.fmt, _Host(browser, job))
-                result = _run_one(host, checked, walks[job.index], job)
-                results.append(result)
-                if not result.ok:  # start the next walk from a page in a known state
-                    host.close()
-                    del hosts[job.fmt]
-        finally:
-            browser.close()
-    return results
+def _package_files(zipped: bytes) -> dict[str, bytes]:
+    """A package as an LMS unpacks it, in memory."""
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        return {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
 
 
-class _Host:
-    """The LMS host page of one SCORM version, kept open between walks: each
-    walk gets a fresh API, an empty browser storage and a new launch of the SCO,
-    without reloading scorm-again (a second or so per walk)."""
+def _prepare(number: int, argument, formats, max_paths: int, site: pool.Site,
+             packages: dict[str, Path] | None) -> _Course:
+    checked = build.check(argument)
+    walks = plan.walks(checked.course, checked.analyses, max_paths)
+    prefix = f"/course/{number}/"
+    if packages:  # packages built before, walked as they are
+        for fmt in formats:
+            site.add_folder(f"{prefix}{fmt}/", Path(packages[fmt]))
+    else:
+        from ..package import archive
 
-    def __init__(self, browser, job: Job):
-        size = {"viewport": {"width": job.viewport[0], "height": job.viewport[1]}} if job.viewport else {}
-        self.context = browser.new_context(reduced_motion="reduce", **size)
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        version = VERSIONS[job.fmt]
-        self.page.goto(f"{job.server}/lms/host.html?version={version}&launch=/pkg/{job.fmt}/index.html"
-                       + (f"&{job.host_params}" if job.host_params else ""))
-        self.page.wait_for_function("() => window.lms", timeout=STEP_TIMEOUT_MS)
-
-    def launch(self) -> int:
-        """A new learner's first launch; returns the host's session number."""
-        self.page.evaluate("lms.unload()")  # the previous SCO saves on pagehide, then storage is wiped
-        self.page.evaluate("localStorage.clear(); sessionStorage.clear()")
-        self.errors.clear()
-        self.page.evaluate("lms.relaunch({})")
-        return self.page.evaluate("lms.session()")
-
-    def frame(self):
-        return self.page.query_selector("#sco").content_frame()
-
-    def close(self) -> None:
-        self.context.close()
+        built, _ = build.packages(checked, tuple(formats))
+        for fmt in formats:
+            site.add(f"{prefix}{fmt}/", _package_files(built[archive.package_name(checked.course, fmt)]))
+    return _Course(str(argument), checked, walks, prefix)
 
 
-def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
-    started = time.monotonic()
-    walker = Walker(checked, walk, job.fmt, Path(job.cwd))
-    try:
-        session = host.launch()
-        frame = host.frame()
-        walker.play(frame, check_overflow=job.viewport is not None)
-        page_state = frame.evaluate(PAGE_STATE)
-        host.page.evaluate("lms.unload()")
-        data = host.page.evaluate("lms.cmi()")["cmi"]
-        walker.result.lms = data
-        log = host.page.evaluate("(session) => lmsLog.filter(e => e.session === session)", session)
-        walker.result.failures += check_lms(walker, page_state, data, log)
-        walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
-    except Divergence as problem:
-        walker.result.failures.append(str(problem))
-    except Exception as problem:  # a timeout or a page that stopped answering
-        walker.result.failures.append(f"{walker.where(checked.course.location)}: the walk stopped: "
-                                      f"{type(problem).__name__}: {str(problem).splitlines()[0]}")
-    walker.result.failures += [f"{walker.where(checked.course.location)}: JavaScript error: {e}" for e in host.errors]
-    if walker.result.failures and job.artifacts:
-        walker.result.artifacts = _save_artifacts(host.page, walk, job)
-    walker.result.seconds = time.monotonic() - started
-    return walker.result
-
-
-def _save_artifacts(page, walk, job: Job) -> list[str]:
-    folder = Path(job.artifacts)
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{walk.name}").strip("-")
-    shot, calls = folder / f"{stem}.png", folder / f"{stem}-lms-log.json"
-    try:
-        page.screenshot(path=str(shot), full_page=True)
-        calls.write_text(json.dumps(page.evaluate("lmsLog"), indent=1), encoding="utf-8")
-    except Exception:  # the page may be gone; the report still names the failure
-        return []
-    return [str(shot), str(calls)]
-
-
-def unpacked(course_argument, formats, folder: Path, language: str | None = None) -> dict[str, Path]:
-    """Build the course's SCORM zips (in `language`, a tag of its own, a translation or a
-    pseudo-locale) into `folder` and unzip each as an LMS would: format -> the folder holding that package."""
-    built = build.build(course_argument, tuple(formats), folder / "zips", [language] if language else None)
+def unpacked(course_argument, formats, folder: Path) -> dict[str, Path]:
+    """Build the course's SCORM zips into `folder` and unzip each as an LMS would:
+    format -> the folder holding that package."""
+    built = build.build(course_argument, tuple(formats), folder / "zips")
     folders = {}
     for path in built.outputs:
         fmt = next(f for f in formats if path.name.endswith(f"-{f}.zip"))
@@ -169,9 +137,222 @@ def unpacked(course_argument, formats, folder: Path, language: str | None = None
     return folders
 
 
+# --- one walk in one page ------------------------------------------------------------------
+
+class _Host:
+    """The LMS host page of one course and SCORM version, kept open between walks."""
+
+    def __init__(self, key, context, page):
+        self.key, self.context, self.page = key, context, page
+        self.errors: list[str] = []
+        self.frame = None
+
+    @classmethod
+    async def open(cls, browser, site: pool.Site, key, course: _Course, fmt: str, host_params: str, viewport):
+        size = {"viewport": {"width": viewport[0], "height": viewport[1]}} if viewport else {}
+        context = await browser.new_context(reduced_motion="reduce", **size)
+        await context.route(f"{pool.ORIGIN}/**", site.answer)
+        page = await context.new_page()
+        host = cls(key, context, page)
+        page.on("pageerror", lambda exc: host.errors.append(str(exc)))
+        await page.goto(f"{pool.ORIGIN}/lms/host.html?version={VERSIONS[fmt]}&launch={course.prefix}{fmt}/index.html"
+                        + (f"&{host_params}" if host_params else ""))
+        await page.wait_for_function("() => window.lms && lms.ready", timeout=STEP_TIMEOUT_MS)
+        host.frame = next(f for f in page.frames if f.parent_frame is page.main_frame)
+        return host
+
+    async def launch(self) -> int:
+        """A new learner's first launch: the previous SCO saves on pagehide, then the browser
+        storage and the call log are emptied and a fresh API launches the SCO again."""
+        self.errors.clear()
+        return await self.page.evaluate("""async () => {
+            await lms.unload();
+            localStorage.clear(); sessionStorage.clear();
+            lmsLog.length = 0; lmsMessages.length = 0;
+            await lms.relaunch({});
+            return lms.session();
+        }""")
+
+    async def finish(self, session: int) -> tuple[dict, list]:
+        """Unload the SCO (it saves and terminates) and read what the LMS holds."""
+        end = await self.page.evaluate("""async (session) => {
+            await lms.unload();
+            return {cmi: lms.cmi().cmi, log: lmsLog.filter(e => e.session === session)};
+        }""", session)
+        return end["cmi"], end["log"]
+
+    async def close(self) -> None:
+        await self.context.close()
+
+
+async def _play(browser, state: dict, job: Job, courses: list[_Course], site: pool.Site, options: dict) -> WalkResult:
+    course = courses[job.course]
+    key = (job.course, job.fmt)
+    host = state.get("host")
+    try:
+        if host is None or host.key != key:
+            if host is not None:
+                state.pop("host")
+                await host.close()
+            opened = time.monotonic()
+            host = await _Host.open(browser, site, key, course, job.fmt, options["host_params"], options["viewport"])
+            state["host"] = host
+            state["opened"] = time.monotonic() - opened
+        result = await _walk(host, course, job, options)
+        result.timings["host"] = state.pop("opened", 0.0)
+    except pool.BrowserGone:
+        raise
+    except Exception as problem:
+        if not browser.is_connected():
+            raise pool.BrowserGone(str(problem).splitlines()[0] if str(problem) else "") from problem
+        state.pop("host", None)
+        walker = Walker(course.checked, course.walks[job.index], job.fmt, Path(options["cwd"]))
+        walker.result.failures.append(f"{walker.where(course.checked.course.location)}: the LMS host page did not "
+                                      f"open: {type(problem).__name__}: {str(problem).splitlines()[0]}")
+        return walker.result
+    if not result.ok:  # start the next walk from a page in a known state
+        state.pop("host", None)
+        try:
+            await host.close()
+        except Exception:  # noqa: BLE001 - the page may be gone with its browser
+            pass
+        if not browser.is_connected():
+            raise pool.BrowserGone("disconnected during the walk")
+    return result
+
+
+async def _walk(host: _Host, course: _Course, job: Job, options: dict) -> WalkResult:
+    checked = course.checked
+    walk = course.walks[job.index]
+    walker = Walker(checked, walk, job.fmt, Path(options["cwd"]))
+    timings = walker.result.timings
+    started = mark = time.monotonic()
+    try:
+        session = await host.launch()
+        timings["launch"], mark = time.monotonic() - mark, time.monotonic()
+        outcome = await host.frame.evaluate(in_page_script(), walker.argument(options["viewport"] is not None))
+        timings["play"], mark = time.monotonic() - mark, time.monotonic()
+        walker.read(outcome)
+        page_state = await host.frame.evaluate(PAGE_STATE)
+        data, log = await host.finish(session)
+        timings["finish"], mark = time.monotonic() - mark, time.monotonic()
+        walker.result.failures += check_lms(walker, page_state, data, log)
+        walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
+        timings["check"] = time.monotonic() - mark
+    except Divergence as problem:
+        walker.result.failures.append(str(problem))
+    except Exception as problem:  # a timeout, a page that stopped answering, or a browser gone
+        if not await _answers(host):
+            raise pool.BrowserGone(str(problem).splitlines()[0] if str(problem) else "") from problem
+        walker.result.failures.append(f"{walker.where(checked.course.location)}: the walk stopped: "
+                                      f"{type(problem).__name__}: {str(problem).splitlines()[0]}")
+    walker.result.failures += [f"{walker.where(checked.course.location)}: JavaScript error: {e}" for e in host.errors]
+    if walker.result.failures and options["artifacts"]:
+        walker.result.artifacts = await _save_artifacts(host.page, walk, job, Path(options["artifacts"]))
+    walker.result.seconds = time.monotonic() - started
+    return walker.result
+
+
+async def _answers(host: _Host) -> bool:
+    """Is the host page's browser still there? (A failed call alone does not say.)"""
+    try:
+        await asyncio.wait_for(host.page.evaluate("0"), 10)
+        return True
+    except Exception:  # noqa: BLE001
+        return host.context.browser is not None and host.context.browser.is_connected() and not host.page.is_closed()
+
+
+async def _save_artifacts(page, walk, job: Job, folder: Path) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{walk.name}").strip("-")
+    shot, calls = folder / f"{stem}.png", folder / f"{stem}-lms-log.json"
+    try:
+        await page.screenshot(path=str(shot), full_page=True)
+        calls.write_text(json.dumps(await page.evaluate("lmsLog"), indent=1), encoding="utf-8")
+    except Exception:  # the page may be gone; the report still names the failure
+        return []
+    return [str(shot), str(calls)]
+
+
+# --- runs ----------------------------------------------------------------------------------
+
+def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int | None = None,
+                  max_paths: int = 200, artifacts: Path | None = None, progress: Progress | None = None,
+                  servers: list[str] | None = None, host_params: str = "",
+                  viewport: tuple[int, int] | None = None, packages: list | None = None,
+                  pages: int = PAGES_PER_BROWSER) -> Catalogue:
+    """Check, package and plan every course, then play all their walks in one pool of browsers:
+    `workers` browsers here, or the Playwright browser servers given (ws:// endpoints).
+
+    Never raises for a failing walk or a failing browser: a browser that drops out has its
+    walks played by the others, and the catalogue names it. A course with errors raises
+    CourseError before any walk starts.
+    """
+    started = time.monotonic()
+    site = pool.host_site()
+    prepared = [_prepare(i, course, formats, max_paths, site, packages[i] if packages else None)
+                for i, course in enumerate(courses)]
+    jobs = [Job(i, fmt, w) for i, course in enumerate(prepared) for fmt in formats for w in range(len(course.walks))]
+    workers = max(1, workers or os.cpu_count() or 1)
+    if not servers:  # a browser costs a start (about a second): only worth it for a few walks each
+        workers = max(1, min(workers, len(jobs) // (2 * pages) or 1))
+    if not servers:
+        lms.chromium_path()  # say what is missing before anything starts
+    options = {"cwd": str(Path.cwd()), "artifacts": str(artifacts) if artifacts else None,
+               "host_params": host_params, "viewport": viewport}
+    if progress:
+        progress.start([(c.argument, len(c.walks) * len(formats)) for c in prepared])
+
+    def lost(job: Job, why: str) -> WalkResult:
+        course = prepared[job.course]
+        walker = Walker(course.checked, course.walks[job.index], job.fmt, Path(options["cwd"]))
+        walker.result.failures.append(f"{walker.where(course.checked.course.location)}: not walked: {why}")
+        return walker.result
+
+    async def play(browser, state, job):
+        result = await _play(browser, state, job, prepared, site, options)
+        if progress:
+            progress.walk(job.course, result)
+        return result
+
+    async def close(state):
+        if state.get("host"):
+            await state["host"].close()
+
+    outcome = asyncio.run(pool.play_all(jobs, pool.browsers(workers, servers or []), pages, play, lost, close))
+    reports = []
+    for i, course in enumerate(prepared):
+        results = [r for job, r in zip(jobs, outcome.results) if job.course == i]
+        reports.append(_report(course, results, formats, sum(r.seconds for r in results)))
+    return Catalogue(reports, time.monotonic() - started,
+                     [f"{lane.spec.name}: {lane.walks} walks" for lane in outcome.lanes], outcome.failed_browsers,
+                     profile_of(outcome, time.monotonic() - started))
+
+
+def _report(course: _Course, results: list[WalkResult], formats, seconds: float) -> TestReport:
+    checked = course.checked
+    scenarios = [m for m in checked.course.modules if isinstance(m, Scenario)]
+    return TestReport(checked.course.id, results, sum(len(n.choices) for m in scenarios for n in m.nodes),
+                      sum(1 for m in scenarios for n in m.nodes if n.is_ending), seconds,
+                      [w.name for w in course.walks], {w.name: w.expected for w in course.walks},
+                      course.argument, checked.course.language, tuple(formats))
+
+
+def profile_of(outcome: pool.Outcome, seconds: float) -> dict:
+    """Where the run's time went: browser starts, host pages opened, and per walk the
+    launch (fresh API + SCO load), the play in the page, the finish (unload, read the LMS)
+    and the Python checks; sums over all pages, so with several pages at once they add up
+    to more than the wall time."""
+    walks = [r for r in outcome.results if r is not None and r.timings]
+    total = {key: sum(r.timings.get(key, 0.0) for r in walks) for key in ("host", "launch", "play", "finish", "check")}
+    return {"wall": seconds, "walks": len(outcome.results), "browser_start": [lane.started for lane in outcome.lanes],
+            **total}
+
+
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
         artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
-        host_params: str = "", viewport: tuple[int, int] | None = None, language: str | None = None) -> TestReport:
+        host_params: str = "", viewport: tuple[int, int] | None = None,
+        servers: list[str] | None = None) -> TestReport:
     """Build the course, plan its walks and play them all; never raises for a failing walk.
 
     `packages` (format -> unzipped package folder) walks packages built
@@ -179,43 +360,40 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     is added to the LMS host page's query (e.g. "fail=setvalue:3" makes every
     third SetValue fail, see lmshost/host.js). `viewport` (width, height)
     plays every walk at that size and fails any view that scrolls sideways.
-    `language` walks the course's translation (or a pseudo-locale) with the
-    source's plan and predictions: a translation changes no score.
+    `progress(result, total)` is called after each walk.
     """
-    started = time.monotonic()
-    checked = build.check(course_argument, formats=tuple(formats))
-    walks = plan.walks(checked.course, checked.analyses, max_paths)
-    workers = max(1, workers or os.cpu_count() or 1)
-    with tempfile.TemporaryDirectory(prefix="coursegen-walk-") as temp:
-        packages = packages or unpacked(course_argument, formats, Path(temp), language)
-        mounts = {f"/pkg/{fmt}/": folder for fmt, folder in packages.items()}
-        with lms.HostServer(mounts) as server:
-            jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
-                        str(Path.cwd()), host_params, viewport) for fmt in formats for i in range(len(walks))]
-            # A worker costs a process and a browser start: only worth it for ten walks or more.
-            workers = max(1, min(workers, len(jobs) // 10))
-            shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]
-            results: list[WalkResult] = []
-            if len(shares) == 1:
-                for result in _run_jobs(shares[0]):
-                    results.append(result)
-                    progress and progress(result, len(jobs))
-            else:
-                with ProcessPoolExecutor(len(shares), mp_context=get_context("spawn")) as pool:
-                    for future in as_completed([pool.submit(_run_jobs, share) for share in shares]):
-                        for result in future.result():
-                            results.append(result)
-                            progress and progress(result, len(jobs))
-    order = {(fmt, w.name): i for i, (fmt, w) in enumerate((f, w) for f in formats for w in walks)}
-    results.sort(key=lambda r: order.get((r.fmt, r.walk), 0))
-    scenarios = [m for m in checked.course.modules if isinstance(m, Scenario)]
-    choices_total = sum(len(n.choices) for m in scenarios for n in m.nodes)
-    endings_total = sum(1 for m in scenarios for n in m.nodes if n.is_ending)
-    return TestReport(checked.course.id, results, choices_total, endings_total, time.monotonic() - started,
-                      [w.name for w in walks], {w.name: w.expected for w in walks})
+    class _Each(Progress):
+        total = 0
+
+        def start(self, courses):
+            self.total = sum(n for _, n in courses)
+
+        def walk(self, course, result):
+            progress(result, self.total)
+
+    catalogue = run_catalogue([course_argument], formats, workers, max_paths, artifacts, _Each() if progress else None,
+                              servers, host_params, viewport, [packages] if packages else None)
+    report = catalogue.reports[0]
+    report.seconds = catalogue.seconds
+    report.failed_browsers = catalogue.failed_browsers
+    return report
 
 
 def junit_xml(report: TestReport, course_id: str) -> str:
+    """A JUnit file of one course's walks."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _suite(report, course_id)
+
+
+def junit_catalogue(catalogue: Catalogue) -> str:
+    """A JUnit file with one test suite per course."""
+    suites = "".join(_suite(report, report.course_id) for report in catalogue.reports)
+    failures = sum(1 for report in catalogue.reports for r in report.results if not r.ok)
+    tests = sum(len(report.results) for report in catalogue.reports)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="coursegen walks" tests="{tests}" '
+            f'failures="{failures}" time="{catalogue.seconds:.2f}">\n{suites}</testsuites>\n')
+
+
+def _suite(report: TestReport, course_id: str) -> str:
     from xml.sax.saxutils import escape, quoteattr
 
     cases = []
@@ -227,6 +405,6 @@ def junit_xml(report: TestReport, course_id: str) -> str:
         cases.append(f'  <testcase classname={quoteattr(course_id + "." + result.fmt)} name={quoteattr(result.walk)} '
                      f'time="{result.seconds:.2f}">{body}</testcase>')
     failures = sum(1 for r in report.results if not r.ok)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name={quoteattr("coursegen walks: " + course_id)} '
+    return (f'<testsuite name={quoteattr("coursegen walks: " + course_id)} '
             f'tests="{len(report.results)}" failures="{failures}" time="{report.seconds:.2f}">\n'
             + "\n".join(cases) + "\n</testsuite>\n")

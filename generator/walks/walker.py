@@ -2,6 +2,7 @@
 LMS should have received as interactions along the way."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -36,6 +37,7 @@ class WalkResult:
     artifacts: list[str] = field(default_factory=list)
     injected_faults: int = 0  # LMS calls the host made fail on purpose
     lms: dict = field(default_factory=dict)  # the cmi data the LMS held at the end
+    timings: dict = field(default_factory=dict)  # seconds: host, launch, play, finish, check (runner.profile_of)
 
     @property
     def ok(self) -> bool:
@@ -53,6 +55,7 @@ class Step:
     ending: tuple | None = None  # (scenario, node index)
 
 
+@functools.cache
 def in_page_script() -> str:
     """The in-page half of a walk (lmshost/walker.js): evaluate it with {steps, timeout[, overflow]}."""
     return (resources.files("generator.walks") / "lmshost" / "walker.js").read_text(encoding="utf-8")
@@ -108,8 +111,14 @@ class Walker:
 
         With `check_overflow`, a view wider than the viewport is a failure too.
         """
-        outcome = frame.evaluate(in_page_script(), {"steps": [s.js for s in self.steps], "timeout": STEP_TIMEOUT_MS,
-                                             "overflow": check_overflow})
+        self.read(frame.evaluate(in_page_script(), self.argument(check_overflow)))
+
+    def argument(self, check_overflow: bool = False) -> dict:
+        """What the in-page walker (`in_page_script`) is evaluated with."""
+        return {"steps": [s.js for s in self.steps], "timeout": STEP_TIMEOUT_MS, "overflow": check_overflow}
+
+    def read(self, outcome: dict) -> None:
+        """Take in what the in-page walker returned; raise Divergence naming the author's line."""
         by_id = {m.id: m for m in self.course.modules}
         answered = {event["step"]: event for event in outcome["events"] if "question" in event}
         for event in outcome["events"]:

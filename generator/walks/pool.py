@@ -1,0 +1,222 @@
+"""Where walks run: browsers on this machine or on other machines (Playwright's own browser
+server, `playwright run-server`), each playing walks in a few pages at once, all fed from
+one queue by one coordinator process.
+
+Nothing a walk loads comes from disk or from a port: the LMS host page, scorm-again and the
+course's packages are answered from the coordinator's memory through Playwright's request
+routing, under an origin that never resolves (`ORIGIN`). A browser on another machine
+therefore needs nothing but Chromium: it shares neither files nor loopback with the
+coordinator. Requests the page posts (an LMS profile's commits and beacons) are answered
+by the coordinator the same way.
+
+A browser that stops answering (its server died, its machine went away) has its walks put
+back on the queue for the others: nothing is lost, nothing is counted twice, and the run
+names the browser that failed.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import mimetypes
+import os
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Awaitable, Callable
+
+from . import lms
+
+ORIGIN = "http://walks.coursegen.invalid"  # .invalid never resolves: a request the routes miss goes nowhere
+SERVERS_VARIABLE = "COURSEGEN_BROWSER_SERVERS"  # space- or comma-separated ws:// endpoints
+REMOTE_CHROMIUM = os.environ.get("COURSEGEN_REMOTE_CHROMIUM", "/usr/bin/chromium")
+WALK_TIMEOUT_S = 120.0  # one walk, launch to LMS check: past it the browser is taken for dead if it is
+
+
+def servers_from_environment() -> list[str]:
+    return os.environ.get(SERVERS_VARIABLE, "").replace(",", " ").split()
+
+
+class Site:
+    """Files by URL path, answered from memory; POST handlers by path prefix."""
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+        self.posts: dict[str, Callable[[str, bytes], Awaitable[tuple[int, bytes]]]] = {}
+
+    def add(self, prefix: str, files: dict[str, bytes]) -> None:
+        """`files` by path relative to `prefix` (which ends with "/")."""
+        for name, data in files.items():
+            self.files[prefix + name] = data
+
+    def add_folder(self, prefix: str, folder: Path) -> None:
+        self.add(prefix, {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()})
+
+    async def answer(self, route) -> None:
+        request = route.request
+        path = urllib.parse.unquote(urllib.parse.urlsplit(request.url).path)
+        if request.method == "POST":
+            handler = next((h for prefix, h in self.posts.items() if path.startswith(prefix)), None)
+            if handler:
+                query = urllib.parse.urlsplit(request.url).query
+                status, body = await handler(f"{path}?{query}", request.post_data_buffer or b"")
+                await route.fulfill(status=status, body=body, headers={"content-type": "application/json"})
+                return
+        data = self.files.get(path)
+        if data is None:
+            await route.fulfill(status=404, body=b"", headers={"cache-control": "no-store"})
+            return
+        kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
+            kind += "; charset=utf-8"
+        await route.fulfill(status=200, body=data, headers={"content-type": kind, "cache-control": "no-store"})
+
+
+def host_site() -> Site:
+    """The LMS host page under /lms/ and scorm-again where the page looks for it."""
+    site = Site()
+    site.add_folder("/lms/", lms.host_folder())
+    dist = lms.node_modules() / "scorm-again" / "dist"
+    site.add("/node_modules/scorm-again/dist/", {name: (dist / name).read_bytes()
+                                                 for name in ("scorm-again.js", "scorm-again.min.js")})
+    return site
+
+
+@dataclass(frozen=True)
+class BrowserSpec:
+    """A browser to play walks in: launched here, or on a Playwright browser server."""
+
+    name: str  # "local 1", or the server's ws:// endpoint
+    endpoint: str | None = None
+
+    async def open(self, playwright):
+        if self.endpoint is None:
+            return await playwright.chromium.launch(executable_path=lms.chromium_path(), args=lms.CHROMIUM_ARGS)
+        # The server launches Chromium as the client asks: Debian's, with our arguments (the server
+        # must run with --unsafe to accept an executable path; Playwright's own download cannot
+        # work where its servers cannot reach the internet).
+        options = {"executablePath": REMOTE_CHROMIUM, "args": lms.CHROMIUM_ARGS, "headless": True}
+        return await playwright.chromium.connect(self.endpoint, timeout=30_000,
+                                                 headers={"x-playwright-launch-options": json.dumps(options)})
+
+
+def browsers(local: int, servers: list[str]) -> list[BrowserSpec]:
+    """`servers` when there are some (walks then run only there), else `local` browsers here."""
+    if servers:
+        return [BrowserSpec(url, url) for url in dict.fromkeys(servers)]
+    return [BrowserSpec(f"local {i + 1}") for i in range(max(1, local))]
+
+
+class BrowserGone(Exception):
+    """The browser a walk was playing in stopped answering."""
+
+
+@dataclass
+class Lane:
+    """One browser and what the run learnt about it."""
+
+    spec: BrowserSpec
+    browser: object = None
+    walks: int = 0  # walks finished here
+    lost: str | None = None  # why this browser dropped out, if it did
+    started: float = 0.0  # seconds to launch or connect
+
+    @property
+    def alive(self) -> bool:
+        return self.lost is None and self.browser is not None and self.browser.is_connected()
+
+
+@dataclass
+class Outcome:
+    results: list = field(default_factory=list)  # in the order the jobs were given
+    lanes: list[Lane] = field(default_factory=list)
+
+    @property
+    def failed_browsers(self) -> list[str]:
+        return [f"{lane.spec.name}: {lane.lost}" for lane in self.lanes if lane.lost]
+
+
+Play = Callable[[object, dict, object], Awaitable[object]]  # (browser, the page's own state, job) -> result
+Lost = Callable[[object, str], object]  # (job, why) -> the result of a job no browser is left to play
+
+
+async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play, lost: Lost,
+                   on_close: Callable[[dict], Awaitable[None]] | None = None) -> Outcome:
+    """Play every job in the browsers of `specs`, `pages` pages each, and return their results.
+
+    `play(browser, state, job)` plays one job in a page it keeps in `state` (one dict per
+    page, kept between jobs) and raises BrowserGone when the browser stopped answering: the
+    job then goes back on the queue for the other browsers. `on_close(state)` tidies a page.
+    """
+    from playwright.async_api import async_playwright
+
+    queue = list(range(len(jobs)))[::-1]  # popped from the end: first job first
+    results: list = [None] * len(jobs)
+    remaining = len(jobs)
+    changed = asyncio.Condition()
+    outcome = Outcome(results, [Lane(spec) for spec in specs])
+
+    async def slot(lane: Lane) -> None:
+        nonlocal remaining
+        state: dict = {}
+        try:
+            while True:
+                async with changed:
+                    while not queue and remaining and lane.alive:
+                        await changed.wait()  # a job may come back from a browser that failed
+                    if not queue or not lane.alive:
+                        return
+                    index = queue.pop()
+                try:
+                    result = await asyncio.wait_for(play(lane.browser, state, jobs[index]), WALK_TIMEOUT_S)
+                except (BrowserGone, asyncio.TimeoutError) as problem:
+                    if lane.browser.is_connected() and not isinstance(problem, BrowserGone):
+                        result = lost(jobs[index], f"the walk took over {WALK_TIMEOUT_S:.0f} s")
+                    else:
+                        lane.lost = lane.lost or f"stopped answering after {lane.walks} walks ({problem or 'disconnected'})"
+                        async with changed:
+                            queue.append(index)
+                            changed.notify_all()
+                        return
+                results[index] = result
+                lane.walks += 1
+                async with changed:
+                    remaining -= 1
+                    changed.notify_all()
+        finally:
+            if on_close and lane.alive:
+                try:
+                    await on_close(state)
+                except Exception:  # noqa: BLE001 - a page closing badly changes no result
+                    pass
+
+    async def run_lane(lane: Lane, playwright) -> None:
+        started = time.monotonic()
+        try:
+            lane.browser = await lane.spec.open(playwright)
+        except Exception as problem:  # noqa: BLE001 - a server that cannot be reached is reported, not raised
+            lane.lost = f"could not start: {str(problem).splitlines()[0] if str(problem) else type(problem).__name__}"
+        else:
+            lane.started = time.monotonic() - started
+            lane.browser.on("disconnected", lambda _: asyncio.get_running_loop().create_task(_wake()))
+            await asyncio.gather(*(slot(lane) for _ in range(max(1, pages))))
+        finally:
+            async with changed:
+                changed.notify_all()
+
+    async def _wake() -> None:
+        async with changed:
+            changed.notify_all()
+
+    async with async_playwright() as playwright:
+        await asyncio.gather(*(run_lane(lane, playwright) for lane in outcome.lanes))
+        for lane in outcome.lanes:
+            if lane.browser is not None and lane.browser.is_connected():
+                try:
+                    await lane.browser.close()
+                except Exception:  # noqa: BLE001
+                    pass
+    why = "; ".join(outcome.failed_browsers) or "no browser could be started"
+    for index in queue:
+        results[index] = lost(jobs[index], f"no browser was left to play it ({why})")
+    return outcome
