@@ -130,6 +130,7 @@ class Lane:
 class Outcome:
     results: list = field(default_factory=list)  # in the order the jobs were given
     lanes: list[Lane] = field(default_factory=list)
+    teardown: float = 0.0  # seconds closing pages and browsers
 
     @property
     def failed_browsers(self) -> list[str]:
@@ -210,12 +211,14 @@ async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play,
 
     async with async_playwright() as playwright:
         await asyncio.gather(*(run_lane(lane, playwright) for lane in outcome.lanes))
+        closing = time.monotonic()
         for lane in outcome.lanes:
             if lane.browser is not None and lane.browser.is_connected():
                 try:
                     await lane.browser.close()
                 except Exception:  # noqa: BLE001
                     pass
+        outcome.teardown = time.monotonic() - closing
     why = "; ".join(outcome.failed_browsers) or "no browser could be started"
     for index in queue:
         results[index] = lost(jobs[index], f"no browser was left to play it ({why})")

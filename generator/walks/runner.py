@@ -293,6 +293,7 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
     prepared = [_prepare(i, course, formats, max_paths, site, packages[i] if packages else None)
                 for i, course in enumerate(courses)]
     jobs = [Job(i, fmt, w) for i, course in enumerate(prepared) for fmt in formats for w in range(len(course.walks))]
+    prepare = time.monotonic() - started
     workers = max(1, workers or os.cpu_count() or 1)
     if not servers:  # a browser costs a start (about a second): only worth it for a few walks each
         workers = max(1, min(workers, len(jobs) // (2 * pages) or 1))
@@ -326,7 +327,7 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
         reports.append(_report(course, results, formats, sum(r.seconds for r in results)))
     return Catalogue(reports, time.monotonic() - started,
                      [f"{lane.spec.name}: {lane.walks} walks" for lane in outcome.lanes], outcome.failed_browsers,
-                     profile_of(outcome, time.monotonic() - started))
+                     profile_of(outcome, time.monotonic() - started, prepare))
 
 
 def _report(course: _Course, results: list[WalkResult], formats, seconds: float) -> TestReport:
@@ -338,15 +339,16 @@ def _report(course: _Course, results: list[WalkResult], formats, seconds: float)
                       course.argument, checked.course.language, tuple(formats))
 
 
-def profile_of(outcome: pool.Outcome, seconds: float) -> dict:
-    """Where the run's time went: browser starts, host pages opened, and per walk the
-    launch (fresh API + SCO load), the play in the page, the finish (unload, read the LMS)
-    and the Python checks; sums over all pages, so with several pages at once they add up
-    to more than the wall time."""
+def profile_of(outcome: pool.Outcome, seconds: float, prepare: float) -> dict:
+    """Where the run's time went: checking, packaging and planning (`prepare`), browser
+    starts, and per walk the host page opened (a context, a page, scorm-again loaded), the
+    launch (a fresh API, the SCO loaded), the play in the page, the finish (unload, read
+    the LMS) and the Python checks, then closing the browsers (`teardown`). Per-walk parts
+    are sums over all pages: with several pages at once they add up to more than the wall."""
     walks = [r for r in outcome.results if r is not None and r.timings]
     total = {key: sum(r.timings.get(key, 0.0) for r in walks) for key in ("host", "launch", "play", "finish", "check")}
-    return {"wall": seconds, "walks": len(outcome.results), "browser_start": [lane.started for lane in outcome.lanes],
-            **total}
+    return {"wall": seconds, "prepare": prepare, "walks": len(outcome.results),
+            "browser_start": [lane.started for lane in outcome.lanes], "teardown": outcome.teardown, **total}
 
 
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,

@@ -1,0 +1,99 @@
+"""Walks in browsers on other machines: two Playwright browser servers (`playwright
+run-server`) on 127.0.0.1 stand in for two machines. They share nothing with the
+coordinator but the websocket: every page comes through request routing from its memory."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from repo import REPO
+
+from generator.walks import runner
+
+FIXTURES = REPO / "tests" / "fixtures" / "courses"
+CATALOGUE = [REPO / "course" / "course.yaml", FIXTURES / "branching", FIXTURES / "quiz-rules",
+             FIXTURES / "reading-only"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class BrowserServer:
+    """`python -m playwright run-server` in its own process group (its driver and the
+    Chromium it launches die with it)."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "playwright", "run-server", "--port", str(self.port), "--host", "127.0.0.1",
+             "--unsafe"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        line = self.process.stdout.readline().decode()
+        assert "Listening on" in line, line
+        self.url = f"ws://127.0.0.1:{self.port}/"
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@pytest.fixture
+def servers():
+    started = [BrowserServer(), BrowserServer()]
+    yield started
+    for server in started:
+        server.kill()
+
+
+def _summary(catalogue: runner.Catalogue) -> list:
+    """What a report says, course by course: every walk with its verdict and failures, and the coverage."""
+    return [(report.course_id, report.choices_total, report.endings_total, report.coverage(),
+             sorted((r.fmt, r.walk, tuple(r.failures)) for r in report.results)) for report in catalogue.reports]
+
+
+def test_walks_through_two_browser_servers_report_what_a_local_run_reports(servers):
+    local = runner.run_catalogue(CATALOGUE, workers=2)
+    remote = runner.run_catalogue(CATALOGUE, servers=[s.url for s in servers])
+    assert local.ok and remote.ok, [f for r in remote.reports for w in r.results for f in w.failures][:5]
+    assert _summary(remote) == _summary(local)
+    assert sum(len(r.results) for r in remote.reports) > 100
+    # Both servers took part, and nothing was played twice.
+    assert [b.split(": ")[0] for b in remote.browsers] == [s.url for s in servers]
+    assert all(int(b.split(": ")[1].split()[0]) > 10 for b in remote.browsers), remote.browsers
+    assert not remote.failed_browsers
+
+
+def test_a_server_that_dies_mid_run_has_its_walks_played_by_the_other(servers):
+    doomed = servers[0]
+
+    class KillAfterTen(runner.Progress):
+        played = 0
+
+        def walk(self, course, result):
+            self.played += 1
+            if self.played == 10:
+                doomed.kill()
+
+    course = FIXTURES / "branching"
+    started = time.monotonic()
+    catalogue = runner.run_catalogue([course], servers=[s.url for s in servers], progress=KillAfterTen())
+    report = catalogue.reports[0]
+    planned = len(report.walk_names) * 2
+    assert len(report.results) == planned and all(r is not None for r in report.results)
+    assert sorted((r.fmt, r.walk) for r in report.results) == sorted(
+        (fmt, name) for fmt in ("scorm12", "scorm2004") for name in report.walk_names)  # each walk once
+    assert report.ok, [f for r in report.results for f in r.failures]
+    assert report.coverage() == (report.choices_total, report.endings_total)
+    assert len(catalogue.failed_browsers) == 1 and catalogue.failed_browsers[0].startswith(doomed.url)
+    survivor = next(b for b in catalogue.browsers if b.startswith(servers[1].url))
+    assert int(survivor.split(": ")[1].split()[0]) >= planned - 10
+    assert time.monotonic() - started < 300

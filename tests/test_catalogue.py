@@ -1,0 +1,86 @@
+"""`coursegen test` on a catalogue: several courses share one pool of browsers, with a
+summary table, a JUnit test suite per course, and exit 1 when any walk fails."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+from repo import REPO
+
+from generator import cli
+from generator.walks import catalogue, plan
+
+FIXTURES = REPO / "tests" / "fixtures" / "courses"
+
+
+def test_a_catalogue_with_one_wrong_prediction_fails_that_course_only(tmp_path, capsys, monkeypatch):
+    # The planted mistake: the prediction of quiz-rules' first walk says one percent more than
+    # the course gives, as a wrong scoring rule in plan.py would.
+    planned = plan.walks
+
+    def walks_with_a_wrong_prediction(course, analyses, max_paths):
+        walks = planned(course, analyses, max_paths)
+        if course.id == "quiz-rules-fixture":
+            walks[0].expected.percent += 1
+        return walks
+
+    monkeypatch.setattr(plan, "walks", walks_with_a_wrong_prediction)
+    junit = tmp_path / "junit.xml"
+    courses = [FIXTURES / "reading-only", FIXTURES / "quiz-rules", FIXTURES / "branching"]
+    code = cli.main(["test", *map(str, courses), "--max-paths", "3", "--junit", str(junit)])
+    out, err = capsys.readouterr()
+    assert code == 1
+
+    # One progress line per course, then the summary: a row per course and format.
+    assert re.search(r"quiz-rules/course\.yaml: 10 walks, 2 failed", err), err
+    assert re.search(r"reading-only/course\.yaml: 2 walks, all passed", err)
+    lines = out.splitlines()
+    assert lines[0].split() == ["course", "language", "format", "walks", "failures", "coverage", "walk", "time"]
+    rows = {(line.split()[0].split("/")[-2], line.split()[2]): line.split() for line in lines[1:7]}
+    assert set(rows) == {(c.name, fmt) for c in courses for fmt in ("scorm12", "scorm2004")}
+    assert all(rows[("quiz-rules", fmt)][4] == "1" for fmt in ("scorm12", "scorm2004"))
+    assert all(rows[(name, fmt)][4] == "0" for name in ("reading-only", "branching") for fmt in ("scorm12", "scorm2004"))
+    assert rows[("branching", "scorm12")][1] == "en" and "choices 11/11 (100%), endings 4/4" in " ".join(rows[("branching", "scorm12")])
+    assert re.search(r"^\d+ passed, 2 failed, \d+ walks in [\d.]+ s$", lines[-1]), lines[-1]
+    # The failure names the course and what differs.
+    assert "the results show" in err and "predicts" in err and "walk best" in err
+
+    suites = ET.parse(junit).getroot()
+    assert suites.tag == "testsuites" and suites.get("failures") == "2"
+    by_name = {suite.get("name"): suite for suite in suites}
+    assert set(by_name) == {"coursegen walks: reading-only-fixture", "coursegen walks: quiz-rules-fixture",
+                            "coursegen walks: branching-fixture"}
+    assert by_name["coursegen walks: quiz-rules-fixture"].get("failures") == "2"
+    assert by_name["coursegen walks: branching-fixture"].get("failures") == "0"
+    failed = [case for case in by_name["coursegen walks: quiz-rules-fixture"] if case.find("failure") is not None]
+    assert sorted(case.get("classname") for case in failed) == ["quiz-rules-fixture.scorm12", "quiz-rules-fixture.scorm2004"]
+
+
+def test_a_folder_of_courses_is_a_catalogue_in_path_order(tmp_path):
+    for name in ("b-course", "a-course"):
+        shutil.copytree(FIXTURES / "reading-only", tmp_path / "catalogue" / name)
+    assert [p.parent.name for p in catalogue.courses_in([str(tmp_path / "catalogue")])] == ["a-course", "b-course"]
+    # A course named twice is walked once.
+    one = str(tmp_path / "catalogue" / "a-course")
+    assert len(catalogue.courses_in([one, one + "/course.yaml"])) == 1
+
+
+def test_changed_since_walks_only_the_courses_whose_files_changed(tmp_path):
+    root = tmp_path / "repo"
+    for name in ("alpha", "beta", "gamma"):
+        shutil.copytree(FIXTURES / "reading-only", root / name)
+    git = lambda *args: subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True)  # noqa: E731
+    git("init", "-q")
+    git("-c", "user.email=a@b.c", "-c", "user.name=bench", "add", ".")
+    git("-c", "user.email=a@b.c", "-c", "user.name=bench", "commit", "-qm", "three courses")
+    courses = catalogue.courses_in([str(root)])
+    assert catalogue.changed_since("HEAD", courses) == []
+    module = next((root / "beta").glob("*.md"))
+    module.write_text(module.read_text() + "\nOne more line.\n")  # edited, not committed
+    (root / "gamma" / "notes.txt").write_text("not part of the course")  # new, but no course file
+    assert [c.parent.name for c in catalogue.changed_since("HEAD", courses)] == ["beta"]
+    out = subprocess.run([str(REPO / ".venv" / "bin" / "coursegen"), "test", str(root), "--changed-since", "no-such-ref"],
+                         capture_output=True, text=True)
+    assert out.returncode == 2 and "--changed-since no-such-ref" in out.stderr
