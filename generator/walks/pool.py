@@ -29,6 +29,7 @@ from . import lms
 
 ORIGIN = "http://walks.coursegen.invalid"  # .invalid never resolves: a request the routes miss goes nowhere
 SERVERS_VARIABLE = "COURSEGEN_BROWSER_SERVERS"  # space- or comma-separated ws:// endpoints
+# The Chromium a browser server launches for us; empty: the server's own (a hosted grid's).
 REMOTE_CHROMIUM = os.environ.get("COURSEGEN_REMOTE_CHROMIUM", "/usr/bin/chromium")
 WALK_TIMEOUT_S = 120.0  # one walk, launch to LMS check: past it the browser is taken for dead if it is
 
@@ -95,7 +96,9 @@ class BrowserSpec:
         # The server launches Chromium as the client asks: Debian's, with our arguments (the server
         # must run with --unsafe to accept an executable path; Playwright's own download cannot
         # work where its servers cannot reach the internet).
-        options = {"executablePath": REMOTE_CHROMIUM, "args": lms.CHROMIUM_ARGS, "headless": True}
+        options = {"args": lms.CHROMIUM_ARGS, "headless": True}
+        if REMOTE_CHROMIUM:  # empty: the server's own browser (a hosted grid)
+            options["executablePath"] = REMOTE_CHROMIUM
         return await playwright.chromium.connect(self.endpoint, timeout=30_000,
                                                  headers={"x-playwright-launch-options": json.dumps(options)})
 

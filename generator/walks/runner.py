@@ -140,33 +140,36 @@ def unpacked(course_argument, formats, folder: Path) -> dict[str, Path]:
 # --- one walk in one page ------------------------------------------------------------------
 
 class _Host:
-    """The LMS host page of one course and SCORM version, kept open between walks."""
+    """A page with the LMS host page of one course and SCORM version, kept open between
+    walks; its context (and renderer process) lasts as long as its page slot."""
 
-    def __init__(self, key, context, page):
-        self.key, self.context, self.page = key, context, page
+    def __init__(self, context, page):
+        self.key, self.context, self.page = None, context, page
         self.errors: list[str] = []
         self.frame = None
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
     @classmethod
-    async def open(cls, browser, site: pool.Site, key, course: _Course, fmt: str, host_params: str, viewport):
+    async def new(cls, browser, site: pool.Site, viewport) -> _Host:
         size = {"viewport": {"width": viewport[0], "height": viewport[1]}} if viewport else {}
         context = await browser.new_context(reduced_motion="reduce", **size)
         await context.route(f"{pool.ORIGIN}/**", site.answer)
-        page = await context.new_page()
-        host = cls(key, context, page)
-        page.on("pageerror", lambda exc: host.errors.append(str(exc)))
-        await page.goto(f"{pool.ORIGIN}/lms/host.html?version={VERSIONS[fmt]}&launch={course.prefix}{fmt}/index.html"
-                        + (f"&{host_params}" if host_params else ""))
-        await page.wait_for_function("() => window.lms && lms.ready", timeout=STEP_TIMEOUT_MS)
-        host.frame = next(f for f in page.frames if f.parent_frame is page.main_frame)
-        return host
+        return cls(context, await context.new_page())
+
+    async def show(self, key, course: _Course, fmt: str, host_params: str) -> None:
+        """Load the host page of this course and version: a new document, a new scorm-again."""
+        await self.page.goto(f"{pool.ORIGIN}/lms/host.html?version={VERSIONS[fmt]}&launch={course.prefix}{fmt}/index.html"
+                             + (f"&{host_params}" if host_params else ""))
+        await self.page.wait_for_function("() => window.lms && lms.ready", timeout=STEP_TIMEOUT_MS)
+        self.frame = next(f for f in self.page.frames if f.parent_frame is self.page.main_frame)
+        self.key = key
 
     async def launch(self) -> int:
-        """A new learner's first launch: the previous SCO saves on pagehide, then the browser
-        storage and the call log are emptied and a fresh API launches the SCO again."""
+        """A new learner's first launch: the SCO still shown saves on pagehide, then the
+        browser storage and the call log are emptied and a fresh API launches the SCO again."""
         self.errors.clear()
         return await self.page.evaluate("""async () => {
-            await lms.unload();
+            if (lms.ready) await lms.unload();
             localStorage.clear(); sessionStorage.clear();
             lmsLog.length = 0; lmsMessages.length = 0;
             await lms.relaunch({});
@@ -188,34 +191,29 @@ class _Host:
 async def _play(browser, state: dict, job: Job, courses: list[_Course], site: pool.Site, options: dict) -> WalkResult:
     course = courses[job.course]
     key = (job.course, job.fmt)
-    host = state.get("host")
     try:
-        if host is None or host.key != key:
-            if host is not None:
-                state.pop("host")
-                await host.close()
-            opened = time.monotonic()
-            host = await _Host.open(browser, site, key, course, job.fmt, options["host_params"], options["viewport"])
-            state["host"] = host
-            state["opened"] = time.monotonic() - opened
+        host = state.get("host")
+        if host is None:
+            host = state["host"] = await _Host.new(browser, site, options["viewport"])
+        if host.key != key:
+            shown = time.monotonic()
+            await host.show(key, course, job.fmt, options["host_params"])
+            state["shown"] = time.monotonic() - shown
         result = await _walk(host, course, job, options)
-        result.timings["host"] = state.pop("opened", 0.0)
+        result.timings["host"] = state.pop("shown", 0.0)
     except pool.BrowserGone:
         raise
     except Exception as problem:
         if not browser.is_connected():
             raise pool.BrowserGone(str(problem).splitlines()[0] if str(problem) else "") from problem
-        state.pop("host", None)
+        if state.get("host"):
+            state["host"].key = None
         walker = Walker(course.checked, course.walks[job.index], job.fmt, Path(options["cwd"]))
         walker.result.failures.append(f"{walker.where(course.checked.course.location)}: the LMS host page did not "
                                       f"open: {type(problem).__name__}: {str(problem).splitlines()[0]}")
         return walker.result
-    if not result.ok:  # start the next walk from a page in a known state
-        state.pop("host", None)
-        try:
-            await host.close()
-        except Exception:  # noqa: BLE001 - the page may be gone with its browser
-            pass
+    if not result.ok:
+        host.key = None  # the next walk starts from a new host page, in a known state
         if not browser.is_connected():
             raise pool.BrowserGone("disconnected during the walk")
     return result

@@ -120,6 +120,8 @@
 
   var frame;
   function go(url) {
+    // A frame already emptied by unload() needs no second trip to about:blank.
+    if (url === 'about:blank' && frame.getAttribute('src') === 'about:blank') return Promise.resolve(true);
     window.lms.ready = false;
     return new Promise(function (resolve) {
       frame.addEventListener('load', function once() {
