@@ -30,6 +30,7 @@ sys.path.insert(0, str(BENCH))
 
 import measure  # noqa: E402
 import synth  # noqa: E402
+import walks_bench  # noqa: E402
 from measure import Series  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -39,6 +40,8 @@ INKJS = BENCH / "node_modules" / "inkjs"
 INK_COMPILER = INKJS / "bin" / "inkjs-compiler.js"
 INK_RUNTIME = INKJS / "dist" / "ink.js"  # runtime only (no compiler), minified UMD bundle
 INK_FULL = INKJS / "dist" / "ink-full.js"  # compiler + runtime, for reference
+
+SECTIONS = ("build", "scaling", "analysis", "coverage", "ink", "learner", "broken", "cold", "walks")
 
 # (scenario nodes, questions in the quiz pool)
 SIZES = [(10, 10), (100, 50), (1000, 500), (10000, 5000)]
@@ -534,7 +537,12 @@ def main(argv=None) -> int:
                         "test; the budgets that need 10,000 nodes then fail)")
     parser.add_argument("--out", default=str(BENCH / "results.md"), help="where to write the results")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder with the synthetic courses")
+    parser.add_argument("--only", metavar="SECTIONS", help="comma-separated sections to run: " + ", ".join(SECTIONS)
+                        + " (default: all; the results file then holds only those)")
     args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else set(SECTIONS)
+    if only - set(SECTIONS):
+        parser.error(f"unknown sections: {', '.join(sorted(only - set(SECTIONS)))}")
     started = time.monotonic()
     info = machine()
     sizes = [s for s in SIZES if not args.quick or s[0] <= 1000]
@@ -552,18 +560,27 @@ def main(argv=None) -> int:
                 report.budget(f"{name} ran", "failed", "runs", False)
                 return None
 
-        built = guarded("flagship build", flagship, report, tmp, runs)
+        want = lambda name: name in only  # noqa: E731
+        built = guarded("flagship build", flagship, report, tmp, runs) if want("build") else None
         pkg = guarded("package", package, report, built) if built else None
-        made = guarded("synthetic courses", make_synthetic, tmp, sizes)
+        needs_synthetic = only & {"scaling", "ink", "learner", "coverage"}
+        made = guarded("synthetic courses", make_synthetic, tmp, sizes) if needs_synthetic else None
         scaled = guarded("scaling", scaling, report, tmp, made, lambda n: 3 if n >= 10000 or args.quick else 5) \
-            if made else None
-        guarded("pathological analysis", pathological, report, tmp)
-        if made and pkg:
+            if made and (want("scaling") or want("learner")) else None
+        if want("analysis"):
+            guarded("pathological analysis", pathological, report, tmp)
+        if made and want("coverage"):
+            guarded("coverage_paths", walks_bench.coverage, report, made)
+        if made and pkg and want("ink"):
             guarded("inkjs comparison", ink, report, tmp, made, pkg, 3)
-        if scaled:
+        if scaled and want("learner"):
             guarded("learner side", learner, report, tmp, scaled, 3 if args.quick else 5)
-        # 10,000 nodes would only show the time-out: 1,000 already shows how it grows
-        guarded("broken courses", broken, report, tmp, [n for n, _ in sizes if n <= 1000])
+        if want("broken"):  # 10,000 nodes would only show the time-out: 1,000 already shows how it grows
+            guarded("broken courses", broken, report, tmp, [n for n, _ in sizes if n <= 1000])
+        if want("cold"):
+            guarded("cold start", walks_bench.cold_start, report, 3 if args.quick else 7)
+        if want("walks"):
+            guarded("walks", walks_bench.walks, report, 1 if args.quick else 3)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,1 @@
+window.storyFormat({"name": "Bench", "version": "1.0.0", "description": "A proofing-style story format for the bench: the story data in a bare page.", "proofing": false, "source": "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{{STORY_NAME}}</title></head><body>{{STORY_DATA}}</body></html>"});
