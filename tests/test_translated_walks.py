@@ -66,4 +66,6 @@ def test_the_german_descriptions_are_the_german_choices_and_questions(tmp_path_f
 def test_the_cli_walks_a_translation(capsys):
     assert cli.main(["test", str(FIXTURE), "--lang", "de", "--format", "scorm12", "--workers", "1"]) == cli.EXIT_OK
     out = capsys.readouterr().out
-    assert " 0 failed" in out and "choices covered 5/5 (100%); endings covered 2/2 (100%)" in out
+    row = next(line.split() for line in out.splitlines() if line.split()[2:3] == ["scorm12"])
+    assert row[1:5] == ["de", "scorm12", "5", "0"], out
+    assert "choices 5/5 (100%), endings 2/2 (100%)" in out and " 0 failed" in out

@@ -85,7 +85,7 @@ class Console(Progress):
         self._live = None
 
     def start(self, courses) -> None:
-        self.names = [display_path(Path(name)) for name, _ in courses]
+        self.names = [name for name, _ in courses]
         self.totals = [n for _, n in courses]
         self.done, self.failed = [0] * len(courses), [0] * len(courses)
         if self.tty:
@@ -125,7 +125,7 @@ class Console(Progress):
                 choices = len(set().union(*(r.choices for r in ok))) if ok else 0
                 endings = len(set().union(*(r.endings for r in ok))) if ok else 0
                 coverage = (f"choices {choices}/{report.choices_total} ({_pct(choices, report.choices_total)}), "
-                            f"endings {endings}/{report.endings_total}")
+                            f"endings {endings}/{report.endings_total} ({_pct(endings, report.endings_total)})")
                 rows.append([display_path(Path(report.course)), language, fmt, str(len(results)),
                              str(len(results) - len(ok)), coverage, f"{sum(r.seconds for r in results):.1f} s"])
         header = ["course", "language", "format", "walks", "failures", "coverage", "walk time"]

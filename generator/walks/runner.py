@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import build
+from ..diagnostics import display_path
 from ..model import Scenario
 from . import lms, plan, pool
 from .lmscheck import check_lms
@@ -89,9 +90,15 @@ class Progress:
 @dataclass
 class _Course:
     argument: str
-    checked: build.CheckedCourse
+    checked: build.CheckedCourse  # the source: the plan and predictions are its own in every language
     walks: list[plan.Walk]
     prefix: str  # where its packages are served: PREFIX/<format>/
+    language: str  # the language walked
+    translated: bool = False  # walked in a language asked for (--lang), not simply the course's own
+
+    @property
+    def label(self) -> str:
+        return display_path(Path(self.argument)) + (f" [{self.language}]" if self.translated else "")
 
 
 @dataclass(frozen=True)
@@ -107,8 +114,23 @@ def _package_files(zipped: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
 
 
-def _prepare(number: int, argument, formats, max_paths: int, site: pool.Site,
+def with_languages(courses: list, wanted: list[str]) -> list[tuple]:
+    """(course, language) for each course and each language `wanted` asks of it (tags, `all`,
+    pseudo-locales): a catalogue entry each. A course with errors raises CourseError."""
+    entries = []
+    for course in courses:
+        checked = build.check(course)
+        tags = build.languages_of(checked, wanted)
+        if checked.diagnostics.has_errors():
+            raise build.CourseError(checked.diagnostics)
+        entries += [(course, tag) for tag in tags]
+    return entries
+
+
+def _prepare(number: int, entry, formats, max_paths: int, site: pool.Site,
              packages: dict[str, Path] | None) -> _Course:
+    """A catalogue entry (a course, or a course and a language) checked, planned and packaged."""
+    argument, language = entry if isinstance(entry, tuple) else (entry, None)
     checked = build.check(argument)
     walks = plan.walks(checked.course, checked.analyses, max_paths)
     prefix = f"/course/{number}/"
@@ -116,18 +138,18 @@ def _prepare(number: int, argument, formats, max_paths: int, site: pool.Site,
         for fmt in formats:
             site.add_folder(f"{prefix}{fmt}/", Path(packages[fmt]))
     else:
-        from ..package import archive
-
-        built, _ = build.packages(checked, tuple(formats))
+        built, _ = build.packages(checked, tuple(formats), [language] if language else None)
         for fmt in formats:
-            site.add(f"{prefix}{fmt}/", _package_files(built[archive.package_name(checked.course, fmt)]))
-    return _Course(str(argument), checked, walks, prefix)
+            site.add(f"{prefix}{fmt}/", _package_files(next(data for name, data in built.items()
+                                                            if name.endswith(f"-{fmt}.zip"))))
+    shown = language if language else checked.course.language
+    return _Course(str(argument), checked, walks, prefix, shown, bool(language))
 
 
-def unpacked(course_argument, formats, folder: Path) -> dict[str, Path]:
-    """Build the course's SCORM zips into `folder` and unzip each as an LMS would:
-    format -> the folder holding that package."""
-    built = build.build(course_argument, tuple(formats), folder / "zips")
+def unpacked(course_argument, formats, folder: Path, language: str | None = None) -> dict[str, Path]:
+    """Build the course's SCORM zips (in `language`, a tag of its own, a translation or a
+    pseudo-locale) into `folder` and unzip each as an LMS would: format -> the folder holding that package."""
+    built = build.build(course_argument, tuple(formats), folder / "zips", [language] if language else None)
     folders = {}
     for path in built.outputs:
         fmt = next(f for f in formats if path.name.endswith(f"-{f}.zip"))
@@ -233,6 +255,7 @@ async def _walk(host: _Host, course: _Course, job: Job, options: dict) -> WalkRe
         walker.read(outcome)
         page_state = await host.frame.evaluate(PAGE_STATE)
         data, log = await host.finish(session)
+        walker.result.lms = data
         timings["finish"], mark = time.monotonic() - mark, time.monotonic()
         walker.result.failures += check_lms(walker, page_state, data, log)
         walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
@@ -300,7 +323,7 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
     options = {"cwd": str(Path.cwd()), "artifacts": str(artifacts) if artifacts else None,
                "host_params": host_params, "viewport": viewport}
     if progress:
-        progress.start([(c.argument, len(c.walks) * len(formats)) for c in prepared])
+        progress.start([(c.label, len(c.walks) * len(formats)) for c in prepared])
 
     def lost(job: Job, why: str) -> WalkResult:
         course = prepared[job.course]
@@ -334,7 +357,7 @@ def _report(course: _Course, results: list[WalkResult], formats, seconds: float)
     return TestReport(checked.course.id, results, sum(len(n.choices) for m in scenarios for n in m.nodes),
                       sum(1 for m in scenarios for n in m.nodes if n.is_ending), seconds,
                       [w.name for w in course.walks], {w.name: w.expected for w in course.walks},
-                      course.argument, checked.course.language, tuple(formats))
+                      course.argument, course.language, tuple(formats))
 
 
 def profile_of(outcome: pool.Outcome, seconds: float, prepare: float) -> dict:
@@ -352,7 +375,7 @@ def profile_of(outcome: pool.Outcome, seconds: float, prepare: float) -> dict:
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
         artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
         host_params: str = "", viewport: tuple[int, int] | None = None,
-        servers: list[str] | None = None) -> TestReport:
+        servers: list[str] | None = None, language: str | None = None) -> TestReport:
     """Build the course, plan its walks and play them all; never raises for a failing walk.
 
     `packages` (format -> unzipped package folder) walks packages built
@@ -360,6 +383,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     is added to the LMS host page's query (e.g. "fail=setvalue:3" makes every
     third SetValue fail, see lmshost/host.js). `viewport` (width, height)
     plays every walk at that size and fails any view that scrolls sideways.
+    `language` walks the course's translation (or a pseudo-locale) with the
+    source's plan and predictions: a translation changes no score.
     `progress(result, total)` is called after each walk.
     """
     class _Each(Progress):
@@ -371,7 +396,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
         def walk(self, course, result):
             progress(result, self.total)
 
-    catalogue = run_catalogue([course_argument], formats, workers, max_paths, artifacts, _Each() if progress else None,
+    entry = (course_argument, language) if language else course_argument
+    catalogue = run_catalogue([entry], formats, workers, max_paths, artifacts, _Each() if progress else None,
                               servers, host_params, viewport, [packages] if packages else None)
     report = catalogue.reports[0]
     report.seconds = catalogue.seconds
