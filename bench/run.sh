@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --with-browser
-if [ ! -f bench/node_modules/inkjs/package.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
+if [ ! -f bench/node_modules/inkjs/package.json ] || [ ! -f bench/node_modules/extwee/package.json ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then
   npm ci --prefix bench --silent --no-audit --no-fund
 fi
 exec .venv/bin/python bench/bench.py "$@"

@@ -11,7 +11,6 @@ from pathlib import Path
 from . import rules
 from .check import analysis, state, validate
 from .source import loader
-from .translate import languages as translation_languages, localise
 from .diagnostics import CourseError, Diagnostics
 from .model import Course, Scenario
 
@@ -43,7 +42,10 @@ def examine(course_argument: str | Path, formats: tuple[str, ...] = rules.SCORM)
     loader.check_images(course, diags)
     analyses = {m.id: analysis.analyse(m) for m in course.modules if isinstance(m, Scenario)}
     validate.validate(course, analyses, diags, formats)
-    translation_languages.validate(course, diags)
+    if course.languages:  # translate/ (Babel, polib) loads only for a course that has translations
+        from .translate import languages as translation_languages
+
+        translation_languages.validate(course, diags)
     return CheckedCourse(course, analyses, diags)
 
 
@@ -54,7 +56,7 @@ def check(course_argument: str | Path, languages: list[str] | None = None,
     of them all."""
     checked = examine(course_argument, formats)
     if not checked.diagnostics.has_errors() and languages:
-        for tag in translation_languages.chosen(checked.course, languages, checked.diagnostics):
+        for tag in languages_of(checked, languages):
             in_language(checked, tag, allow_untranslated)
     if checked.diagnostics.has_errors():
         raise CourseError(checked.diagnostics)
@@ -67,6 +69,8 @@ def in_language(checked: CheckedCourse, tag: str, allow_untranslated: bool = Fal
     course = checked.course
     if tag.lower() == course.language.lower():
         return checked
+    from .translate import localise
+
     translated = localise.translated(course, tag, checked.diagnostics, allow_untranslated)
     # Analysed afresh from the translated model: the same paths and maxima prove nothing structural changed.
     analyses = {m.id: analysis.analyse(m) for m in translated.modules if isinstance(m, Scenario)}
@@ -89,6 +93,8 @@ def check_in(course_argument: str | Path, tag: str | None, allow_untranslated: b
 
 def languages_of(checked: CheckedCourse, wanted: list[str] | None) -> list[str]:
     """The tags `--lang` asks for (unknown ones reported into the diagnostics)."""
+    from .translate import languages as translation_languages
+
     return translation_languages.chosen(checked.course, wanted, checked.diagnostics)
 
 
