@@ -62,6 +62,10 @@ def test_a_folder_of_courses_is_a_catalogue_in_path_order(tmp_path):
     for name in ("b-course", "a-course"):
         shutil.copytree(FIXTURES / "reading-only", tmp_path / "catalogue" / name)
     assert [p.parent.name for p in catalogue.courses_in([str(tmp_path / "catalogue")])] == ["a-course", "b-course"]
+    # N shards take every course exactly once between them.
+    many = [tmp_path / f"c{i}" / "course.yaml" for i in range(7)]
+    slices = [catalogue.shard(many, k, 3) for k in (1, 2, 3)]
+    assert sorted(sum(slices, [])) == sorted(many) and [len(s) for s in slices] == [3, 2, 2]
     # A course named twice is walked once.
     one = str(tmp_path / "catalogue" / "a-course")
     assert len(catalogue.courses_in([one, one + "/course.yaml"])) == 1

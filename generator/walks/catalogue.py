@@ -28,6 +28,11 @@ def courses_in(arguments: list[str]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def shard(courses: list[Path], part: int, parts: int) -> list[Path]:
+    """The `part`-th (from 1) of `parts` slices of the catalogue, every course in exactly one."""
+    return courses[part - 1::parts]
+
+
 def course_files(course_file: Path) -> set[Path]:
     """The files a course is made of: course.yaml, its modules, images and badge icons.
     A course that does not load counts as all its folder (it must be walked to say why)."""
