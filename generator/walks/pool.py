@@ -34,6 +34,12 @@ REMOTE_CHROMIUM = os.environ.get("COURSEGEN_REMOTE_CHROMIUM", "/usr/bin/chromium
 WALK_TIMEOUT_S = 120.0  # one walk, launch to LMS check: past it the browser is taken for dead if it is
 
 
+def ours(url: str) -> bool:
+    """Does this request go to the walks' origin? (A function: Playwright matches a glob
+    pattern by building a regular expression for every request.)"""
+    return url.startswith(ORIGIN + "/")
+
+
 def servers_from_environment() -> list[str]:
     return os.environ.get(SERVERS_VARIABLE, "").replace(",", " ").split()
 

@@ -16,6 +16,7 @@ the SCO, without reloading scorm-again.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import json
 import os
@@ -131,7 +132,7 @@ def _prepare(number: int, entry, formats, max_paths: int, site: pool.Site,
              packages: dict[str, Path] | None) -> _Course:
     """A catalogue entry (a course, or a course and a language) checked, planned and packaged."""
     argument, language = entry if isinstance(entry, tuple) else (entry, None)
-    checked = build.check(argument)
+    checked = build.check(argument, formats=tuple(formats))
     walks = plan.walks(checked.course, checked.analyses, max_paths)
     prefix = f"/course/{number}/"
     if packages:  # packages built before, walked as they are
@@ -175,7 +176,7 @@ class _Host:
     async def new(cls, browser, site: pool.Site, viewport) -> _Host:
         size = {"viewport": {"width": viewport[0], "height": viewport[1]}} if viewport else {}
         context = await browser.new_context(reduced_motion="reduce", **size)
-        await context.route(f"{pool.ORIGIN}/**", site.answer)
+        await context.route(pool.ours, site.answer)
         return cls(context, await context.new_page())
 
     async def show(self, key, course: _Course, fmt: str, host_params: str) -> None:
@@ -202,8 +203,9 @@ class _Host:
         """Unload the SCO (it saves and terminates) and read what the LMS holds."""
         end = await self.page.evaluate("""async (session) => {
             await lms.unload();
-            return {cmi: lms.cmi().cmi, log: lmsLog.filter(e => e.session === session)};
+            return JSON.stringify({cmi: lms.cmi().cmi, log: lmsLog.filter(e => e.session === session)});
         }""", session)
+        end = json.loads(end)
         return end["cmi"], end["log"]
 
     async def close(self) -> None:
@@ -250,7 +252,8 @@ async def _walk(host: _Host, course: _Course, job: Job, options: dict) -> WalkRe
     try:
         session = await host.launch()
         timings["launch"], mark = time.monotonic() - mark, time.monotonic()
-        outcome = await host.frame.evaluate(in_page_script(), walker.argument(options["viewport"] is not None))
+        outcome = json.loads(await host.frame.evaluate(_as_text(in_page_script()),
+                                                       json.dumps(walker.argument(options["viewport"] is not None))))
         timings["play"], mark = time.monotonic() - mark, time.monotonic()
         walker.read(outcome)
         page_state = await host.frame.evaluate(PAGE_STATE)
@@ -272,6 +275,14 @@ async def _walk(host: _Host, course: _Course, job: Job, options: dict) -> WalkRe
         walker.result.artifacts = await _save_artifacts(host.page, walk, job, Path(options["artifacts"]))
     walker.result.seconds = time.monotonic() - started
     return walker.result
+
+
+@functools.cache
+def _as_text(script: str) -> str:
+    """The in-page walker taking and giving JSON text: Playwright checks every value of a
+    structured argument or result against its protocol, which cost the coordinator more
+    than half its time (a walk's steps, events and LMS log are thousands of values)."""
+    return f"async (text) => JSON.stringify(await ({script})(JSON.parse(text)))"
 
 
 async def _answers(host: _Host) -> bool:
