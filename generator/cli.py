@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                                    "every ending, best and worst paths, quizzes right, wrong and at the pass "
                                    "mark) and play each in headless Chromium with scorm-again as the LMS, "
                                    "comparing what the LMS received with what the course predicts.")
-    test_cmd.add_argument("course", metavar="COURSE", help=course_help)
+    test_cmd.add_argument("courses", metavar="COURSE", nargs="+",
+                          help=course_help + ", or a folder of course folders; several walk as one catalogue")
     test_cmd.add_argument("--format", action="append", choices=("scorm12", "scorm2004"), dest="formats",
                           help="SCORM version to walk; repeat for both (default: both)")
     test_cmd.add_argument("--workers", type=int, default=None, metavar="N",
@@ -70,10 +71,21 @@ def _parser() -> argparse.ArgumentParser:
                           "larger ones get a covering set")
     test_cmd.add_argument("--viewport", metavar="WxH", type=_size, default=None,
                           help="play every walk at this size, e.g. 320x640, and fail any view that scrolls sideways")
-    test_cmd.add_argument("--junit", metavar="FILE", help="write a JUnit XML report; screenshots and LMS "
-                          "call logs of failed walks go beside it")
-    test_cmd.add_argument("--lang", metavar="LANG", type=_one_language,
-                          help="walk the translation into LANG (or a pseudo-locale) against the source's predictions")
+    test_cmd.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (a test suite per course); "
+                          "screenshots and LMS call logs of failed walks go beside it")
+    test_cmd.add_argument("--browser-server", action="append", dest="servers", metavar="WS_URL",
+                          help="play walks in the browsers of a Playwright browser server (`playwright run-server "
+                          "--unsafe`, ws://HOST:PORT) instead of here; repeat to shard across several "
+                          "(default: $COURSEGEN_BROWSER_SERVERS, space-separated)")
+    test_cmd.add_argument("--changed-since", metavar="GIT_REF",
+                          help="walk only the courses with a file changed since GIT_REF (committed, edited or new)")
+    test_cmd.add_argument("--shard", metavar="K/N", type=_shard,
+                          help="walk only the K-th of N equal slices of the courses (1/4 .. 4/4): N CI jobs, each "
+                          "its own coordinator, share a catalogue too large for one")
+    test_cmd.add_argument("--lang", action="append", dest="langs", metavar="LANG",
+                          help="walk the translation into LANG (a language of the course, all of them with all, or a "
+                          "pseudo-locale) against the source's predictions; repeat for several: each course and "
+                          "language is one entry of the catalogue")
 
     translate = commands.add_parser("translate", help="keep translations in step: catalogues, XLIFF, status",
                                     description="Translations live beside course.yaml in locales/<lang>/*.po. "
@@ -270,34 +282,44 @@ def _root_note(course) -> str:
 def _test(args) -> int:
     from pathlib import Path
 
-    from .walks import runner
+    from .walks import catalogue, lms, pool, runner
 
     formats = _formats(args.formats)
     junit = Path(args.junit) if args.junit else None
     artifacts = junit.parent / f"{junit.stem}-artifacts" if junit else Path("test-results")
-    progress = _Progress(sys.stderr)
+    courses = catalogue.courses_in(args.courses)
+    if args.shard:
+        courses = catalogue.shard(courses, *args.shard)
+    if args.changed_since:
+        try:
+            courses = catalogue.changed_since(args.changed_since, courses)
+        except catalogue.GitError as problem:
+            print(f"coursegen: --changed-since {args.changed_since}: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        if not courses:
+            print(f"no course changed since {args.changed_since}: nothing to walk")
+            return EXIT_OK
+    console = catalogue.Console(sys.stderr)
     try:
-        report = runner.run(args.course, formats, args.workers, args.max_paths, artifacts, progress,
-                            viewport=args.viewport, language=args.lang)
-    except runner.lms.LmsUnavailable as missing:
+        entries = runner.with_languages(courses, args.langs) if args.langs else courses
+        result = runner.run_catalogue(entries, formats, args.workers, args.max_paths, artifacts, console,
+                                      args.servers or pool.servers_from_environment(), viewport=args.viewport)
+    except lms.LmsUnavailable as missing:
         print(f"coursegen: {missing}", file=sys.stderr)
         return EXIT_USAGE
-    progress.done()
-    for result in report.results:
-        for failure in result.failures:
-            print(f"{failure}  [{result.fmt}, walk {result.walk}]", file=sys.stderr)
-        for artifact in result.artifacts:
-            print(f"  saved {artifact}", file=sys.stderr)
+    finally:
+        console.stop()
+    for report in result.reports:
+        for walk in report.results:
+            for failure in walk.failures:
+                print(f"{failure}  [{walk.fmt}, walk {walk.walk}]", file=sys.stderr)
+            for artifact in walk.artifacts:
+                print(f"  saved {artifact}", file=sys.stderr)
     if junit:
         junit.parent.mkdir(parents=True, exist_ok=True)
-        junit.write_text(runner.junit_xml(report, report.course_id), encoding="utf-8")
-    choices, endings = report.coverage()
-    passed = sum(r.ok for r in report.results)
-    print(f"{passed} passed, {len(report.results) - passed} failed")
-    print(f"walks: {len(report.results)} in {report.seconds:.1f} s; choices covered {choices}/{report.choices_total}"
-          f" ({_pct(choices, report.choices_total)}); endings covered {endings}/{report.endings_total}"
-          f" ({_pct(endings, report.endings_total)})")
-    return EXIT_OK if report.ok else EXIT_COURSE
+        junit.write_text(runner.junit_catalogue(result), encoding="utf-8")
+    catalogue.Console(sys.stdout).summary(result)
+    return EXIT_OK if result.ok else EXIT_COURSE
 
 
 def _one_language(text: str) -> str:
@@ -310,36 +332,19 @@ def _formats(chosen) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen or rules.SCORM))
 
 
+def _shard(text: str) -> tuple[int, int]:
+    try:
+        part, parts = (int(n) for n in text.split("/"))
+    except ValueError:
+        part = parts = 0
+    if not 1 <= part <= parts:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a slice like 1/4')
+    return part, parts
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(n) for n in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f'"{text}" is not a size like 320x640') from None
     return width, height
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{100 * part // whole}%" if whole else "100%"
-
-
-class _Progress:
-    """A bar on a terminal, one plain line per walk elsewhere (CI logs)."""
-
-    def __init__(self, stream):
-        self.stream, self.count = stream, 0
-        self.tty = stream.isatty()
-
-    def __call__(self, result, total: int) -> None:
-        self.count += 1
-        mark = "ok" if result.ok else "FAILED"
-        if self.tty:
-            filled = 30 * self.count // total
-            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{total} walks")
-            self.stream.flush()
-        else:
-            print(f"walk {self.count}/{total}: {result.fmt} {result.walk}: {mark} ({result.seconds:.1f} s)",
-                  file=self.stream)
-
-    def done(self) -> None:
-        if self.tty and self.count:
-            self.stream.write("\n")
