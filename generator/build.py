@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import rules
 from .check import analysis, state, validate
-from .package import archive, render
+from .package import archive, cmi5, render
 from .source import loader
 from .translate import languages as translation_languages, localise
 from .diagnostics import CourseError, Diagnostics
@@ -159,12 +159,18 @@ def build(course_argument: str | Path, formats: tuple[str, ...] = rules.SCORM,
         raise CourseError(checked.diagnostics)
     outputs: dict[str, bytes | dict[str, bytes]] = {}
     for tag, version in versions:
-        rendered = render.render(version.course, version.analyses)
+        rendered: dict[str, render.Rendered] = {}  # by LMS protocol: each has its own runtime adapter
         for fmt in formats:
             name = archive.package_name(version.course, fmt, tag)
+            lms = "cmi5" if fmt == "cmi5" else "scorm"
+            if lms not in rendered:
+                rendered[lms] = render.render(version.course, version.analyses, lms=lms, language=tag)
+            files = rendered[lms].files
             if fmt == "web":
-                outputs[name] = rendered.files
+                outputs[name] = files
+            elif fmt == "cmi5":
+                outputs[name] = archive.zip_bytes(cmi5.package_files(version.course, files, tag))
             else:
-                outputs[name] = archive.zip_bytes(archive.scorm_files(version.course, fmt, rendered.files, tag))
+                outputs[name] = archive.zip_bytes(archive.scorm_files(version.course, fmt, files, tag))
     written = archive.write_outputs(outputs, Path(out_dir))
     return Built(checked, written, size.total)

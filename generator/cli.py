@@ -41,13 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     paths.add_argument("--lang", metavar="LANG", type=_one_language,
                        help="the paths of the translation into LANG (their choices' text in that language)")
 
-    build_cmd = commands.add_parser("build", help="build SCORM packages (and a web folder)",
+    build_cmd = commands.add_parser("build", help="build SCORM and cmi5 packages (and a web folder)",
                                     description="Build DIR/<course-id>-<version>-<format>.zip for each format "
                                     "(web: a folder that runs from disk without an LMS). Nothing is written "
                                     "when the course has errors.")
     build_cmd.add_argument("course", metavar="COURSE", help=course_help)
     build_cmd.add_argument("--format", action="append", choices=build.FORMATS, dest="formats",
-                           help="scorm12, scorm2004 or web; repeat for several (default: both SCORM versions)")
+                           help="scorm12, scorm2004, cmi5 or web; repeat for several (default: both SCORM "
+                           "versions)")
     build_cmd.add_argument("--out", default="build", metavar="DIR", help="output folder (default: build)")
     build_cmd.add_argument("--lang", action="append", dest="langs", metavar="LANG",
                            help="build the course in LANG: DIR/<course-id>-<lang>-<version>-<format>.zip (a language "
