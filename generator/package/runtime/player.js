@@ -357,6 +357,7 @@
       check();
       document.documentElement.lang = course.language || document.documentElement.lang;
       info = CG.lms.start(course.id, document.documentElement.getAttribute('data-scorm'));
+      if (info.passMark != null) course.passMark = info.passMark; // the LMS's mastery score rules (cmi5)
       var n = info.name.split(','); // LMSs send "Last, First"
       learnerName = (n.length === 2 ? n[1].trim() + ' ' + n[0].trim() : info.name).trim();
       var data = savedData(), st = data ? CG.state.decode(course, data) : null;
@@ -391,6 +392,8 @@
     ]));
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
-  else boot();
+  // An adapter that must ask the LMS before the course starts (cmi5, over HTTP) sets CG.lms.ready.
+  function begin() { if (CG.lms.ready) CG.lms.ready.then(boot, boot); else boot(); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', begin);
+  else begin();
 })(window.CG = window.CG || {});
