@@ -64,8 +64,9 @@ def _parser() -> argparse.ArgumentParser:
                                    "mark) and play each in headless Chromium with scorm-again as the LMS, "
                                    "comparing what the LMS received with what the course predicts.")
     test_cmd.add_argument("course", metavar="COURSE", help=course_help)
-    test_cmd.add_argument("--format", action="append", choices=("scorm12", "scorm2004"), dest="formats",
-                          help="SCORM version to walk; repeat for both (default: both)")
+    test_cmd.add_argument("--format", action="append", choices=("scorm12", "scorm2004", "cmi5"), dest="formats",
+                          help="scorm12, scorm2004 or cmi5 (through a cmi5 launcher with the Ralph LRS); repeat "
+                          "for several (default: both SCORM versions)")
     test_cmd.add_argument("--workers", type=int, default=None, metavar="N",
                           help="browsers running walks in parallel (default: CPU count)")
     test_cmd.add_argument("--max-paths", type=int, default=200, metavar="N",

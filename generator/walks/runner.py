@@ -8,6 +8,7 @@ parallel, one browser per worker process.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from .. import build
 from ..model import Scenario
-from . import lms, plan
+from . import cmi5walk, lms, plan, ralph
 from .lmscheck import check_lms
 from .walker import PAGE_STATE, STEP_TIMEOUT_MS, Divergence, Walker, WalkResult
 
@@ -61,6 +62,8 @@ class Job:
     cwd: str
     host_params: str = ""  # extra query of the LMS host page (fault injection in tests)
     viewport: tuple[int, int] | None = None  # a phone's size: every view is checked for sideways scrolling
+    package: str = ""  # cmi5: the unpacked package the worker's launcher serves
+    lrs: tuple[str, str] = ("", "")  # cmi5: the LRS's URL and Authorization header
 
 
 def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
@@ -75,7 +78,7 @@ def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
         hosts: dict[str, _Host] = {}
         try:
             for job in jobs:
-                host = hosts.get(job.fmt) or hosts.setdefault(job.fmt, _Host(browser, job))
+                host = hosts.get(job.fmt) or hosts.setdefault(job.fmt, _new_host(browser, job))
                 result = _run_one(host, checked, walks[job.index], job)
                 results.append(result)
                 if not result.ok:  # start the next walk from a page in a known state
@@ -84,6 +87,13 @@ def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
         finally:
             browser.close()
     return results
+
+
+def _new_host(browser, job: Job):
+    if job.fmt == "cmi5":  # a launcher and the LRS instead of scorm-again's host page
+        fail_every = int(dict(p.split("=", 1) for p in job.host_params.split("&") if "=" in p).get("fail_every", 0))
+        return cmi5walk.Cmi5Host(browser, Path(job.package), cmi5walk.LrsClient(*job.lrs), job.viewport, fail_every)
+    return _Host(browser, job)
 
 
 class _Host:
@@ -113,6 +123,18 @@ class _Host:
     def frame(self):
         return self.page.query_selector("#sco").content_frame()
 
+    def check(self, walker: Walker, page_state: dict, session: int) -> list[str]:
+        """Unload the SCO, then what the LMS holds against the prediction."""
+        self.page.evaluate("lms.unload()")
+        data = self.page.evaluate("lms.cmi()")["cmi"]
+        walker.result.lms = data
+        log = self.page.evaluate("(session) => lmsLog.filter(e => e.session === session)", session)
+        walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
+        return check_lms(walker, page_state, data, log)
+
+    def artifacts(self, folder: Path, stem: str) -> list[str]:
+        return _save_artifacts(self.page, folder, stem)
+
     def close(self) -> None:
         self.context.close()
 
@@ -125,12 +147,7 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
         frame = host.frame()
         walker.play(frame, check_overflow=job.viewport is not None)
         page_state = frame.evaluate(PAGE_STATE)
-        host.page.evaluate("lms.unload()")
-        data = host.page.evaluate("lms.cmi()")["cmi"]
-        walker.result.lms = data
-        log = host.page.evaluate("(session) => lmsLog.filter(e => e.session === session)", session)
-        walker.result.failures += check_lms(walker, page_state, data, log)
-        walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
+        walker.result.failures += host.check(walker, page_state, session)
     except Divergence as problem:
         walker.result.failures.append(str(problem))
     except Exception as problem:  # a timeout or a page that stopped answering
@@ -138,15 +155,17 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
                                       f"{type(problem).__name__}: {str(problem).splitlines()[0]}")
     walker.result.failures += [f"{walker.where(checked.course.location)}: JavaScript error: {e}" for e in host.errors]
     if walker.result.failures and job.artifacts:
-        walker.result.artifacts = _save_artifacts(host.page, walk, job)
+        walker.result.artifacts = host.artifacts(Path(job.artifacts), _stem(walk, job))
     walker.result.seconds = time.monotonic() - started
     return walker.result
 
 
-def _save_artifacts(page, walk, job: Job) -> list[str]:
-    folder = Path(job.artifacts)
+def _stem(walk, job: Job) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{walk.name}").strip("-")
+
+
+def _save_artifacts(page, folder: Path, stem: str) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{walk.name}").strip("-")
     shot, calls = folder / f"{stem}.png", folder / f"{stem}-lms-log.json"
     try:
         page.screenshot(path=str(shot), full_page=True)
@@ -186,12 +205,16 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     checked = build.check(course_argument, formats=tuple(formats))
     walks = plan.walks(checked.course, checked.analyses, max_paths)
     workers = max(1, workers or os.cpu_count() or 1)
-    with tempfile.TemporaryDirectory(prefix="coursegen-walk-") as temp:
+    with tempfile.TemporaryDirectory(prefix="coursegen-walk-") as temp, contextlib.ExitStack() as stack:
         packages = packages or unpacked(course_argument, formats, Path(temp), language)
-        mounts = {f"/pkg/{fmt}/": folder for fmt, folder in packages.items()}
+        mounts = {f"/pkg/{fmt}/": folder for fmt, folder in packages.items() if fmt != "cmi5"}
+        # cmi5 walks store their statements in one LRS for the whole run (each worker has its own launcher).
+        lrs = stack.enter_context(ralph.Ralph()).client() if "cmi5" in formats else None
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
-                        str(Path.cwd()), host_params, viewport) for fmt in formats for i in range(len(walks))]
+                        str(Path.cwd()), host_params, viewport, str(packages.get(fmt, "")),
+                        (lrs.url, lrs.authorization) if lrs and fmt == "cmi5" else ("", ""))
+                    for fmt in formats for i in range(len(walks))]
             # A worker costs a process and a browser start: only worth it for ten walks or more.
             workers = max(1, min(workers, len(jobs) // 10))
             shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]

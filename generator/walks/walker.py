@@ -184,7 +184,7 @@ def answer_interaction(quiz, question, picks, fmt, language) -> dict:
         response = ("t" if value else "f") if fmt == "scorm12" else ("true" if value else "false")
         kind = "true-false"
     else:
-        response = (",", "[,]")[fmt == "scorm2004"].join(b36(p) for p in sorted(picks))
+        response = ("[,]", ",")[fmt == "scorm12"].join(b36(p) for p in sorted(picks))  # 2004 and xAPI: [,]
         kind = "choice"
     # Judged here from the picks, not taken from the page: the runtime's judgement is under test.
     right = answer_right(question, picks)
