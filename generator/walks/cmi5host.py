@@ -104,8 +104,7 @@ class Launcher:
         self.injected = 0  # of which answered 503 on purpose
         self.unattributed: list[Violation] = []  # requests no session's token opened
         handler = type("Handler", (_Handler,), {"launcher": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="cmi5-launcher", daemon=True)
         # The LMS's own id for the AU: stable for all registrations, never the publisher's id (8.1.5).
         self.activity_id = f"{LMS_HOME}/activities/{hashlib.sha256(self.structure.au_id.encode()).hexdigest()[:16]}"
@@ -185,12 +184,15 @@ class Launcher:
                                          {SESSION_ID: session.id}, {"duration": f"PT{seconds:.2f}S"}))
 
     def wait_terminated(self, session: Session, seconds: float = 10) -> bool:
+        """Whether `terminated` reached the LRS within `seconds`."""
         deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if session.terminated:
-                return True
+        while True:
+            with self.lock:  # not while a request is half-way through
+                if session.terminated:
+                    return True
+            if time.monotonic() > deadline:
+                return False
             time.sleep(0.05)
-        return session.terminated
 
     # --- the AU's requests (called by the handler, one at a time) ------------------------------
 
@@ -211,42 +213,56 @@ class Launcher:
         return next((s for s in self.sessions.values() if authorization == f"Basic {s.auth_token}"), None)
 
     def statements(self, session: Session, items: list, put_id: str | None) -> tuple[int, object]:
+        """Judge each statement after the ones before it, then store the good ones in the LRS in
+        one request; a rule broken stops the batch there (what came before it is stored)."""
         if session.abandoned:  # 9.3.6.0-2: nothing is recorded for an abandoned session
             return 403, {"error": "the session was abandoned"}
         if put_id is not None and (len(items) != 1 or items[0].get("id", put_id) != put_id):
             return 400, {"error": "statementId does not match the statement's id"}
-        ids = []
+        saved = session.rules.snapshot()
+        ids, fresh, refusal = [], [], None
         for statement in items:
             if not isinstance(statement, dict):
-                return 400, {"error": "a statement must be a JSON object"}
+                refusal = (400, {"error": "a statement must be a JSON object"})
+                break
             if put_id is not None:
                 statement.setdefault("id", put_id)
-            known = self.stored.get(statement.get("id"))
+            known = self.stored.get(statement.get("id")) or next(
+                (s for s in fresh if s.get("id") == statement.get("id")), None)
             if known is not None:  # the same statement again (a retry): stored once, nothing to judge
                 if known != statement:
                     session.violations.append(Violation("9.1.0.0-1", "a different statement with an id already used",
                                                         statement.get("id")))
-                    return 409, {"error": "another statement has this id"}
+                    refusal = (409, {"error": "another statement has this id"})
+                    break
                 ids.append(statement["id"])
                 continue
             found = session.rules.check(statement)
             if found:
                 session.violations += found
-                return 400, {"error": "; ".join(str(v) for v in found)}
-            try:
-                self.lrs.put(statement)
-            except urllib.error.HTTPError as problem:  # the LRS refuses it: a statement xAPI does not allow
-                detail = problem.read().decode("utf-8", "replace")[:500]
-                session.violations.append(Violation("4.1.0.0-1", f"the LRS refused it: HTTP {problem.code} {detail}",
-                                                    statement.get("id")))
-                return 400, {"error": detail}
-            except OSError as problem:  # the LRS behind failed: the AU must try again later
-                return 502, {"error": f"the LRS did not store the statement: {problem}"}
+                refusal = (400, {"error": "; ".join(str(v) for v in found)})
+                break
             session.rules.accept(statement)
+            fresh.append(statement)
+            ids.append(statement["id"])
+        try:
+            self.lrs.post(fresh)
+        except urllib.error.HTTPError as problem:  # the LRS refuses them: something xAPI does not allow
+            session.rules.restore(saved)
+            detail = problem.read().decode("utf-8", "replace")[:500] if problem.fp else problem.reason
+            session.violations.append(Violation("4.1.0.0-1", f"the LRS refused it: HTTP {problem.code} {detail}",
+                                                fresh[0].get("id") if fresh else None))
+            return 400, {"error": str(detail)}
+        except OSError as problem:  # the LRS behind failed: the AU must try again later
+            session.rules.restore(saved)
+            return 502, {"error": f"the LRS did not store the statements: {problem}"}
+        for statement in fresh:
             self.stored[statement["id"]] = statement
             session.statements.append(statement)
+        if fresh:
             session.last_statement_at = time.time()
-            ids.append(statement["id"])
+        if refusal:
+            return refusal
         return (204, None) if put_id is not None else (200, ids)
 
     def state(self, session: Session, method: str, params: dict, body: bytes) -> tuple[int, bytes | None]:
@@ -279,6 +295,13 @@ class Launcher:
             return (200, self.profiles[key]) if key in self.profiles else (404, None)
         self.profiles[key] = body
         return 204, None
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a page that goes away before its answer (keepalive requests at unload) is no news
 
 
 def _agent_key(agent: dict) -> str:

@@ -46,6 +46,13 @@ class Cmi5Host:
         self.page.goto(self.session.url, timeout=STEP_TIMEOUT_MS)
         return self.session
 
+    def settle(self, seconds: float = 30) -> None:
+        """Wait until the AU has nothing left to send: a learner reads the results page for a
+        moment; the walks' robot would otherwise leave within the millisecond (the closing-tab
+        tests leave at once on purpose)."""
+        self.page.wait_for_function("() => !(window.CG && CG.lms && CG.lms.pending) || CG.lms.pending() === 0",
+                                    timeout=seconds * 1000)
+
     def leave(self) -> None:
         """Navigate away (pagehide: the AU sends terminated) and wait until the LMS has it."""
         if self.session is not None and not self.session.terminated:
@@ -62,6 +69,7 @@ class Cmi5Host:
     def check(self, walker: Walker, page_state: dict, session: Session) -> list[str]:
         """Leave the course, then every broken rule and every difference between what the LRS
         holds and what the course predicts."""
+        self.settle()
         self.leave()
         where = walker.where(walker.course.location)
         problems = [f"{where}: {violation}" for violation in session.violations]

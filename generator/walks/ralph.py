@@ -4,10 +4,16 @@ Ralph (the pip package ralph-malph) runs from its own virtualenv, because its `l
 its own FastAPI; scripts/setup.sh installs it in `.venv-ralph/`. It runs here with the
 file-system backend and HTTP basic auth on 127.0.0.1, from a temporary folder that holds its
 users file and its statements, and is stopped (with that folder) when the run ends.
+
+The file-system backend reads its whole statements file for every write (to find a duplicate id)
+and every query, so a run of many walks would slow down with every statement stored. The LRS
+therefore has several users, each storing into a folder of its own (Ralph's `target`), and a
+registration's statements always go through the same one: each file stays one walk's size.
 """
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -26,6 +32,7 @@ from .lms import LmsUnavailable
 
 XAPI_VERSION = "1.0.3"
 USER = "coursegen-launcher"
+SHARDS = 32
 HASH_PASSWORD = "import bcrypt, sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(4)).decode())"
 # What `ralph runserver -b fs` runs, with one fix: Ralph 5.1.0's file-system LRS writes its one
 # statements file with the "create" operation, so every write after the first fails ("already
@@ -62,16 +69,21 @@ def _free_port() -> int:
 
 
 class LrsClient:
-    """The xAPI Statement API of an LRS at `url`, as a client with `authorization` talks to it.
-    Plain data, so it travels to worker processes."""
+    """The xAPI Statement API of an LRS at `url`, for clients with these `authorizations` (one
+    per shard; a registration always uses the same). Plain data, so it travels to workers."""
 
-    def __init__(self, url: str, authorization: str):
-        self.url, self.authorization = url, authorization
+    def __init__(self, url: str, authorizations: tuple[str, ...]):
+        self.url, self.authorizations = url, tuple(authorizations)
 
-    def _request(self, method: str, path: str, body=None):
+    def _authorization(self, registration: str | None) -> str:
+        digest = hashlib.sha256(str(registration).encode()).digest()
+        return self.authorizations[int.from_bytes(digest[:4], "big") % len(self.authorizations)]
+
+    def _request(self, method: str, path: str, body=None, registration: str | None = None):
         request = urllib.request.Request(self.url + path, method=method,
                                          data=None if body is None else json.dumps(body).encode("utf-8"),
-                                         headers={"Authorization": self.authorization, "Content-Type": "application/json",
+                                         headers={"Authorization": self._authorization(registration),
+                                                  "Content-Type": "application/json",
                                                   "X-Experience-API-Version": XAPI_VERSION})
         with urllib.request.urlopen(request, timeout=30) as response:
             text = response.read().decode("utf-8")
@@ -80,17 +92,24 @@ class LrsClient:
     def put(self, statement: dict) -> None:
         """Store one statement (idempotent: the same statement twice is stored once)."""
         query = urllib.parse.urlencode({"statementId": statement["id"]})
-        self._request("PUT", f"/xAPI/statements?{query}", statement)
+        registration = (statement.get("context") or {}).get("registration")
+        self._request("PUT", f"/xAPI/statements?{query}", statement, registration)
 
-    def statements(self, **filters) -> list[dict]:
-        """Every stored statement matching the xAPI filters (e.g. registration=…), in the order stored."""
-        query = urllib.parse.urlencode(dict(filters, limit=1000))
-        found, page = [], self._request("GET", f"/xAPI/statements?{query}")
+    def post(self, statements: list[dict]) -> None:
+        """Store statements of one registration in one request (the LRS stores all or none)."""
+        if statements:
+            registration = (statements[0].get("context") or {}).get("registration")
+            self._request("POST", "/xAPI/statements", statements, registration)
+
+    def statements(self, registration: str, **filters) -> list[dict]:
+        """The registration's stored statements matching the xAPI filters, in the order stored."""
+        query = urllib.parse.urlencode(dict(filters, registration=registration, limit=1000))
+        found, page = [], self._request("GET", f"/xAPI/statements?{query}", registration=registration)
         while True:
             found += page["statements"]
             if not page.get("more"):
                 break
-            page = self._request("GET", page["more"])
+            page = self._request("GET", page["more"], registration=registration)
         return sorted(found, key=lambda s: s.get("stored", ""))
 
 
@@ -104,19 +123,20 @@ class Ralph:
         self.process: subprocess.Popen | None = None
         self.url = ""
 
-    @property
-    def authorization(self) -> str:
-        return "Basic " + base64.b64encode(f"{USER}:{self.password}".encode()).decode()
+    def authorization(self, shard: int) -> str:
+        return "Basic " + base64.b64encode(f"{USER}-{shard}:{self.password}".encode()).decode()
 
     def __enter__(self) -> "Ralph":
         self.folder = Path(tempfile.mkdtemp(prefix="coursegen-ralph-"))
         digest = subprocess.run([str(self.python), "-c", HASH_PASSWORD, self.password], check=True,
                                 capture_output=True, text=True).stdout.strip()
         # Written by hand: `ralph auth --write-to-disk` wants an Elasticsearch backend to reach.
-        users = [{"username": USER, "hash": digest, "scopes": ["all"],
-                  "agent": {"account": {"homePage": "http://127.0.0.1", "name": USER}}}]
+        users = [{"username": f"{USER}-{shard}", "hash": digest, "scopes": ["all"], "target": f"shard-{shard}",
+                  "agent": {"account": {"homePage": "http://127.0.0.1", "name": f"{USER}-{shard}"}}}
+                 for shard in range(SHARDS)]
         (self.folder / "auth.json").write_text(json.dumps(users), encoding="utf-8")
-        (self.folder / "statements").mkdir()
+        for shard in range(SHARDS):
+            (self.folder / "statements" / f"shard-{shard}").mkdir(parents=True)
         env = dict(os.environ, RALPH_AUTH_FILE=str(self.folder / "auth.json"), RALPH_RUNSERVER_BACKEND="fs",
                    RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH=str(self.folder / "statements"),
                    RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT="1000")
@@ -162,4 +182,4 @@ class Ralph:
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def client(self) -> LrsClient:
-        return LrsClient(self.url, self.authorization)
+        return LrsClient(self.url, tuple(self.authorization(shard) for shard in range(SHARDS)))

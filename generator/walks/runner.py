@@ -63,7 +63,7 @@ class Job:
     host_params: str = ""  # extra query of the LMS host page (fault injection in tests)
     viewport: tuple[int, int] | None = None  # a phone's size: every view is checked for sideways scrolling
     package: str = ""  # cmi5: the unpacked package the worker's launcher serves
-    lrs: tuple[str, str] = ("", "")  # cmi5: the LRS's URL and Authorization header
+    lrs: tuple = ("", ())  # cmi5: the LRS's URL and its clients' Authorization headers
 
 
 def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
@@ -213,7 +213,7 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
                         str(Path.cwd()), host_params, viewport, str(packages.get(fmt, "")),
-                        (lrs.url, lrs.authorization) if lrs and fmt == "cmi5" else ("", ""))
+                        (lrs.url, lrs.authorizations) if lrs and fmt == "cmi5" else ("", ()))
                     for fmt in formats for i in range(len(walks))]
             # A worker costs a process and a browser start: only worth it for ten walks or more.
             workers = max(1, min(workers, len(jobs) // 10))

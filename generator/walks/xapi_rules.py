@@ -166,6 +166,14 @@ class SessionRules:
             self.accept(st)
         return found
 
+    def snapshot(self) -> tuple:
+        """What accepting statements changes, to take back when they could not be stored."""
+        return (list(self.verbs), self.count, self.terminated, self.registration.completed, self.registration.passed)
+
+    def restore(self, saved: tuple) -> None:
+        verbs, self.count, self.terminated, self.registration.completed, self.registration.passed = saved
+        self.verbs = list(verbs)
+
     def accept(self, st: dict) -> None:
         self.count += 1
         name = VERB_NAMES.get(_get(st, "verb", "id")) if _defined(st) else None

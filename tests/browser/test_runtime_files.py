@@ -8,7 +8,10 @@ import re
 
 from .runtime_package import RUNTIME, runtime_manifest
 
-BUDGET = 60 * 1024  # what one package ships: the shared runtime plus its one LMS adapter
+# What one package ships: the shared runtime plus its one LMS adapter. cmi5.js (16 KB) does in the
+# page what a SCORM LMS's API does on its side (HTTP, a retry queue, statements), so a cmi5
+# package may weigh 4 KB more; @xapi/cmi5 alone would be 90 KB.
+BUDGETS = {"scorm": 60 * 1024, "cmi5": 64 * 1024}
 # Identifiers of the xAPI vocabularies cmi5.js writes into statements: names, never fetched.
 XAPI_IRIS = ("http://adlnet.gov/expapi/", "https://w3id.org/xapi/cmi5/", "http://id.tincanapi.com/verb/earned",
              "http://activitystrea.ms/schema/1.0/badge")
@@ -34,7 +37,7 @@ def test_manifest_lists_existing_files_in_load_order():
 def test_runtime_stays_within_its_size_budget():
     for lms in runtime_manifest()["adapters"]:
         total = sum(p.stat().st_size for p in runtime_files(lms))
-        assert total <= BUDGET, f"the {lms} runtime is {total} bytes, budget {BUDGET}"
+        assert total <= BUDGETS[lms], f"the {lms} runtime is {total} bytes, budget {BUDGETS[lms]}"
 
 
 def label_keys(source: str) -> set[str]:

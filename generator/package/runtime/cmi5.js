@@ -1,12 +1,10 @@
-/* The only file that talks to a cmi5 LMS (xAPI over HTTP); cmi5 packages ship it in place of
-   scorm.js, with the same CG.lms interface. Before the course starts (CG.lms.ready) it reads the
-   launch URL, POSTs the one-time fetch URL for its token, reads LMS.LaunchData, the learner's
-   preferences and its own saved state, then sends `initialized`. Every write (statements, the
-   state document) goes through one ordered queue: a failed request stops the queue and is retried
-   with back-off, so the LMS gets every statement once, in the order it happened. Leaving sends
-   what is still queued, then `terminated`, in one fetch(…, {keepalive: true}) that outlives the
-   page; hiding the page sends the queue the same way. Review and Browse launches send only
-   `initialized` and `terminated` and leave the saved state alone (cmi5 10.2.2). */
+/* The only file that talks to a cmi5 LMS (xAPI over HTTP), shipped in cmi5 packages in place of
+   scorm.js with the same CG.lms interface. CG.lms.ready: the launch URL, the one-time token fetch,
+   LMS.LaunchData, learner preferences and the saved state, read before the course starts. Writes
+   (statements, the state document) go through one ordered queue, retried with back-off, so each
+   statement reaches the LMS once and in order. Leaving sends the rest and `terminated` with
+   fetch(…, {keepalive: true}); hiding the page sends the rest likewise. Review and Browse
+   launches send only `initialized` and `terminated` and leave the saved state alone. */
 (function (CG) {
   'use strict';
   var ADL = 'http://adlnet.gov/expapi/', CMI5 = 'https://w3id.org/xapi/cmi5/';
@@ -17,7 +15,7 @@
   var STATE_ID = 'coursegen.state'; // the AU's own state document; LMS.LaunchData belongs to the LMS
   var P = {}, actor = null, token = '', ld = {}, doc = { sent: {} }, course = null, lang = 'en';
   var live = false, normal = true, mastery = null, t0 = 0, prior = 0;
-  var q = [], busy = false, fails = 0, timer = 0, dead = false, key = '', mirror = null, learner = '';
+  var q = [], busy = 0, fails = 0, timer = 0, dead = false, key = '', mirror = null, learner = '';
   var notify = function () {};
 
   function uuid() {
@@ -129,28 +127,39 @@
   }
 
   // ---- the ordered queue ----
+  // Items: { st: statement } or { state: true } (the state document as it is when sent). `busy`
+  // counts the items at the head that are in flight.
+  var LIMIT = 63000; // bytes keepalive requests may carry, all told (64 KB, headers aside)
   function saveState() {
     doc.t = prior + secs();
-    for (var i = busy ? 1 : 0; i < q.length; i++) if (q[i].state) q.splice(i--, 1);
+    for (var i = busy; i < q.length; i++) if (q[i].state) q.splice(i--, 1);
     q.push({ state: true }); // last: it claims only what was queued before it
   }
-  function send(item, keepalive) {
-    return item.state ? http('PUT', stateUrl(STATE_ID), doc, keepalive)
-      : http('PUT', xapi('statements', { statementId: item.st.id }), item.st, keepalive);
+  // The statements at the head of the queue that fit in one request, or the state document.
+  function head() {
+    if (q[0].state) return 1;
+    for (var n = 0, size = 0; n < q.length && q[n].st && (size += JSON.stringify(q[n].st).length) < LIMIT; n++);
+    return Math.max(1, n);
+  }
+  function send(items, keepalive) {
+    return items[0].state ? http('PUT', stateUrl(STATE_ID), doc, keepalive)
+      : http('POST', xapi('statements'), items.map(function (x) { return x.st; }), keepalive);
   }
   function pump() {
     clearTimeout(timer);
     timer = 0;
     if (busy || dead || !q.length) return;
-    busy = true;
-    send(q[0], true).then(function (r) {
-      // 4xx but 408/429: the LMS refuses this request for good; retrying would block every later one.
+    busy = head();
+    send(q.slice(0, busy), false).then(function (r) {
+      // 4xx but 408/429: the LMS refuses this request for good (409: it has these statements already);
+      // retrying would block every later one.
       return r.ok || (r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429);
     }, function () { return false; }).then(function (done) {
-      busy = false;
+      var n = busy;
+      busy = 0;
       if (dead) return;
       if (done) {
-        q.shift();
+        q.splice(0, n);
         if (fails) notify(false);
         fails = 0;
         if (!q.length) store(true);
@@ -161,21 +170,26 @@
       timer = setTimeout(pump, Math.min(30000, 200 * Math.pow(2, fails - 1)));
     });
   }
-  // Everything still queued in one keepalive batch, in order; an item already in flight is in it
-  // too (an LMS stores a statement id once, so a copy changes nothing).
-  function batch(extra) {
-    var list = q.filter(function (x) { return x.st; }).map(function (x) { return x.st; }).concat(extra || []);
-    var out = [];
-    if (q.some(function (x) { return x.state; })) out.push(send({ state: true }, true));
+  // What is still queued, in order, in keepalive requests that outlive the page; items in flight
+  // go again (an LMS stores a statement id once). Keepalive requests carry 64 KB in all: past that,
+  // the latest `answered` and `earned` statements are left out, never a cmi5 defined one.
+  function flush(last) {
+    var list = q.filter(function (x) { return x.st; }).map(function (x) { return x.st; }), out = [];
+    var room = LIMIT - (q.some(function (x) { return x.state; }) ? JSON.stringify(doc).length : 0);
+    if (last) list.push(last);
+    for (var i = list.length - 1; i >= 0 && JSON.stringify(list).length > room; i--) {
+      if (list[i].context.contextActivities.parent) list.splice(i, 1);
+    }
+    if (room < LIMIT) out.push(send([{ state: true }], true));
     if (list.length) out.push(http('POST', xapi('statements'), list, true));
     return out;
   }
   function onHidden() {
     if (document.visibilityState !== 'hidden' || !live || dead || !q.length) return;
     var sent = q.slice();
-    Promise.all(batch()).then(function (rs) {
+    Promise.all(flush()).then(function (rs) {
       if (dead || !rs.every(function (r) { return r.ok; })) return; // still queued: the pump goes on
-      q = q.filter(function (x, i) { return (busy && i === 0) || sent.indexOf(x) < 0; });
+      q = q.filter(function (x, i) { return i < busy || sent.indexOf(x) < 0; });
       if (!q.length) store(true);
     }, function () { /* still queued */ });
   }
@@ -277,9 +291,12 @@
       dead = true;
       clearTimeout(timer);
       doc.t = prior + secs();
-      batch(statement('terminated', null, { duration: duration(secs()) }, true));
+      flush(statement('terminated', null, { duration: duration(secs()) }, true));
     },
 
-    onNotice: function (fn) { notify = fn; }
+    onNotice: function (fn) { notify = fn; },
+
+    // Requests not yet confirmed by the LMS (for tests that wait before they look).
+    pending: function () { return q.length; }
   };
 })(window.CG = window.CG || {});
