@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="also check the translation into LANG (a language of the course, all of them with "
                        "all, or a pseudo-locale qps-ploc / qps-plocm); repeat for several")
     check.add_argument("--format", action="append", choices=build.FORMATS, dest="formats",
-                       help="check for scorm12, scorm2004 or web; repeat for several (default: both SCORM "
+                       help="check for scorm12, scorm2004, cmi5 or web; repeat for several (default: both SCORM "
                        "versions, what build makes)")
 
     paths = commands.add_parser("paths", help="list every scenario path with its expected score",
