@@ -176,6 +176,23 @@ def test_closing_the_tab_mid_course_still_records_terminated(browser, launcher, 
     assert saved["l"] == "audit/permissions"
 
 
+def test_a_reload_sends_no_second_initialized(browser, launcher, lrs):
+    """The fetch URL is spent and the session ended with the first page: the reloaded course keeps
+    the learner's place from the browser and reports nothing (cmi5-Client-Library #8 re-sends
+    initialized)."""
+    session = launcher.launch()
+    page = open_au(browser, session)
+    to_permissions(page)
+    page.reload()
+    page.wait_for_selector("[data-view]")
+    assert view(page) == "node:permissions"
+    assert page.locator("[data-notice=standalone]").count() == 1
+    step(page, "[data-choice='0']", "node:restricted")
+    close(page, launcher, session)
+    assert session_verbs(lrs, session) == ["launched", "initialized", "answered", "terminated"]
+    assert session.fetch_calls == 2
+
+
 def test_relaunch_resumes_at_the_same_node_and_sends_no_second_completed_or_passed(browser, launcher, lrs):
     first = launcher.launch()
     page = open_au(browser, first)

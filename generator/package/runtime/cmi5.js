@@ -229,7 +229,8 @@
       lang = course.language || 'en';
       var acc = actor && actor.account || {};
       learner = live ? (acc.homePage || '') + '|' + (acc.name || actor.mbox || '') + '|' + P.registration : '';
-      key = 'coursegen:' + courseId + (live ? ':' + P.registration : '');
+      // Per registration: a reload (its fetch URL spent) resumes from here, without reporting.
+      key = 'coursegen:' + courseId + (P.registration ? ':' + P.registration : '');
       var info = { mode: 'none', version: null, resume: false, data: '', name: '', id: learner, mirror: null, passMark: null };
       try { info.mirror = JSON.parse(localStorage.getItem(key) || 'null'); } catch (e) { info.mirror = null; }
       if (!live) return info;
