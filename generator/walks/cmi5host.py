@@ -126,7 +126,8 @@ class Launcher:
 
     def launch(self, registration: str | None = None, mode: str = "Normal", learner: str = "learner-1",
                name: str = "Jane Doe", mastery_score: float | None | str = "course") -> Session:
-        """A launch as an LMS makes it; the same `registration` again is a relaunch."""
+        """A launch as an LMS makes it; the same `registration` again is a relaunch. `mastery_score`
+        is the course structure's unless given (an LMS may set its own, or none: cmi5 10.2.4)."""
         with self.lock:
             registration = registration or str(uuid.uuid4())
             record = self.registrations.setdefault(registration, Registration())

@@ -38,8 +38,7 @@ class Cmi5Host:
 
     def launch(self) -> Session:
         """A new learner's first launch."""
-        self.leave()
-        self.page.evaluate("localStorage.clear()") if self.page.url.startswith("http") else None
+        self.leave()  # each walk is a new registration: the browser's mirror of the last one is not read
         self.errors.clear()
         self.session = self.launcher.launch()
         self.injected_before = self.launcher.injected

@@ -85,6 +85,8 @@ def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
                     host.close()
                     del hosts[job.fmt]
         finally:
+            for host in hosts.values():
+                host.close()
             browser.close()
     return results
 
@@ -196,7 +198,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     `packages` (format -> unzipped package folder) walks packages built
     before, as they are, instead of building the course afresh. `host_params`
     is added to the LMS host page's query (e.g. "fail=setvalue:3" makes every
-    third SetValue fail, see lmshost/host.js). `viewport` (width, height)
+    third SetValue fail, see lmshost/host.js; for cmi5, "fail_every=3" makes the
+    launcher answer every third xAPI request with 503). `viewport` (width, height)
     plays every walk at that size and fails any view that scrolls sideways.
     `language` walks the course's translation (or a pseudo-locale) with the
     source's plan and predictions: a translation changes no score.
