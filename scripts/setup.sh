@@ -37,6 +37,7 @@ if [ "${1:-}" = "--with-browser" ]; then
   fi
   # Ralph in a virtualenv of its own: its lrs extra pins its own FastAPI. requests: its CLI needs it.
   if [ ! -x .venv-ralph/bin/ralph ]; then
+    rm -rf .venv-ralph  # what an interrupted install left
     python3 -m venv .venv-ralph
     .venv-ralph/bin/python -m pip install --quiet --upgrade pip
     .venv-ralph/bin/python -m pip install -qq "ralph-malph[lrs,cli]==5.1.0" "requests>=2.31,<3"

@@ -154,3 +154,15 @@ def test_no_cmi5_package_references_anything_on_the_internet(packages):
                 text = archive.read(member).decode("utf-8", "replace")
                 text = re.sub(r'<a\s[^>]*href="https?://[^"]*"', "<a", text)
                 assert not FETCHED.search(text), f"{name} {member}: {FETCHED.search(text).group()}"
+
+
+def test_each_language_of_a_course_is_a_cmi5_course_of_its_own(tmp_path, schema):
+    """An LMS imports each language's package as a course: the same ids would make one replace the other."""
+    course = REPO / "tests" / "fixtures" / "courses" / "branching"
+    plain = structure(build.build(course, ("cmi5",), tmp_path / "plain").outputs[0])
+    pseudo_zip = build.build(course, ("cmi5",), tmp_path / "pseudo", ["qps-ploc"]).outputs[0]
+    pseudo = structure(pseudo_zip)
+    assert schema.validate(pseudo), schema.error_log
+    assert pseudo.find("c:au", NS).get("id") == plain.find("c:au", NS).get("id").replace("/au", "/qps-ploc/au")
+    with zipfile.ZipFile(pseudo_zip) as archive:
+        assert f'"au":"{pseudo.find("c:au", NS).get("id")}"' in archive.read("index.html").decode("utf-8")

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..package import cmi5
 from .cmi5host import Launcher, Session
 from .ralph import LrsClient
 from .walker import STEP_TIMEOUT_MS, Walker
@@ -76,7 +75,7 @@ class Cmi5Host:
             problems.append(f"{where}: the session ended without a terminated statement")
         walker.result.injected_faults = self.launcher.injected - self.injected_before
         statements = self.lrs.statements(registration=session.registration)
-        problems += check_statements(walker, page_state, statements, self.launcher.structure.mastery_score)
+        problems += check_statements(walker, page_state, statements, self.launcher.structure)
         return problems
 
     def artifacts(self, folder: Path, stem: str) -> list[str]:
@@ -138,10 +137,12 @@ def _interaction(statement: dict, au_id: str) -> dict:
     return record
 
 
-def check_statements(walker: Walker, page_state: dict, statements: list[dict], mastery: float | None) -> list[str]:
+def check_statements(walker: Walker, page_state: dict, statements: list[dict], structure) -> list[str]:
+    """`structure`: the package's cmi5.xml as the LMS imported it (AU id, masteryScore)."""
     expected = walker.walk.expected
     where = walker.where(walker.course.location)
-    report = read_report(statements, cmi5.au_id(walker.course))
+    mastery = structure.mastery_score
+    report = read_report(statements, structure.au_id)
     problems = []
     shown = page_state.get("percent")
     if shown is None or int(shown) != expected.percent:
