@@ -75,6 +75,7 @@ class Cmi5Host:
             problems.append(f"{where}: the session ended without a terminated statement")
         walker.result.injected_faults = self.launcher.injected - self.injected_before
         statements = self.lrs.statements(registration=session.registration)
+        walker.result.lms = {"statements": statements}
         problems += check_statements(walker, page_state, statements, self.launcher.structure)
         return problems
 
