@@ -27,6 +27,7 @@ class Cmi5Host:
 
     def __init__(self, browser, package: Path, lrs: LrsClient, viewport=None, fail_every: int = 0):
         self.lrs = lrs
+        self.fail_every = fail_every  # the LMS fails every Nth request while the course runs, then recovers
         self.launcher = Launcher(package, lrs, fail_every).__enter__()
         size = {"viewport": {"width": viewport[0], "height": viewport[1]}} if viewport else {}
         self.context = browser.new_context(reduced_motion="reduce", **size)
@@ -40,6 +41,7 @@ class Cmi5Host:
         self.leave()  # each walk is a new registration: the browser's mirror of the last one is not read
         self.errors.clear()
         self.session = self.launcher.launch()
+        self.launcher.fail_every = self.fail_every
         self.injected_before = self.launcher.injected
         self.page.goto(self.session.url, timeout=STEP_TIMEOUT_MS)
         return self.session
@@ -67,7 +69,8 @@ class Cmi5Host:
     def check(self, walker: Walker, page_state: dict, session: Session) -> list[str]:
         """Leave the course, then every broken rule and every difference between what the LRS
         holds and what the course predicts."""
-        self.settle()
+        self.settle()  # every statement retried until the LMS took it
+        self.launcher.fail_every = 0  # recovered: a request failing as the page goes can never be retried
         self.leave()
         where = walker.where(walker.course.location)
         problems = [f"{where}: {violation}" for violation in session.violations]

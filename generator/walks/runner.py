@@ -199,7 +199,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     before, as they are, instead of building the course afresh. `host_params`
     is added to the LMS host page's query (e.g. "fail=setvalue:3" makes every
     third SetValue fail, see lmshost/host.js; for cmi5, "fail_every=3" makes the
-    launcher answer every third xAPI request with 503). `viewport` (width, height)
+    launcher answer every third xAPI request with 503 until the course has sent
+    everything, and recover before the learner leaves). `viewport` (width, height)
     plays every walk at that size and fails any view that scrolls sideways.
     `language` walks the course's translation (or a pseudo-locale) with the
     source's plan and predictions: a translation changes no score.
