@@ -130,7 +130,7 @@ def _interaction(statement: dict, au_id: str) -> dict:
     definition = statement["object"].get("definition", {})
     result = statement.get("result", {})
     success = result.get("success")
-    outcome = "neutral" if success is None else "correct" if success else "incorrect"
+    outcome = "neutral" if success is None else "correct" if success else "wrong"  # the words of rules.RESULTS
     if path[0] == "scenarios" and path[2] == "ending":
         kind, ident = "fill-in", f"{path[1]}__ending"
     else:
