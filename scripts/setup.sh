@@ -21,7 +21,7 @@ if [ ! -x .venv/bin/pip ]; then
     python3 -m venv .venv
   fi
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install -qq --upgrade pip
 # -qq: errors only, so the two commands print the build and the tests rather than pip's notes.
 .venv/bin/python -m pip install -qq -e ".[test]"
 
@@ -39,7 +39,7 @@ if [ "${1:-}" = "--with-browser" ]; then
   if [ ! -x .venv-ralph/bin/ralph ]; then
     rm -rf .venv-ralph  # what an interrupted install left
     python3 -m venv .venv-ralph
-    .venv-ralph/bin/python -m pip install --quiet --upgrade pip
+    .venv-ralph/bin/python -m pip install -qq --upgrade pip
     .venv-ralph/bin/python -m pip install -qq "ralph-malph[lrs,cli]==5.1.0" "requests>=2.31,<3"
   fi
 fi
