@@ -16,6 +16,7 @@ from lxml import etree
 from repo import REPO
 
 from generator import build
+from generator.package import archive
 
 FLAGSHIP = REPO / "course" / "course.yaml"
 # The official schemas, as the packages ship them at their zip root. Each file is pinned by its
@@ -120,15 +121,55 @@ def test_every_manifest_validates_against_the_official_schemas(packages):
         assert checker.validate(document), f"{course} {fmt}: {checker.error_log}"
 
 
-def test_manifest_names_the_right_version_and_pass_mark(packages):
-    with zipfile.ZipFile(packages[("course/course", "scorm12")]) as archive:
-        text = archive.read("imsmanifest.xml").decode()
+def manifest_text(packages, course: str, fmt: str) -> str:
+    with zipfile.ZipFile(packages[(course, fmt)]) as archive:
+        return archive.read("imsmanifest.xml").decode()
+
+
+def test_manifest_names_the_right_version(packages):
+    text = manifest_text(packages, "course/course", "scorm12")
     assert "<schemaversion>1.2</schemaversion>" in text and 'adlcp:scormtype="sco"' in text
-    assert "<adlcp:masteryscore>80</adlcp:masteryscore>" in text
-    with zipfile.ZipFile(packages[("course/course", "scorm2004")]) as archive:
-        text = archive.read("imsmanifest.xml").decode()
+    text = manifest_text(packages, "course/course", "scorm2004")
     assert "<schemaversion>2004 4th Edition</schemaversion>" in text and 'adlcp:scormType="sco"' in text
-    assert "<imsss:minNormalizedMeasure>0.80</imsss:minNormalizedMeasure>" in text
+
+
+def test_a_course_with_required_quizzes_gives_the_lms_no_pass_mark_to_judge_by(packages):
+    # A score alone cannot say the quizzes were passed: an LMS judging by it would overrule the course.
+    assert "masteryscore" not in manifest_text(packages, "course/course", "scorm12")
+    text = manifest_text(packages, "course/course", "scorm2004")
+    assert "minNormalizedMeasure" not in text and "Objective" not in text
+    assert '<imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>' in text
+
+
+def test_a_course_judged_by_its_percent_alone_gives_the_lms_its_pass_mark(packages):
+    assert "<adlcp:masteryscore>80</adlcp:masteryscore>" in manifest_text(packages, "reading-only/course", "scorm12")
+    text = manifest_text(packages, "reading-only/course", "scorm2004")
+    assert 'satisfiedByMeasure="true"' in text and "<imsss:minNormalizedMeasure>0.80</imsss:minNormalizedMeasure>" in text
+
+
+QUIZ = """---
+id: q
+title: Q
+kind: quiz
+{extra}---
+
+## Yes? {{#a type=single points={points}}}
+
+- [x] Yes
+- [ ] No
+"""
+
+
+@pytest.mark.parametrize("extra,points,decides", [
+    ("", 5, False),  # the course's pass mark applies to the quiz: it can be failed
+    ("pass_mark: 30\n", 5, False),
+    ("pass_mark: 0\n", 5, True),  # every attempt passes
+    ("", 0, True),  # no points: every attempt scores 100 %
+])
+def test_the_percent_decides_only_when_no_quiz_can_be_failed(write_course, extra, points, decides):
+    folder = write_course({"course.yaml": "id: c\ntitle: C\nversion: 1\nmodules: [q.md]\n",
+                           "q.md": QUIZ.format(extra=extra, points=points)})
+    assert archive.percent_decides(build.check(folder).course) is decides
 
 
 def test_every_listed_file_is_in_the_zip_and_every_loaded_file_is_listed(packages):
