@@ -28,6 +28,7 @@ FLAGSHIP = REPO / "course" / "course.yaml"
 # SCORM 2004 4th Ed.: ADL's Sample RTE (GitHub adlnet/SCORM-2004-4ed-SampleRTE @d22df2c, xml/xsd/),
 # imscp_v1p1.xsd importing the local xml.xsd instead of w3.org's.
 STANDARDS = REPO / "generator" / "package" / "schemas"
+LOM = REPO / "tests" / "schemas" / "lom"  # for the inline metadata only; see its README for the source
 PINNED = {
     "scorm12/adlcp_rootv1p2.xsd": "173decaf9cd31ea847e6ff6853c702137974aca6b56567151aa4a885e0aa4883",
     "scorm12/ims_xml.xsd": "c227a7901c8d06a9d9b97194b37cbbfae3c836107ec5c86aa237b269e582e7da",
@@ -51,6 +52,19 @@ PINNED = {
     "scorm2004/imsss_v1p0util.xsd": "b7234f3f62ede3f8dc6cd35053805ad021b4642b54f34b7960945981be95a438",
     "scorm2004/xml.xsd": "95907dad3dea7debdd26bddeab77e3946b95370329994beefa74253be105c3e2",
 }
+PINNED_LOM = {
+    "lomStrict.xsd": "82886e7ecb2affcc0fc3ed30f9d40476d8d57bea918bfb11e2437fd84a237a12",
+    "common/anyElement.xsd": "cac6e4e3865324aa749b45d43f69f252e3447c7ab1d3a6432ed78c5388aefeea",
+    "common/dataTypes.xsd": "b5ed98fd78019103deb5cf41642f477e4e522de48795874715b18df617086ac7",
+    "common/elementNames.xsd": "1e9abdb0af7896ad7856eac903d210a5235fec2bca62cbef8e45014794513636",
+    "common/elementTypes.xsd": "703c395e67753c1710544c668cdfdfe510a0ea7060f644b6180fbeaef48b9226",
+    "common/rootElement.xsd": "85855fd15bb5029fca257cf4253cdba42cac49be7698efaaf4f81787afb7b344",
+    "common/vocabTypes.xsd": "5e06bd22cf08a56d0634e73ff33e02ea2d437695a6167c275e843bdf7f5138c4",
+    "common/vocabValues.xsd": "428caec4a51277aa28c571d1d488ab7ff7720d6cd90c1a87ed3a5a6e36b945a9",
+    "extend/strict.xsd": "8f456ea45b7512e3e0d66b166ad9bc6b931e4761c2ad55eaedc463e016410b03",
+    "unique/strict.xsd": "a85e93aee43885242179a5a56d0472e03e58bacf72ab128b8fcee4f363cbc1ff",
+    "vocab/strict.xsd": "6411e6ca24441648c940e849355485c723e9b7577dacd3d967ebce9b8332e962",
+}
 NAMESPACES = {
     "scorm12": {
         "http://www.imsproject.org/xsd/imscp_rootv1p1p2": "scorm12/imscp_rootv1p1p2.xsd",
@@ -63,7 +77,7 @@ NAMESPACES = {
         "http://www.adlnet.org/xsd/adlseq_v1p3": "scorm2004/adlseq_v1p3.xsd",
         "http://www.adlnet.org/xsd/adlnav_v1p3": "scorm2004/adlnav_v1p3.xsd",
         "http://www.imsglobal.org/xsd/imsss": "scorm2004/imsss_v1p0.xsd",
-        "http://ltsc.ieee.org/xsd/LOM": "scorm2004/lomStrict.xsd",  # the language, in IEEE LOM
+        "http://ltsc.ieee.org/xsd/LOM": LOM / "lomStrict.xsd",  # the language, in IEEE LOM
     },
 }
 _schemas: dict[str, etree.XMLSchema] = {}
@@ -107,10 +121,12 @@ def test_the_flagship_and_every_fixture_course_are_packaged(packages):
 
 
 def test_the_schemas_are_the_official_files():
-    shipped = {p.relative_to(STANDARDS).as_posix(): p for p in STANDARDS.glob("*/*")}
-    assert sorted(shipped) == sorted(PINNED)
-    for name, path in shipped.items():
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == PINNED[name], f"{name} differs from the official file"
+    for folder, pinned in ((STANDARDS, PINNED), (LOM, PINNED_LOM)):
+        present = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*.xsd")}
+        present.update({p.relative_to(folder).as_posix(): p for p in folder.rglob("*.dtd")})
+        assert sorted(present) == sorted(pinned)
+        for name, path in present.items():
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == pinned[name], f"{name} differs from the official file"
 
 
 def test_every_manifest_validates_against_the_official_schemas(packages):
