@@ -51,6 +51,8 @@ PINNED = {
     "scorm2004/imsss_v1p0seqrule.xsd": "b8fbd362e2408d318ae97cc70a7d3a8a536db29150b7ef7b355f394d06027023",
     "scorm2004/imsss_v1p0util.xsd": "b7234f3f62ede3f8dc6cd35053805ad021b4642b54f34b7960945981be95a438",
     "scorm2004/xml.xsd": "95907dad3dea7debdd26bddeab77e3946b95370329994beefa74253be105c3e2",
+    # cmi5 (AICC/CMI-5_Spec_Current @a384b69, v1/CourseStructure.xsd, unmodified; see its README)
+    "cmi5/CourseStructure.xsd": "6a0b04962f5baa4603ee28e84ce4c74a122f322a548c8fdc14d93b2a23781d75",
 }
 PINNED_LOM = {
     "lomStrict.xsd": "82886e7ecb2affcc0fc3ed30f9d40476d8d57bea918bfb11e2437fd84a237a12",
