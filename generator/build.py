@@ -168,7 +168,7 @@ def packages(checked: CheckedCourse, formats: tuple[str, ...], languages: list[s
     """Every package of a course checked for these formats, in memory, nothing written:
     package name -> the zip's bytes (the web folder: its files by path); and the resume
     state's worst-case size."""
-    from .package import archive, render
+    from .package import archive, cmi5, render
 
     course = checked.course
     size = state.worst_case(course, checked.analyses)
@@ -178,11 +178,17 @@ def packages(checked: CheckedCourse, formats: tuple[str, ...], languages: list[s
         raise CourseError(checked.diagnostics)
     outputs: dict[str, bytes | dict[str, bytes]] = {}
     for tag, version in versions:
-        rendered = render.render(version.course, version.analyses)
+        rendered: dict[str, render.Rendered] = {}  # by LMS protocol: each has its own runtime adapter
         for fmt in formats:
             name = archive.package_name(version.course, fmt, tag)
+            lms = "cmi5" if fmt == "cmi5" else "scorm"
+            if lms not in rendered:
+                rendered[lms] = render.render(version.course, version.analyses, lms=lms, language=tag)
+            files = rendered[lms].files
             if fmt == "web":
-                outputs[name] = rendered.files
+                outputs[name] = files
+            elif fmt == "cmi5":
+                outputs[name] = archive.zip_bytes(cmi5.package_files(version.course, files, tag))
             else:
-                outputs[name] = archive.zip_bytes(archive.scorm_files(version.course, fmt, rendered.files, tag))
+                outputs[name] = archive.zip_bytes(archive.scorm_files(version.course, fmt, files, tag))
     return outputs, size.total

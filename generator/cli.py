@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="also check the translation into LANG (a language of the course, all of them with "
                        "all, or a pseudo-locale qps-ploc / qps-plocm); repeat for several")
     check.add_argument("--format", action="append", choices=build.FORMATS, dest="formats",
-                       help="check for scorm12, scorm2004 or web; repeat for several (default: both SCORM "
+                       help="check for scorm12, scorm2004, cmi5 or web; repeat for several (default: both SCORM "
                        "versions, what build makes)")
 
     paths = commands.add_parser("paths", help="list every scenario path with its expected score",
@@ -39,13 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     paths.add_argument("--lang", metavar="LANG", type=_one_language,
                        help="the paths of the translation into LANG (their choices' text in that language)")
 
-    build_cmd = commands.add_parser("build", help="build SCORM packages (and a web folder)",
+    build_cmd = commands.add_parser("build", help="build SCORM and cmi5 packages (and a web folder)",
                                     description="Build DIR/<course-id>-<version>-<format>.zip for each format "
                                     "(web: a folder that runs from disk without an LMS). Nothing is written "
                                     "when the course has errors.")
     build_cmd.add_argument("course", metavar="COURSE", help=course_help)
     build_cmd.add_argument("--format", action="append", choices=build.FORMATS, dest="formats",
-                           help="scorm12, scorm2004 or web; repeat for several (default: both SCORM versions)")
+                           help="scorm12, scorm2004, cmi5 or web; repeat for several (default: both SCORM "
+                           "versions)")
     build_cmd.add_argument("--out", default="build", metavar="DIR", help="output folder (default: build)")
     build_cmd.add_argument("--lang", action="append", dest="langs", metavar="LANG",
                            help="build the course in LANG: DIR/<course-id>-<lang>-<version>-<format>.zip (a language "
@@ -62,8 +63,13 @@ def _parser() -> argparse.ArgumentParser:
                                    "comparing what the LMS received with what the course predicts.")
     test_cmd.add_argument("courses", metavar="COURSE", nargs="+",
                           help=course_help + ", or a folder of course folders; several walk as one catalogue")
-    test_cmd.add_argument("--format", action="append", choices=("scorm12", "scorm2004"), dest="formats",
-                          help="SCORM version to walk; repeat for both (default: both)")
+    test_cmd.add_argument("--format", action="append", choices=("scorm12", "scorm2004", "cmi5"), dest="formats",
+                          help="scorm12, scorm2004 or cmi5 (through a cmi5 launcher with the Ralph LRS); repeat "
+                          "for several (default: both SCORM versions)")
+    test_cmd.add_argument("--lms", action="append", choices=("scorm-again", "moodle"), dest="profiles",
+                          help="for SCORM: the LMS behaviour to walk against, scorm-again as it is or moodle "
+                          "(Moodle 4.4's player: mastery score from the manifest, the record posted as Moodle "
+                          "posts it, the last write by beacon); repeat for both (default: both)")
     test_cmd.add_argument("--workers", type=int, default=None, metavar="N",
                           help="browsers running walks in parallel (default: CPU count)")
     test_cmd.add_argument("--max-paths", type=int, default=200, metavar="N",
@@ -285,6 +291,7 @@ def _test(args) -> int:
     from .walks import catalogue, lms, pool, runner
 
     formats = _formats(args.formats)
+    profiles = tuple(dict.fromkeys(args.profiles or runner.PROFILES))
     junit = Path(args.junit) if args.junit else None
     artifacts = junit.parent / f"{junit.stem}-artifacts" if junit else Path("test-results")
     courses = catalogue.courses_in(args.courses)
@@ -303,7 +310,8 @@ def _test(args) -> int:
     try:
         entries = runner.with_languages(courses, args.langs) if args.langs else courses
         result = runner.run_catalogue(entries, formats, args.workers, args.max_paths, artifacts, console,
-                                      args.servers or pool.servers_from_environment(), viewport=args.viewport)
+                                      args.servers or pool.servers_from_environment(), viewport=args.viewport,
+                                      profiles=profiles)
     except lms.LmsUnavailable as missing:
         print(f"coursegen: {missing}", file=sys.stderr)
         return EXIT_USAGE
@@ -312,7 +320,8 @@ def _test(args) -> int:
     for report in result.reports:
         for walk in report.results:
             for failure in walk.failures:
-                print(f"{failure}  [{walk.fmt}, walk {walk.walk}]", file=sys.stderr)
+                where = ", ".join(p for p in (walk.fmt, walk.profile, f"walk {walk.walk}") if p)
+                print(f"{failure}  [{where}]", file=sys.stderr)
             for artifact in walk.artifacts:
                 print(f"  saved {artifact}", file=sys.stderr)
     if junit:

@@ -299,6 +299,7 @@ class Course:
     languages: tuple[str, ...] = ()
     root: Root | None = None  # None only for a model made outside the loader
     limits: Limits = field(default_factory=Limits)
+    xapi_base: str | None = None  # where the cmi5/xAPI identifiers start; None: the documented default
 
     def where(self, key: str) -> Location:
         return self.field_locations.get(key, self.location)

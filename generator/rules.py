@@ -17,7 +17,7 @@ ID = re.compile(r"^[a-z][a-z0-9-]*$")
 MAX_ID = 64
 
 # What a course builds to; without a choice, both SCORM versions.
-FORMATS = ("scorm12", "scorm2004", "web")
+FORMATS = ("scorm12", "scorm2004", "cmi5", "web")
 SCORM = ("scorm12", "scorm2004")
 
 OUTCOMES = ("good", "neutral", "bad")

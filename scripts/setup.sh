@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything coursegen needs on a fresh Debian machine: the Python
-# package in .venv, the npm packages of the test LMS, and Debian's Chromium.
+# package in .venv, the npm packages of the test LMS, Debian's Chromium, and
+# (for the cmi5 walks) Ralph, an xAPI LRS, in .venv-ralph.
 # Safe to run again: each step is skipped when already satisfied.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ if [ ! -x .venv/bin/pip ]; then
     python3 -m venv .venv
   fi
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install -qq --upgrade pip
 # -qq: errors only, so the two commands print the build and the tests rather than pip's notes.
 .venv/bin/python -m pip install -qq -e ".[test]"
 
@@ -33,5 +34,12 @@ if [ "${1:-}" = "--with-browser" ]; then
   fi
   if [ ! -d node_modules/scorm-again ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --silent --no-audit --no-fund
+  fi
+  # Ralph in a virtualenv of its own: its lrs extra pins its own FastAPI. requests: its CLI needs it.
+  if [ ! -x .venv-ralph/bin/ralph ]; then
+    rm -rf .venv-ralph  # what an interrupted install left
+    python3 -m venv .venv-ralph
+    .venv-ralph/bin/python -m pip install -qq --upgrade pip
+    .venv-ralph/bin/python -m pip install -qq "ralph-malph[lrs,cli]==5.1.0" "requests>=2.31,<3"
   fi
 fi

@@ -34,28 +34,32 @@ def test_a_catalogue_with_one_wrong_prediction_fails_that_course_only(tmp_path, 
     assert code == 1
 
     # One progress line per course, then the summary: a row per course and format.
-    assert re.search(r"quiz-rules/course\.yaml: 10 walks, 2 failed", err), err
-    assert re.search(r"reading-only/course\.yaml: 2 walks, all passed", err)
+    # Every walk against both LMS profiles: the wrong prediction fails in each version and profile.
+    assert re.search(r"quiz-rules/course\.yaml: 20 walks, 4 failed", err), err
+    assert re.search(r"reading-only/course\.yaml: 4 walks, all passed", err)
     lines = out.splitlines()
-    assert lines[0].split() == ["course", "language", "format", "walks", "failures", "coverage", "walk", "time"]
-    rows = {(line.split()[0].split("/")[-2], line.split()[2]): line.split() for line in lines[1:7]}
-    assert set(rows) == {(c.name, fmt) for c in courses for fmt in ("scorm12", "scorm2004")}
-    assert all(rows[("quiz-rules", fmt)][4] == "1" for fmt in ("scorm12", "scorm2004"))
-    assert all(rows[(name, fmt)][4] == "0" for name in ("reading-only", "branching") for fmt in ("scorm12", "scorm2004"))
-    assert rows[("branching", "scorm12")][1] == "en" and "choices 11/11 (100%), endings 4/4" in " ".join(rows[("branching", "scorm12")])
-    assert re.search(r"^\d+ passed, 2 failed, \d+ walks in [\d.]+ s$", lines[-1]), lines[-1]
+    assert lines[0].split() == ["course", "language", "format", "lms", "walks", "failures", "coverage", "walk", "time"]
+    variants = [(fmt, lms) for fmt in ("scorm12", "scorm2004") for lms in ("scorm-again", "moodle")]
+    rows = {(line.split()[0].split("/")[-2], line.split()[2], line.split()[3]): line.split() for line in lines[1:13]}
+    assert set(rows) == {(c.name, *v) for c in courses for v in variants}
+    assert all(rows[("quiz-rules", *v)][5] == "1" for v in variants)
+    assert all(rows[(name, *v)][5] == "0" for name in ("reading-only", "branching") for v in variants)
+    branching = rows[("branching", "scorm12", "moodle")]
+    assert branching[1] == "en" and "choices 11/11 (100%), endings 4/4" in " ".join(branching)
+    assert re.search(r"^\d+ passed, 4 failed, \d+ walks in [\d.]+ s$", lines[-1]), lines[-1]
     # The failure names the course and what differs.
     assert "the results show" in err and "predicts" in err and "walk best" in err
 
     suites = ET.parse(junit).getroot()
-    assert suites.tag == "testsuites" and suites.get("failures") == "2"
+    assert suites.tag == "testsuites" and suites.get("failures") == "4"
     by_name = {suite.get("name"): suite for suite in suites}
     assert set(by_name) == {"coursegen walks: reading-only-fixture", "coursegen walks: quiz-rules-fixture",
                             "coursegen walks: branching-fixture"}
-    assert by_name["coursegen walks: quiz-rules-fixture"].get("failures") == "2"
+    assert by_name["coursegen walks: quiz-rules-fixture"].get("failures") == "4"
     assert by_name["coursegen walks: branching-fixture"].get("failures") == "0"
     failed = [case for case in by_name["coursegen walks: quiz-rules-fixture"] if case.find("failure") is not None]
-    assert sorted(case.get("classname") for case in failed) == ["quiz-rules-fixture.scorm12", "quiz-rules-fixture.scorm2004"]
+    assert sorted(case.get("classname") for case in failed) == sorted(f"quiz-rules-fixture.{fmt}.{lms}"
+                                                                      for fmt, lms in variants)
 
 
 def test_a_folder_of_courses_is_a_catalogue_in_path_order(tmp_path):

@@ -17,6 +17,8 @@ from .analysis import ScenarioAnalysis, maxima
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# An absolute web address with a host and no query or fragment: the start of every cmi5/xAPI id.
+XAPI_BASE = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 
 
 def check_id(value: str, what: str, location, diags: Diagnostics) -> None:
@@ -63,6 +65,10 @@ def _course(course: Course, diags: Diagnostics) -> None:
                     '".", "+" and "-"')
     if not LANGUAGE.match(course.language):
         diags.error(course.where("language"), f'language "{course.language}" is not a language tag like en or en-GB')
+    if course.xapi_base is not None and not XAPI_BASE.match(course.xapi_base):
+        diags.error(course.where("xapi_base"), f'xapi_base "{course.xapi_base}" must be a web address like '
+                    "https://learning.example.com/courses/ (no spaces, query or fragment): cmi5 course and "
+                    "activity ids start with it")
 
 
 def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, diags: Diagnostics) -> None:

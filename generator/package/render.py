@@ -20,7 +20,7 @@ from markupsafe import escape
 from ..check import state
 from ..check.analysis import ScenarioAnalysis, maxima
 from ..source import expressions
-from . import openbadges
+from . import cmi5, openbadges
 from .assets import Asset
 from ..model import Course, DialogueLine, ForeignText, Lesson, Markdown, Quiz, Scenario
 from ..rules import RESULTS, course_max, true_false_words
@@ -28,6 +28,10 @@ from ..rules import RESULTS, course_max, true_false_words
 FORMAT = 1
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'")
+# A cmi5 course talks to the LMS over HTTP, at an endpoint the launch URL names: only
+# known at launch, so any web address may be connected to (nothing is loaded from it).
+CSP_CMI5 = CSP.replace("connect-src 'none'", "connect-src 'self' http: https:")
+LMS_PROTOCOLS = ("scorm", "cmi5")  # one runtime adapter each (runtime/manifest.json "adapters")
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "em", "h2", "h3", "h4", "h5",
                 "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub",
                 "sup", "table", "tbody", "td", "th", "thead", "tr", "ul", "mark", "q", "cite", "dl", "dt", "dd"}
@@ -44,11 +48,17 @@ class Rendered:
     course_json: dict
 
 
-def render(course: Course, analyses: dict, runtime_dir: Path | None = None) -> Rendered:
+def render(course: Course, analyses: dict, runtime_dir: Path | None = None, lms: str = "scorm",
+           language: str | None = None) -> Rendered:
+    """The package's files for one LMS protocol: `scorm` (SCORM 1.2, 2004 and the web
+    folder, which runs without an LMS) or `cmi5`. `language`: the tag of a build per
+    language, which gives a cmi5 package ids of its own."""
     assets = _assets(course)
-    runtime = _runtime_files(runtime_dir)
+    runtime = _runtime_files(runtime_dir, lms)
     data = course_json(course, analyses, assets, runtime["labels"])
-    page = _launch_page(course, data, runtime)
+    if lms == "cmi5":
+        data["au"] = cmi5.au_id(course, language)
+    page = _launch_page(course, data, runtime, CSP_CMI5 if lms == "cmi5" else CSP)
     files = {"index.html": page.encode("utf-8")}
     files.update({f"runtime/{name}": content for name, content in runtime["files"].items()})
     for asset in assets.values():
@@ -247,16 +257,19 @@ def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
             "intro": html(quiz.intro), "questions": questions}
 
 
-def _runtime_files(runtime_dir: Path | None) -> dict:
+def _runtime_files(runtime_dir: Path | None, lms: str = "scorm") -> dict:
     root = runtime_dir or Path(str(resources.files("generator.package") / "runtime"))
     listing = json.loads((root / "manifest.json").read_text("utf-8"))
     supported = listing.get("format", {})
     if not supported.get("min", FORMAT) <= FORMAT <= supported.get("current", FORMAT):
         raise RuntimeError(f"the runtime in {root} reads course formats {supported}, not {FORMAT}")
+    adapters = listing.get("adapters", {"scorm": "scorm.js"})
+    # The scripts list names the SCORM adapter; a package ships only the adapter of its protocol.
+    scripts = [adapters[lms] if name == adapters["scorm"] else name for name in listing.get("scripts", [])]
     files = {}
-    for name in listing.get("scripts", []) + listing.get("styles", []):
+    for name in scripts + listing.get("styles", []):
         files[PurePosixPath(name).name] = (root / name).read_bytes()
-    return {"scripts": [f"runtime/{PurePosixPath(n).name}" for n in listing.get("scripts", [])],
+    return {"scripts": [f"runtime/{PurePosixPath(n).name}" for n in scripts],
             "styles": [f"runtime/{PurePosixPath(n).name}" for n in listing.get("styles", [])], "files": files,
             "labels": listing.get("labels", {})}
 
@@ -267,11 +280,12 @@ def embed_json(data: dict) -> str:
     return text.replace("</", "<\\/").replace("<!--", "\\u003c!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def _launch_page(course: Course, data: dict, runtime: dict) -> str:
-    return launch_page(course.title, course.language, embed_json(data), runtime["scripts"], runtime["styles"])
+def _launch_page(course: Course, data: dict, runtime: dict, csp: str) -> str:
+    return launch_page(course.title, course.language, embed_json(data), runtime["scripts"], runtime["styles"], csp)
 
 
-def launch_page(title: str, lang: str, course_json: str, scripts: list[str], styles: list[str]) -> str:
+def launch_page(title: str, lang: str, course_json: str, scripts: list[str], styles: list[str],
+                csp: str = CSP) -> str:
     """The launch page (templates/index.html) around the course JSON, every value escaped.
 
     A string.Template rather than Jinja2: one page with two lists does not need a template
@@ -281,6 +295,6 @@ def launch_page(title: str, lang: str, course_json: str, scripts: list[str], sty
 
     page = Template((resources.files("generator.package") / "templates" / "index.html").read_text("utf-8"))
     return page.substitute(
-        lang=escape(lang), csp=escape(CSP), title=escape(title), course_json=course_json,
+        lang=escape(lang), csp=escape(csp), title=escape(title), course_json=course_json,
         styles="".join(f'<link rel="stylesheet" href="{escape(href)}">\n' for href in styles),
         scripts="".join(f'<script src="{escape(src)}" defer></script>\n' for src in scripts))

@@ -18,8 +18,8 @@ from .files import read_text
 from .images import check_images  # noqa: F401 - the pipeline's name for the image checks
 from .yamlmarks import Fields, Value
 
-COURSE_KEYS = ("id", "title", "version", "language", "languages", "description", "pass_mark", "modules",
-               "badges", "root", "limits")
+COURSE_KEYS = ("id", "title", "version", "language", "languages", "description", "pass_mark", "xapi_base",
+               "modules", "badges", "root", "limits")
 LIMIT_KEYS = ("asset", "package")
 BADGE_KEYS = ("id", "title", "description", "icon", "when")
 MODULE_KEYS = {
@@ -59,13 +59,13 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
     badges = _load_badges(fields.get("badges"), course_file, diags)
     languages = _load_languages(fields.get("languages"), diags)
     locations = {key: fields.value_location(key) for key in ("id", "title", "version", "language", "languages",
-                                                             "description")
+                                                             "description", "xapi_base")
                  if fields.get(key)}
     locations.update({f"languages.{i}": where for i, (_, where) in enumerate(languages)})
     return Course(course_id, title, version, language, fields.string("description", default="") or "",
                   pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
                   tuple(modules), tuple(badges), course_file, root.location, locations,
-                  tuple(tag for tag, _ in languages), owned, limits)
+                  tuple(tag for tag, _ in languages), owned, limits, fields.string("xapi_base"))
 
 
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB)\s*$", re.IGNORECASE)

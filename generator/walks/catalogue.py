@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..diagnostics import display_path
 from ..source import loader
-from .runner import Catalogue, Progress
+from .runner import Catalogue, Progress, variants
 
 
 def courses_in(arguments: list[str]) -> list[Path]:
@@ -124,23 +124,23 @@ class Console(Progress):
         rows = []
         for report in catalogue.reports:
             language = report.language
-            for fmt in report.formats:
-                results = [r for r in report.results if r.fmt == fmt]
+            for fmt, profile in variants(report.formats, report.profiles):
+                results = [r for r in report.results if r.fmt == fmt and r.profile == profile]
                 ok = [r for r in results if r.ok]
                 choices = len(set().union(*(r.choices for r in ok))) if ok else 0
                 endings = len(set().union(*(r.endings for r in ok))) if ok else 0
                 coverage = (f"choices {choices}/{report.choices_total} ({_pct(choices, report.choices_total)}), "
                             f"endings {endings}/{report.endings_total} ({_pct(endings, report.endings_total)})")
-                rows.append([display_path(Path(report.course)), language, fmt, str(len(results)),
+                rows.append([display_path(Path(report.course)), language, fmt, profile or "launcher", str(len(results)),
                              str(len(results) - len(ok)), coverage, f"{sum(r.seconds for r in results):.1f} s"])
-        header = ["course", "language", "format", "walks", "failures", "coverage", "walk time"]
+        header = ["course", "language", "format", "lms", "walks", "failures", "coverage", "walk time"]
         if self.tty:
             from rich.console import Console as RichConsole
             from rich.table import Table
 
             table = Table(*header, title=f"coursegen test: {len(catalogue.reports)} course(s) in {catalogue.seconds:.1f} s")
             for row in rows:
-                style = "red" if row[4] != "0" else None
+                style = "red" if row[5] != "0" else None
                 table.add_row(*row, style=style)
             RichConsole(file=self.stream).print(table)
         else:

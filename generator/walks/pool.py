@@ -6,8 +6,9 @@ Nothing a walk loads comes from disk or from a port: the LMS host page, scorm-ag
 course's packages are answered from the coordinator's memory through Playwright's request
 routing, under an origin that never resolves (`ORIGIN`). A browser on another machine
 therefore needs nothing but Chromium: it shares neither files nor loopback with the
-coordinator. Requests the page posts (an LMS profile's commits and beacons) are answered
-by the coordinator the same way.
+coordinator. Requests the page posts (the Moodle-like LMS profile's commits and beacons)
+are answered by the coordinator the same way. (cmi5 walks are the exception: their
+launcher listens on this machine's loopback, see cmi5walk.Cmi5Host.)
 
 A browser that stops answering (its server died, its machine went away) has its walks put
 back on the queue for the others: nothing is lost, nothing is counted twice, and the run
@@ -16,11 +17,13 @@ names the browser that failed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import mimetypes
 import os
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Awaitable, Callable
@@ -44,12 +47,27 @@ def servers_from_environment() -> list[str]:
     return os.environ.get(SERVERS_VARIABLE, "").replace(",", " ").split()
 
 
+_BLOCKING = ThreadPoolExecutor(max_workers=64, thread_name_prefix="coursegen-walks")
+
+
+async def blocking(call: Callable, *args):
+    """`call(*args)` in a thread: what waits on a lock, a socket or a clock (the commit store,
+    the cmi5 launcher, the LRS) never stops the coordinator's loop. Threads of their own, not
+    asyncio's few: a request that waits for others (the Moodle-like profile's `stored` waits
+    for the beacons still in flight) must never wait for a free thread."""
+    return await asyncio.get_running_loop().run_in_executor(_BLOCKING, functools.partial(call, *args))
+
+
+Handler = Callable[[str, str, str, bytes, dict], Awaitable[tuple[int, bytes]]]  # (method, path, query, body, headers)
+
+
 class Site:
-    """Files by URL path, answered from memory; POST handlers by path prefix."""
+    """Files by URL path, answered from memory; handlers by path prefix for what the pages
+    send (an LMS profile's commits and beacons)."""
 
     def __init__(self):
         self.files: dict[str, bytes] = {}
-        self.posts: dict[str, Callable[[str, bytes], Awaitable[tuple[int, bytes]]]] = {}
+        self.handlers: dict[str, Handler] = {}
 
     def add(self, prefix: str, files: dict[str, bytes]) -> None:
         """`files` by path relative to `prefix` (which ends with "/")."""
@@ -59,16 +77,39 @@ class Site:
     def add_folder(self, prefix: str, folder: Path) -> None:
         self.add(prefix, {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()})
 
+    def serve_commits(self, store: lms.CommitStore) -> None:
+        """The Moodle-like profile's server (lmshost/host.js posts to /lms-store/commit, by
+        synchronous request or beacon, and reads /lms-store/stored), answered as lms.StaticServer
+        answers it, from this process: a browser on another machine reaches it too."""
+
+        async def answer(method: str, path: str, query: str, body: bytes, headers: dict) -> tuple[int, bytes]:
+            params = dict(urllib.parse.parse_qsl(query))
+            if method == "POST" and path == "/lms-store/commit":
+                accepted = await blocking(store.receive, params.get("host", ""), params.get("attempt", ""),
+                                          params.get("session", ""), params.get("kind", "commit"),
+                                          params.get("via", "xhr"), body, int(params.get("seq") or 0),
+                                          headers.get("content-type", ""))
+                return (200 if accepted else 413), json.dumps({"result": "true" if accepted else "false",
+                                                               "errorCode": 0 if accepted else 101}).encode()
+            if method == "GET" and path == "/lms-store/stored":
+                stored = await blocking(store.stored, params.get("host", ""), params.get("attempt", ""),
+                                        params.get("session", ""), int(params.get("beacons") or 0))
+                return 200, json.dumps(stored).encode()
+            return 404, b""
+
+        self.handlers["/lms-store/"] = answer
+
     async def answer(self, route) -> None:
         request = route.request
-        path = urllib.parse.unquote(urllib.parse.urlsplit(request.url).path)
-        if request.method == "POST":
-            handler = next((h for prefix, h in self.posts.items() if path.startswith(prefix)), None)
-            if handler:
-                query = urllib.parse.urlsplit(request.url).query
-                status, body = await handler(f"{path}?{query}", request.post_data_buffer or b"")
-                await route.fulfill(status=status, body=body, headers={"content-type": "application/json"})
-                return
+        parts = urllib.parse.urlsplit(request.url)
+        path = urllib.parse.unquote(parts.path)
+        handler = next((h for prefix, h in self.handlers.items() if path.startswith(prefix)), None)
+        if handler:
+            headers = await request.all_headers() if request.method == "POST" else {}
+            status, body = await handler(request.method, path, parts.query, request.post_data_buffer or b"", headers)
+            await route.fulfill(status=status, body=body, headers={"content-type": "application/json",
+                                                                   "cache-control": "no-store"})
+            return
         data = self.files.get(path)
         if data is None:
             await route.fulfill(status=404, body=b"", headers={"cache-control": "no-store"})

@@ -306,8 +306,10 @@
     setTimeout(function () { live.textContent = (delta != null ? L('delta', { n: signed(delta) }) + ' ' : '') + say.textContent.trim(); }, 50);
   }
 
+  var finishedBefore = -1;
   function save(r) {
     var i = eng.st.cur, m = ms[i], x = eng.st.mods[i], done = eng.completed();
+    var finished = ms.filter(function (mod, k) { return eng.finished(k); }).length;
     CG.lms.save({
       data: CG.state.encode(course, eng.st),
       location: i < ms.length ? m.id + (m.kind === 'scenario' ? '/' + m.nodes[x.n].id : '') : null,
@@ -316,8 +318,10 @@
       completed: done,
       passed: eng.passedCourse(),
       rec: r.rec,
-      earned: r.got.map(function (b) { return course.badges[b].id; })
+      earned: r.got.map(function (b) { return course.badges[b].id; }),
+      checkpoint: finishedBefore >= 0 && finished !== finishedBefore // a module was finished: worth a commit
     });
+    finishedBefore = finished;
   }
 
   function step(r) {
@@ -357,6 +361,7 @@
       check();
       document.documentElement.lang = course.language || document.documentElement.lang;
       info = CG.lms.start(course.id, document.documentElement.getAttribute('data-scorm'));
+      if (info.passMark != null) course.passMark = info.passMark; // the LMS's mastery score rules (cmi5)
       var n = info.name.split(','); // LMSs send "Last, First"
       learnerName = (n.length === 2 ? n[1].trim() + ' ' + n[0].trim() : info.name).trim();
       var data = savedData(), st = data ? CG.state.decode(course, data) : null;
@@ -391,6 +396,8 @@
     ]));
   }
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
-  else boot();
+  // An adapter that must ask the LMS before the course starts (cmi5, over HTTP) sets CG.lms.ready.
+  function begin() { if (CG.lms.ready) CG.lms.ready.then(boot, boot); else boot(); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', begin);
+  else begin();
 })(window.CG = window.CG || {});
