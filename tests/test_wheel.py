@@ -96,7 +96,7 @@ def test_the_wheel_builds_without_warnings_and_ships_every_file_of_the_package(w
     source = {p.relative_to(REPO).as_posix() for p in (REPO / "generator").rglob("*")
               if p.is_file() and "__pycache__" not in p.parts}
     assert shipped == source
-    for needed in ("generator/package/runtime/scorm.js", "generator/package/templates/index.html.j2",
+    for needed in ("generator/package/runtime/scorm.js", "generator/package/templates/index.html",
                    "generator/package/schemas/scorm2004/imscp_v1p1.xsd", "generator/walks/lmshost/host.html",
                    "generator/walks/npm/package-lock.json", "generator/workbench/previewhost/index.html",
                    "generator/workbench/scaffolds/course/course.yaml"):
@@ -125,13 +125,14 @@ def test_the_installed_wheel_installs_scorm_again_on_first_use_then_walks(instal
     assert (home / "node_modules" / "scorm-again" / "dist" / "scorm-again.min.js").is_file()
     assert json.loads((home / "node_modules" / "scorm-again" / "package.json").read_text())["version"] == PINNED
     assert [p.name for p in home.parent.iterdir()] == [PINNED]  # no staging folder left behind
-    # Five walks, and a sixth: the best path, "Try again", the worst (the best result must stay).
-    assert re.search(r"^6 passed, 0 failed$", first.stdout, re.M), first.stdout
+    # Five walks, and a sixth: the best path, "Try again", the worst (the best result must stay);
+    # each against both LMS profiles, plain scorm-again and the Moodle-like one.
+    assert re.search(r"^12 passed, 0 failed, 12 walks in [\d.]+ s$", first.stdout, re.M), first.stdout
 
     again = run([installed / "coursegen", "test", "small", "--format", "scorm2004"], author, env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "installing" not in again.stderr
-    assert re.search(r"^6 passed, 0 failed$", again.stdout, re.M), again.stdout
+    assert re.search(r"^12 passed, 0 failed, 12 walks in [\d.]+ s$", again.stdout, re.M), again.stdout
 
 
 def test_without_npm_the_walks_stop_with_a_clear_message(installed, author, tmp_path):
