@@ -1,7 +1,7 @@
 """Child process of the bench: one `coursegen test` run through the Python API, with where
 its time went.
 
-usage: walk_probe.py COURSE [--workers N] [--pages N] [--server WS_URL ...]  -> one JSON line
+usage: walk_probe.py COURSE [--workers N] [--pages N] [--server WS_URL ...] [--lms PROFILE ...]  -> one JSON line
 
 Prints the wall time, walks, failures, the run's profile (runner.profile_of) and the
 browsers that took part.
@@ -26,9 +26,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--pages", type=int, default=runner.PAGES_PER_BROWSER)
     parser.add_argument("--server", action="append", default=[])
+    parser.add_argument("--lms", action="append", default=[], choices=runner.PROFILES)
     args = parser.parse_args()
     started = time.monotonic()
-    catalogue = runner.run_catalogue([args.course], workers=args.workers, servers=args.server, pages=args.pages)
+    catalogue = runner.run_catalogue([args.course], workers=args.workers, servers=args.server, pages=args.pages,
+                                     profiles=tuple(args.lms) or runner.PROFILES)
     wall = time.monotonic() - started
     report = catalogue.reports[0]
     print(json.dumps({"wall": wall, "walks": len(report.results), "failures": sum(not r.ok for r in report.results),
