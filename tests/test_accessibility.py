@@ -99,9 +99,12 @@ class Keyboard:
         quizzes = {m.id: m for m in walker.course.modules}
         for step in walker.steps:
             op = step.js["op"]
-            if op in ("page", "ending"):
+            if op in ("cover", "page", "ending"):
                 self.view()
                 self.press_on('[data-action="next"]')
+            elif op == "again":
+                assert self.view() == "results"
+                self.press_on(f'[data-action="{step.js["action"]}"][data-module="{step.js["module"]}"]')
             elif op == "choose":
                 assert self.view() == "node"
                 self.press_on(f'[data-choice="{step.js["choice"]}"]')

@@ -69,25 +69,38 @@ class Walker:
         return location.display(self.cwd)
 
     def _plan_steps(self) -> list[Step]:
-        steps: list[Step] = []
+        steps: list[Step] = [Step({"op": "cover"}, self.course.location, "")]  # a fresh start opens on the cover
         for module, play in zip(self.course.modules, self.walk.plays):
-            if isinstance(play, LessonPlay):
-                steps += [Step({"op": "page"}, page.location, module.id) for page in module.pages]
-            elif isinstance(play, ScenarioPlay):
-                for number, path in enumerate(play.attempts):
-                    for s in path.steps:
-                        node = module.nodes[s.node]
-                        steps.append(Step({"op": "choose", "node": node.id, "choice": s.choice},
-                                          node.choices[s.choice].location, module.id,
-                                          choice=(module.id, s.node, s.choice, s.points)))
-                    ending = module.nodes[path.ending]
-                    # Every attempt but the last ends with "Try again".
-                    op = "replay" if number < len(play.replays) else "ending"
-                    steps.append(Step({"op": op, "node": ending.id}, ending.location, module.id,
-                                      ending=(module.id, path.ending)))
-            else:
-                steps += self._quiz_steps(module, play)
+            steps += self._module_steps(module, play)
         steps.append(Step({"op": "results"}, self.course.location, ""))
+        for index, play in self.walk.again:  # back from the results, one module at a time
+            module = self.course.modules[index]
+            action = "replay" if isinstance(play, ScenarioPlay) else "retake"
+            steps.append(Step({"op": "again", "action": action, "module": module.id}, module.location, module.id))
+            lesson = plan.lesson_before(self.course, index) if action == "retake" else None
+            if lesson is not None:
+                steps += self._module_steps(lesson, LessonPlay(len(lesson.pages)))
+            steps += self._module_steps(module, play)
+            steps.append(Step({"op": "results"}, self.course.location, ""))
+        return steps
+
+    def _module_steps(self, module, play) -> list[Step]:
+        if isinstance(play, LessonPlay):
+            return [Step({"op": "page"}, page.location, module.id) for page in module.pages]
+        if isinstance(play, QuizPlay):
+            return self._quiz_steps(module, play)
+        steps = []
+        for number, path in enumerate(play.attempts):
+            for s in path.steps:
+                node = module.nodes[s.node]
+                steps.append(Step({"op": "choose", "node": node.id, "choice": s.choice},
+                                  node.choices[s.choice].location, module.id,
+                                  choice=(module.id, s.node, s.choice, s.points)))
+            ending = module.nodes[path.ending]
+            # Every attempt but the last ends with "Try again".
+            op = "replay" if number < len(play.replays) else "ending"
+            steps.append(Step({"op": op, "node": ending.id}, ending.location, module.id,
+                              ending=(module.id, path.ending)))
         return steps
 
     def _quiz_steps(self, quiz: Quiz, play: QuizPlay) -> list[Step]:
@@ -163,6 +176,10 @@ def _doing(step: Step) -> str:
         return f'in quiz "{step.module}"'
     if op == "page":
         return f'paging through lesson "{step.module}"'
+    if op == "cover":
+        return "on the cover"
+    if op == "again":
+        return f'going back to "{step.module}" from the results ({step.js["action"]})'
     return "at the end of the course"
 
 

@@ -70,7 +70,10 @@ async (plan) => {
     measure(v);
     for (step = 0; step < plan.steps.length; step++) {
       const s = plan.steps[step];
-      if (s.op === 'page') {
+      if (s.op === 'cover') {
+        expect(v, 'cover');
+        v = await next('the cover');
+      } else if (s.op === 'page') {
         expect(v, 'lesson');
         v = await next('a lesson page');
       } else if (s.op === 'choose') {
@@ -98,6 +101,10 @@ async (plan) => {
         while (info(v).view === 'feedback') v = await next('feedback');
       } else if (s.op === 'results') {
         expect(v, 'results');
+      } else if (s.op === 'again') {
+        expect(v, 'results');
+        v = await moveOn('[data-view="results"] [data-action="' + s.action + '"][data-module="' + s.module + '"]',
+          'the ' + s.action + ' button of "' + s.module + '"');
       }
     }
     return {ok: true, events: events};
