@@ -289,6 +289,14 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Objective:
+    """One thing the learner will be able to do after the course (course.yaml's `objectives`)."""
+
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -307,7 +315,7 @@ class Course:
     root: Root | None = None  # None only for a model made outside the loader
     limits: Limits = field(default_factory=Limits)
     xapi_base: str | None = None  # where the cmi5/xAPI identifiers start; None: the documented default
-    objectives: tuple[str, ...] = ()  # what the learner will be able to do, shown on the cover
+    objectives: tuple["Objective", ...] = ()  # what the learner will be able to do, shown on the cover
 
     def where(self, key: str) -> Location:
         return self.field_locations.get(key, self.location)

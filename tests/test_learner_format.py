@@ -175,3 +175,19 @@ def test_course_json_round_trips_through_the_launch_page(write_course):
     page = rendered.files["index.html"].decode()
     embedded = page.split('<script id="course-data" type="application/json">')[1].split("</script>")[0]
     assert json.loads(embedded)["modules"][0]["nodes"][0]["choices"][0]["consequence"].startswith("<p>Maya shrugs")
+
+
+def test_consequences_and_objectives_go_to_translators_and_come_back(write_course):
+    from generator.translate import units
+
+    checked, _ = compiled(write_course)
+    found = {u.key: u for u in units.units(checked.course)}
+    assert found["course#objective.1"].source == "Keep the office out of your photos"
+    consequence = found["team-photo#start/choice.0/consequence"]
+    assert consequence.source == "Maya shrugs: the plant in the lobby *is* more photogenic."
+    assert consequence.location.line == 16 and "What the choice leads to" in consequence.notes[0]
+    translated = units.apply(checked.course, {"team-photo#start/choice.0/consequence": "Maya zuckt mit den Schultern.",
+                                              "course#objective.1": "Das Büro bleibt aus deinen Fotos"})
+    assert translated.modules[0].nodes[0].choices[0].consequence.text == "Maya zuckt mit den Schultern."
+    assert [o.text for o in translated.objectives] == ["Tell confidential information from public information",
+                                                        "Das Büro bleibt aus deinen Fotos"]

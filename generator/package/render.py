@@ -165,7 +165,7 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
               for b in course.badges]
     data = {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
             "language": course.language, "description": course.description,
-            "objectives": list(course.objectives), "cover": True,
+            "objectives": [o.text for o in course.objectives], "cover": True,
             "passMark": course.pass_mark, "maxPoints": course_max(course, maxima(analyses)),
             "stateKey": state.state_key(course), "results": RESULTS, "labels": labels, "modules": modules,
             "badges": badges}

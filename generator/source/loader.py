@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import expressions, files, parser, yamlmarks
 from ..diagnostics import Diagnostics, Location
-from ..model import MB, Badge, Character, Course, Lesson, Limits, Module, Quiz, Root, Scenario
+from ..model import MB, Badge, Character, Course, Lesson, Limits, Module, Objective, Quiz, Root, Scenario
 from ..rules import ID
 from .files import read_text
 from .images import check_images  # noqa: F401 - the pipeline's name for the image checks
@@ -69,7 +69,7 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
                   _load_objectives(fields.get("objectives"), diags))
 
 
-def _load_objectives(value: Value | None, diags: Diagnostics) -> tuple[str, ...]:
+def _load_objectives(value: Value | None, diags: Diagnostics) -> tuple[Objective, ...]:
     """What the learner will be able to do: a list of short sentences for the cover."""
     if value is None or value.data is None:
         return ()
@@ -82,7 +82,7 @@ def _load_objectives(value: Value | None, diags: Diagnostics) -> tuple[str, ...]
         if not isinstance(item.data, str) or not item.data.strip():
             diags.error(item.location, "an objective must be a sentence of text")
         else:
-            objectives.append(item.data.strip())
+            objectives.append(Objective(item.data.strip(), item.text_location))
     return tuple(objectives)
 
 
