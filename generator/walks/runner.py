@@ -64,6 +64,7 @@ class Job:
     viewport: tuple[int, int] | None = None  # a phone's size: every view is checked for sideways scrolling
     package: str = ""  # cmi5: the unpacked package the worker's launcher serves
     lrs: tuple = ("", ())  # cmi5: the LRS's URL and its clients' Authorization headers
+    phone: bool = False  # and for what a phone needs: header height, tap targets, whole words in tables
 
 
 def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
@@ -113,6 +114,7 @@ class _Host:
         self.page.goto(f"{job.server}/lms/host.html?version={version}&launch=/pkg/{job.fmt}/index.html"
                        + (f"&{job.host_params}" if job.host_params else ""))
         self.page.wait_for_function("() => window.lms", timeout=STEP_TIMEOUT_MS)
+        self.standalone = "absent=1" in job.host_params  # no LMS API at all: only the page can be checked
 
     def launch(self) -> int:
         """A new learner's first launch; returns the host's session number."""
@@ -132,7 +134,7 @@ class _Host:
         walker.result.lms = data
         log = self.page.evaluate("(session) => lmsLog.filter(e => e.session === session)", session)
         walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
-        return check_lms(walker, page_state, data, log)
+        return check_lms(walker, page_state, data, log, lms=not self.standalone)
 
     def artifacts(self, folder: Path, stem: str) -> list[str]:
         return _save_artifacts(self.page, folder, stem)
@@ -147,7 +149,7 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
     try:
         session = host.launch()
         frame = host.frame()
-        walker.play(frame, check_overflow=job.viewport is not None)
+        walker.play(frame, check_overflow=job.viewport is not None, phone=job.phone)
         page_state = frame.evaluate(PAGE_STATE)
         walker.result.failures += host.check(walker, page_state, session)
     except Divergence as problem:
@@ -192,7 +194,8 @@ def unpacked(course_argument, formats, folder: Path, language: str | None = None
 
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
         artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
-        host_params: str = "", viewport: tuple[int, int] | None = None, language: str | None = None) -> TestReport:
+        host_params: str = "", viewport: tuple[int, int] | None = None, language: str | None = None,
+        only: set[str] | None = None, phone: bool = False) -> TestReport:
     """Build the course, plan its walks and play them all; never raises for a failing walk.
 
     `packages` (format -> unzipped package folder) walks packages built
@@ -201,7 +204,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     third SetValue fail, see lmshost/host.js; for cmi5, "fail_every=3" makes the
     launcher answer every third xAPI request with 503 until the course has sent
     everything, and recover before the learner leaves). `viewport` (width, height)
-    plays every walk at that size and fails any view that scrolls sideways.
+    plays every walk at that size and fails any view that scrolls sideways; `phone` adds the
+    phone checks of `Walker.play`. `only` plays just the walks of those names.
     `language` walks the course's translation (or a pseudo-locale) with the
     source's plan and predictions: a translation changes no score.
     """
@@ -217,8 +221,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
                         str(Path.cwd()), host_params, viewport, str(packages.get(fmt, "")),
-                        (lrs.url, lrs.authorizations) if lrs and fmt == "cmi5" else ("", ()))
-                    for fmt in formats for i in range(len(walks))]
+                        (lrs.url, lrs.authorizations) if lrs and fmt == "cmi5" else ("", ()), phone)
+                    for fmt in formats for i in range(len(walks)) if only is None or walks[i].name in only]
             # A worker costs a process and a browser start: only worth it for ten walks or more.
             workers = max(1, min(workers, len(jobs) // 10))
             shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]

@@ -116,21 +116,27 @@ class Walker:
             steps.append(Step({"op": "feedback"}, quiz.location, quiz.id))
         return steps
 
-    def play(self, frame, check_overflow: bool = False) -> None:
+    def play(self, frame, check_overflow: bool = False, phone: bool = False) -> None:
         """Play every step in the page; raise Divergence naming the author's line.
 
-        With `check_overflow`, a view wider than the viewport is a failure too.
+        With `check_overflow`, a view wider than the viewport is a failure too; with `phone`,
+        so are a header over 72 px, a control under 44 x 44 px, a word split in a table cell,
+        and a first scenario node whose first choice starts below the fold.
         """
         outcome = frame.evaluate(in_page_script(), {"steps": [s.js for s in self.steps], "timeout": STEP_TIMEOUT_MS,
-                                             "overflow": check_overflow})
+                                             "overflow": check_overflow, "phone": phone})
         by_id = {m.id: m for m in self.course.modules}
         answered = {event["step"]: event for event in outcome["events"] if "question" in event}
         for event in outcome["events"]:
+            step = self.steps[min(event["step"], len(self.steps) - 1)] if event["step"] >= 0 else self.steps[0]
             if "overflow" in event:
-                step = self.steps[min(event["step"], len(self.steps) - 1)] if event["step"] >= 0 else self.steps[0]
                 self.result.failures.append(
                     f'{self.where(step.source)}: the {event["overflow"]} view is {event["width"]} px wide in a '
                     f'{event["viewport"]} px viewport: learners on phones would scroll sideways')
+            elif "phone" in event:
+                failure = f'{self.where(step.source)}: on a phone, the {event["phone"]} view: {event["problem"]}'
+                if failure not in self.result.failures:
+                    self.result.failures.append(failure)
         reached = len(self.steps) if outcome["ok"] else outcome["step"]
         for index, step in enumerate(self.steps[:reached]):
             if step.choice:

@@ -57,7 +57,10 @@
     return d;
   }
   function cards(t) {
-    var names = [].map.call(t.querySelectorAll('thead th'), function (th) { return th.textContent.trim(); });
+    var names = [].map.call(t.querySelectorAll('thead th'), function (th) {
+      var n = th.textContent.trim();
+      return n && /[\w)\]]$/.test(n) ? n + ':' : n; // "Score:", but "Can you post it?" as it is
+    });
     t.classList.add('cards');
     [].forEach.call(t.querySelectorAll('tbody tr'), function (tr) {
       [].forEach.call(tr.children, function (td, k) { if (names[k]) td.setAttribute('data-label', names[k]); });
@@ -118,7 +121,7 @@
       void hdr.tally.offsetWidth; // restart the animation
       hdr.tally.classList.add('bump');
     }
-    hdr.tally.textContent = text;
+    hdr.tally.textContent = t.max ? text : ''; // nothing to count before the first module with points
     hdr.pct.textContent = pct;
     hdr.pct.setAttribute('data-percent', pct);
     hdr.badges.textContent = ' ' + earned().length + '/' + course.badges.length;
@@ -347,8 +350,8 @@
           step(eng.retake(i));
         }, { 'data-module': m.id });
       return h('tr', null, [h('th', { scope: 'row', text: m.title }),
-        h('td', { 'data-label': L('colScore'), text: m.max ? L('scoreOf', { n: eng.mscore(i), max: m.max }) : '\u2013' }),
-        h('td', { 'data-label': L('colResult') }, [res, again ? h('span', { 'class': 'again' }, [again]) : null])]);
+        h('td', { text: m.max ? L('scoreOf', { n: eng.mscore(i), max: m.max }) : '\u2013' }),
+        h('td', null, [res, again ? h('span', { 'class': 'again' }, [again]) : null])]);
     });
     return view('results', null, [L('resultsTitle')], [null, null,
       h('p', { 'class': 'verdict ' + (ok ? 'good' : 'bad') }, [ico(ok ? 'good' : 'bad'), ' ' + L(ok ? 'coursePassed' : 'courseFailed')]),
