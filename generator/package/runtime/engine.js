@@ -84,6 +84,38 @@
     var env = envWith(null);
     function visible(c, mask) { return c['if'] == null || !!ev(c['if'], mask == null ? env : envWith(mask)); }
 
+    function flagsAfter(c, mask) {
+      c.unset.forEach(function (f) { mask = S.setBit(mask, f, false); });
+      c.set.forEach(function (f) { mask = S.setBit(mask, f, true); });
+      return mask;
+    }
+    // The most points that can still be earned from each (node, flags) state of an attempt:
+    // the states reachable from the start, then relaxed backwards from the endings (a loop
+    // never earns points, so this settles).
+    function ahead(m) {
+      var V = {}, into = {}, states = [[0, 0]], seen = { '0:0': 1 }, k;
+      for (k = 0; k < states.length; k++) {
+        var s = states[k], node = m.nodes[s[0]];
+        if (node.ending) V[s[0] + ':' + s[1]] = 0;
+        node.choices.forEach(function (c) {
+          if (!visible(c, s[1])) return;
+          var t = c.to + ':' + flagsAfter(c, s[1]);
+          (into[t] = into[t] || []).push([s, c.points]);
+          if (!seen[t]) { seen[t] = 1; states.push([c.to, flagsAfter(c, s[1])]); }
+        });
+      }
+      var queue = states.filter(function (s) { return m.nodes[s[0]].ending; });
+      for (k = 0; k < queue.length; k++) {
+        var t = queue[k][0] + ':' + queue[k][1];
+        (into[t] || []).forEach(function (e) {
+          var from = e[0][0] + ':' + e[0][1], v = V[t] + e[1];
+          if (!(V[from] >= v)) { V[from] = v; queue.push(e[0]); }
+        });
+      }
+      return V;
+    }
+    function worth(V, c, mask) { var v = V[c.to + ':' + flagsAfter(c, mask)]; return v == null ? -Infinity : c.points + v; }
+
     // What the current attempt has earned so far, and what counts of it: the best attempt does.
     function live(i) {
       var x = st.mods[i];
@@ -168,18 +200,18 @@
         return out([]);
       },
 
-      // The decisions of the current scenario attempt, with the best shown choice where it was missed.
+      // The decisions of the current scenario attempt; where a shown choice led to more points by
+      // the end (its points and the best that could follow), that choice and those points.
       decisions: function () {
-        var m = ms[st.cur], x = st.mods[st.cur], at = 0, mask = 0;
+        var m = ms[st.cur], x = st.mods[st.cur], at = 0, mask = 0, V = ahead(m);
         return x.h.map(function (ci) {
-          var node = m.nodes[at], c = node.choices[ci], best = null;
-          node.choices.forEach(function (o, k) {
-            if (visible(o, mask) && o.points > c.points && (best == null || o.points > node.choices[best].points)) best = k;
+          var node = m.nodes[at], c = node.choices[ci], best = null, most = worth(V, c, mask);
+          node.choices.forEach(function (o) {
+            if (visible(o, mask) && worth(V, o, mask) > most) { best = o; most = worth(V, o, mask); }
           });
-          c.unset.forEach(function (f) { mask = S.setBit(mask, f, false); });
-          c.set.forEach(function (f) { mask = S.setBit(mask, f, true); });
+          mask = flagsAfter(c, mask);
           at = c.to;
-          return { node: node, choice: c, best: best == null ? null : node.choices[best] };
+          return { node: node, choice: c, best: best, most: most };
         });
       },
 
@@ -235,8 +267,7 @@
         x.p = Math.max(x.p + c.points, m.floor);
         if (x.h.length < S.PATH_MAX) x.h.push(ci);
         else x.more = true;
-        c.unset.forEach(function (f) { x.f = S.setBit(x.f, f, false); });
-        c.set.forEach(function (f) { x.f = S.setBit(x.f, f, true); });
+        x.f = flagsAfter(c, x.f);
         x.n = c.to;
         var t = m.nodes[c.to];
         if (t.ending) {

@@ -258,7 +258,8 @@
       return h('li', null, [
         h('p', { 'class': 'dn', text: d.node.title }),
         h('p', null, [h('q', { text: d.choice.text }), ' ', ptsTag(d.choice.points)]),
-        d.best ? h('p', { 'class': 'better' }, [h('span', { text: L('betterMove') + ' ' }), h('q', { text: d.best.text }), ' ', ptsTag(d.best.points)]) : null
+        d.best ? h('p', { 'class': 'better' }, [h('span', { text: L('betterMove') + ' ' }), h('q', { text: d.best.text }), ' ',
+          h('span', { 'class': 'pts plus', text: L('upTo', { n: d.most }) })]) : null
       ]);
     })), more ? h('p', { text: L('moreDecisions') }) : null];
   }
