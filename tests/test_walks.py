@@ -124,3 +124,28 @@ def test_a_tampered_branch_fails_naming_the_node_where_the_walk_diverged(tmp_pat
     choice = text.index("- [Check the folder's permissions](#permissions){points=2 set=checked}") + 1
     assert any(f'audit.md:{choice}:3: after choice 0 of node "start" of "audit": expected node "permissions", '
                'the page shows node "assume"' in f for f in failures), failures
+
+
+def test_a_failed_flagship_is_passed_from_its_results_and_the_lms_holds_both_attempts(tmp_path_factory):
+    from generator.walks import plan
+
+    report = report_for("flagship", tmp_path_factory)
+    checked = build.check(COURSES["flagship"])
+    walks = {w.name: w for w in plan.walks(checked.course, checked.analyses)}
+    worst, recovered = walks["worst"], walks["fail, then recover"]
+    assert recovered.plays == worst.plays and not worst.expected.passed and recovered.expected.passed
+    gone_back = [checked.course.modules[i].id for i, _ in recovered.again]
+    assert "knowledge-check" in gone_back and "whiteboard-selfie" in gone_back  # quizzes and scenarios alike
+    for fmt in ("scorm12", "scorm2004"):
+        results = {r.walk: r for r in report.results if r.fmt == fmt}
+        first, final = results["worst"].lms, results[recovered.name].lms
+        assert results[recovered.name].ok, results[recovered.name].failures
+        status = final["core"]["lesson_status"] if fmt == "scorm12" else final["success_status"]
+        assert status == "passed"
+        before = [first["interactions"][k]["id"] for k in sorted(first["interactions"], key=int) if k.isdigit()]
+        after = [final["interactions"][k]["id"] for k in sorted(final["interactions"], key=int) if k.isdigit()]
+        # The failed attempts stay on record (quizzes ask in an order of their own on each run).
+        assert sorted(after[:len(before)]) == sorted(before)
+        again = after[len(before):]
+        for module in gone_back:  # and each module's new attempt follows them
+            assert any(i.startswith(module + "__") for i in again), module
