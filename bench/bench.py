@@ -44,11 +44,12 @@ INK_FULL = INKJS / "dist" / "ink-full.js"  # compiler + runtime, for reference
 SIZES = [(10, 10), (100, 50), (1000, 500), (10000, 5000)]
 
 # Budgets. Never loosen one to make it pass. KB and MB are read the strict way (10^3, 10^6).
-RUNTIME_MAX = 60_000  # bytes of runtime JS + CSS in the flagship package
+RUNTIME_MAX = 80_000  # bytes of runtime JS + CSS in the flagship package (60,000 before issue 16: see README)
+RUNTIME_GZ_MAX = 25_000  # the same gzipped, what a learner's browser downloads
 PEAK_MAX = 300_000_000  # bytes of peak RSS building the 10,000-node course
 PATHOLOGICAL_MAX = 2.0  # seconds for analyse + coverage_paths on 30 sequential two-way choices
 SUSPEND_MAX = 1.5  # suspend_data characters per decision
-INK_RUNTIME_SHARE = 0.5  # our runtime under half of ink's
+INK_RUNTIME_SHARE = 0.6  # our readable runtime under 0.6 of ink's minified one (0.5 before issue 16)
 INK_FASTER_FROM = 1000  # nodes from which our build must beat inkjs's compile
 
 
@@ -228,6 +229,8 @@ def package(report: Report, built: dict) -> dict:
                 f"{', '.join(outside) or 'none'}.")
     report.budget("runtime JS + CSS of the flagship package", f"{runtime_raw:,} bytes ({kb(runtime_raw)})",
                   f"<= {RUNTIME_MAX:,} bytes", runtime_raw <= RUNTIME_MAX)
+    report.budget("runtime JS + CSS of the flagship package, gzipped", f"{runtime_gz:,} bytes ({kb(runtime_gz)})",
+                  f"<= {RUNTIME_GZ_MAX:,} bytes", runtime_gz <= RUNTIME_GZ_MAX)
     report.budget("no JavaScript dependency beyond the project's own runtime",
                   "none" if deps_ok else ", ".join(foreign + outside), "none", deps_ok)
     return {"runtime_raw": runtime_raw, "runtime_gz": runtime_gz, "js": js_raw, "css": css_raw}
@@ -429,7 +432,7 @@ def ink(report: Report, tmp: Path, made: dict, pkg: dict, runs: int) -> None:
                           f"{secs(ours.cpu)} vs {secs(theirs.cpu)} (×{ours.cpu / theirs.cpu:.2f}; wall "
                           f"{secs(ours.wall)} vs {secs(theirs.wall)})", "ratio < 1", ours.cpu < theirs.cpu)
     share = pkg["runtime_raw"] / len(runtime)
-    report.budget("runtime under half the size of ink's (raw)",
+    report.budget(f"runtime under {INK_RUNTIME_SHARE} of the size of ink's (raw)",
                   f"{pkg['runtime_raw']:,} vs {len(runtime):,} bytes (×{share:.2f})", f"< ×{INK_RUNTIME_SHARE}",
                   share < INK_RUNTIME_SHARE)
 
