@@ -254,10 +254,13 @@ def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
             return
         if isinstance(play, QuizPlay):
             pass_mark = course.quiz_pass_mark(module)
-            scores = [_attempt_score(module, p) for p in attempt_policies(module, pass_mark, play)]
-            if record.finished:  # a round started again from the results: the best attempt still counts
-                scores, record.retakes = scores + [record.score], record.retakes + 1
-            record.score, record.attempts = max(scores), len(scores) - (1 if record.retakes else 0)
+            policies = list(attempt_policies(module, pass_mark, play))
+            if record.finished and record.passed:  # a quiz passed already ends after each attempt
+                policies = policies[:1]
+            scores = [_attempt_score(module, p) for p in policies]
+            earlier = [record.score] if record.finished else []  # a round from the results: the best still counts
+            record.retakes += 1 if record.finished else 0
+            record.score, record.attempts = max(scores + earlier), len(scores)
             record.passed = record.passed or rules.attempt_passed(record.score, module.max_points, pass_mark)
         else:
             record.passed = True
