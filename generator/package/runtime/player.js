@@ -259,7 +259,7 @@
         h('p', { 'class': 'dn', text: d.node.title }),
         h('p', null, [h('q', { text: d.choice.text }), ' ', ptsTag(d.choice.points)]),
         d.best ? h('p', { 'class': 'better' }, [h('span', { text: L('betterMove') + ' ' }), h('q', { text: d.best.text }), ' ',
-          h('span', { 'class': 'pts plus', text: L('upTo', { n: d.most }) })]) : null
+          h('span', { 'class': 'pts plus', text: L('upTo', { n: minus(d.most) }) })]) : null
       ]);
     })), more ? h('p', { text: L('moreDecisions') }) : null];
   }
