@@ -146,7 +146,11 @@ class Ledger:
         if i != self.cur:
             return 0
         kind = self.ms[i]["kind"]
-        return max(0, self.running) if kind == "scenario" else self.score if kind == "quiz" else 0
+        return self.attempt_score() if kind == "scenario" else self.score if kind == "quiz" else 0
+
+    def attempt_score(self) -> int:
+        """A scenario attempt's score: its points floored at 0, never above the maximum."""
+        return min(self.ms[self.cur]["max"], max(0, self.running))
 
     # --- what each view must read ------------------------------------------------------
     def expected(self, view: str) -> dict:
@@ -168,7 +172,7 @@ class Ledger:
             want["eyebrow"] = [fill(L, "rereading" if self.rereading else "pageOf", n=self.page + 1,
                                     total=len(self.lesson["pages"]))]
         elif view in ("node", "ending"):
-            shown = max(0, self.running)
+            shown = self.attempt_score()
             want["eyebrow"] = [fill(L, "attemptPoints", n=shown)]
             if view == "ending":
                 want["sum"] = [fill(L, "scenarioScore", score=shown, max=m["max"])]
@@ -249,7 +253,10 @@ class Ledger:
             self.at += 1
         elif view == "ending":
             self.at += 1
-            self.leave()
+            if step["op"] == "replay":  # "Try again": a new attempt from the scenario's start
+                self.running, self.node, self.flags, self.path = 0, 0, 0, []
+            else:
+                self.leave()
         elif view == "question":
             self.answer(shown_id, step)
             self.at += 1
@@ -267,13 +274,13 @@ class Ledger:
         node = m["nodes"][self.node]
         choice = node["choices"][k]
         self.path.append((self.node, k))
-        self.running = max(self.running + choice["points"], -m["max"])
+        self.running = max(self.running + choice["points"], m.get("floor", -m["max"]))
         self.flags = _after(choice, self.flags)
         self.node = choice["to"]
         self.moment = choice["points"]
         target = m["nodes"][self.node]
         if target["ending"]:
-            got = max(0, self.running)
+            got = self.attempt_score()
             if self.best[self.cur] is None or got > self.best[self.cur]:
                 self.best[self.cur], self.outcome[self.cur] = got, target["ending"]
             self.done[self.cur] = True

@@ -72,7 +72,7 @@ def test_every_number_on_every_view_of_every_walk_agrees(flagship):
 
 # (file, the runtime's line, the line as a fault plants it, the place the check must name)
 PLANTED = {
-    "negative attempt points": ("player.js", "var n = Math.max(0, x.p);", "var n = x.p;", "eyebrow"),
+    "negative attempt points": ("player.js", "var n = eng.attemptScore();", "var n = x.p;", "eyebrow"),
     "quiz points at the end": ("engine.js", "ms[i].kind === 'quiz' ? x.s : 0", "ms[i].kind === 'quiz' ? 0 : 0", "tally"),
     "a green zero": ("player.js", "return L(n === 0 ? 'pointsNone'", "return n === 0 ? '\\u00B10' : L(n === 0 ? 'pointsNone'",
                      "moment"),
