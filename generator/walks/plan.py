@@ -196,12 +196,18 @@ def recover(course: Course, analyses: dict, failing: Walk, variants: list[list[P
     that module's best play, as a learner who failed would: "Replay" or "Review and retake"."""
     if failing.expected is None or failing.expected.passed:
         return None
-    walk = Walk("fail, then recover", list(failing.plays))
-    walk.again = [(i, variants[i][0]) for i in offered(course, analyses, failing.expected)]
-    if not walk.again:
-        return None
-    walk.expected = predict(course, analyses, walk)
-    return walk
+    walk, done = Walk("fail, then recover", list(failing.plays)), set()
+    walk.expected = failing.expected
+    # One module at a time, as the results offer them, until the course is passed: a module
+    # fixed may pass the course, and the results then offer nothing more.
+    while not walk.expected.passed:
+        todo = [i for i in offered(course, analyses, walk.expected) if i not in done]
+        if not todo:
+            break
+        done.add(todo[0])
+        walk.again.append((todo[0], variants[todo[0]][0]))
+        walk.expected = predict(course, analyses, walk)
+    return walk if walk.again else None
 
 
 def offered(course: Course, analyses: dict, at_results: "Prediction") -> list[int]:
