@@ -191,3 +191,16 @@ def test_consequences_and_objectives_go_to_translators_and_come_back(write_cours
     assert translated.modules[0].nodes[0].choices[0].consequence.text == "Maya zuckt mit den Schultern."
     assert [o.text for o in translated.objectives] == ["Tell confidential information from public information",
                                                         "Das Büro bleibt aus deinen Fotos"]
+
+
+def test_a_portrait_is_a_course_file_like_any_image(tmp_path, write_course):
+    # Outside the course root, or a PNG that is text: refused before it is read or shipped.
+    (tmp_path.parent / "elsewhere.svg").write_text(FACE, encoding="utf-8")
+    outside = PHOTO.replace("portrait: faces/maya.svg", "portrait: ../elsewhere.svg")
+    folder = write_course({"course.yaml": COURSE, "photo.md": outside, "check.md": CHECK})
+    (problem,) = build.examine(folder).diagnostics.format(folder)
+    assert problem.startswith('photo.md:6:57: error: portrait "../elsewhere.svg" is outside the course root')
+    fake = PHOTO.replace("faces/maya.svg", "faces/maya.png")
+    folder = write_course({"course.yaml": COURSE, "photo.md": fake, "check.md": CHECK, "faces/maya.png": "not a PNG"})
+    (problem,) = build.examine(folder).diagnostics.format(folder)
+    assert problem.startswith('photo.md:6:57: error: portrait "faces/maya.png" is not an SVG or PNG image')
