@@ -14,8 +14,7 @@
    write (~120 bytes of field name and framing per element), so a 2004 interaction is only id,
    type, response, result and pattern (r.desc serves adapters that do not), and none is written
    once the record would pass RECORD_MAX bytes; status, score and resume state always are.
-   RECORD_MAX leaves room under bench/'s 48 KiB final write for what may follow (score, status,
-   badges, time): a replayed and retaken course reaches it.
+   RECORD_MAX keeps the final write within bench/'s 48 KiB (docs/course-json.md).
 
    Writes go through one ordered queue: a failed SetValue/Commit stops it and is retried with
    back-off, so interaction indices stay contiguous and nothing is lost. The state is mirrored
