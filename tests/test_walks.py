@@ -93,7 +93,9 @@ def _choice(data, module_id, node_id, index):
 
 def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
     course = COURSES["branching"]
-    packages = _tampered_packages(tmp_path, course, lambda d: _choice(d, "audit", "restricted", 0).update(points=7))
+    # Fewer points, not more: this choice lies on every best path, and an attempt's score is
+    # held at the scenario's maximum (docs/course-json.md), which would hide a raise in 2004.
+    packages = _tampered_packages(tmp_path, course, lambda d: _choice(d, "audit", "restricted", 0).update(points=1))
     artifacts = tmp_path / "report-artifacts"
     report = runner.run(course, ("scorm12", "scorm2004"), workers=2, packages=packages, max_paths=3, artifacts=artifacts)
     failing = [r for r in report.results if not r.ok]
@@ -103,7 +105,7 @@ def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
     expected = f"audit.md:{line}:3: interaction"
     # SCORM 1.2 records each choice's points (its weighting): the failure names the choice's line.
     # 2004 records none (its players post the whole record on every write), so there the score tells.
-    assert all(any(expected in f and '"audit__restricted"' in f and "weighting=7 (predicted 2)" in f
+    assert all(any(expected in f and '"audit__restricted"' in f and "weighting=1 (predicted 2)" in f
                    for f in r.failures) for r in failing if r.fmt == "scorm12"), [r.failures for r in failing]
     assert all(any("the LMS holds score raw=" in f for f in r.failures) for r in failing if r.fmt == "scorm2004")
     assert {(r.profile, r.walk) for r in failing if r.fmt == "scorm12"} == \
