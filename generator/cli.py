@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
                           "larger ones get a covering set")
     test_cmd.add_argument("--viewport", metavar="WxH", type=_size, default=None,
                           help="play every walk at this size, e.g. 320x640, and fail any view that scrolls sideways")
+    test_cmd.add_argument("--phone", action="store_true",
+                          help="with --viewport: also fail a header over 72 px, a tap target under 44 x 44 px, a word "
+                          "split in a table cell, and first choices below the fold")
     test_cmd.add_argument("--junit", metavar="FILE", help="write a JUnit XML report (a test suite per course); "
                           "screenshots and LMS call logs of failed walks go beside it")
     test_cmd.add_argument("--browser-server", action="append", dest="servers", metavar="WS_URL",
@@ -311,7 +314,7 @@ def _test(args) -> int:
         entries = runner.with_languages(courses, args.langs) if args.langs else courses
         result = runner.run_catalogue(entries, formats, args.workers, args.max_paths, artifacts, console,
                                       args.servers or pool.servers_from_environment(), viewport=args.viewport,
-                                      profiles=profiles)
+                                      profiles=profiles, phone=args.phone)
     except lms.LmsUnavailable as missing:
         print(f"coursegen: {missing}", file=sys.stderr)
         return EXIT_USAGE

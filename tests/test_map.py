@@ -51,10 +51,10 @@ def test_choices_are_labelled_with_points_and_conditions(flagship_map):
     labels = {g.get("data-label-for"): " ".join(t.text for t in g.iter(f"{SVG}text"))
               for g in root.iter(f"{SVG}g") if g.get("data-label-for")}
     assert labels["start:0"] == "+10"
-    assert labels["start:1"] == "set noticed"
-    assert labels["start:2"] == "\u22125"
+    assert labels["start:1"] == "\u22125"
+    assert labels["start:2"] == "set noticed"
     assert labels["caption:1"] == "+5 if flag.noticed"
-    assert "start:0" in labels and "blur:0" not in labels  # a choice without effects has no label
+    assert "start:0" in labels and "blur:1" not in labels  # a choice without effects has no label
 
 
 def test_endings_carry_their_outcome_in_words_not_only_in_colour(flagship_map):

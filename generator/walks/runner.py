@@ -156,12 +156,15 @@ def with_languages(courses: list, wanted: list[str]) -> list[tuple]:
 
 
 def _prepare(number: int, entry, formats, max_paths: int, site: pool.Site,
-             packages: dict[str, Path] | None, scratch: Path, walks: list[plan.Walk] | None = None) -> _Course:
+             packages: dict[str, Path] | None, scratch: Path, walks: list[plan.Walk] | None = None,
+             only: set[str] | None = None) -> _Course:
     """A catalogue entry (a course, or a course and a language) checked, planned and packaged:
     SCORM packages into the site (memory), a cmi5 package unpacked into `scratch` for the launcher."""
     argument, language = entry if isinstance(entry, tuple) else (entry, None)
     checked = build.check(argument, formats=tuple(formats))
     walks = walks if walks is not None else plan.walks(checked.course, checked.analyses, max_paths)
+    if only is not None:
+        walks = [walk for walk in walks if walk.name in only]
     prefix = f"/course/{number}/"
     cmi5_folder = None
     if packages:  # packages built before, walked as they are
@@ -209,6 +212,7 @@ class _Host:
         self.errors: list[str] = []
         self.frame = None
         self.moodle = False
+        self.standalone = False  # no LMS API at all (host_params absent=1): only the page can be checked
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
     @classmethod
@@ -221,6 +225,7 @@ class _Host:
     async def show(self, key, course: _Course, job: Job, host_params: str) -> None:
         """Load the host page of this course, version and profile: a new document, a new scorm-again."""
         self.moodle = job.profile == "moodle"
+        self.standalone = "absent=1" in host_params
         await self.page.goto(f"{pool.ORIGIN}/lms/host.html?version={VERSIONS[job.fmt]}"
                              f"&launch={course.prefix}{job.fmt}/index.html"
                              + ("&profile=moodle" if self.moodle else "")
@@ -256,7 +261,7 @@ class _Host:
         walker.result.lms = end["cmi"]
         walker.result.delivery = Delivery.of(log, stored["arrivals"] if stored else [])
         walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
-        return check_lms(walker, page_state, end["cmi"], log, stored)
+        return check_lms(walker, page_state, end["cmi"], log, stored, lms=not self.standalone)
 
     async def artifacts(self, folder: Path, stem: str) -> list[str]:
         folder.mkdir(parents=True, exist_ok=True)
@@ -346,8 +351,8 @@ async def _walk(host, course: _Course, job: Job, options: dict) -> WalkResult:
     try:
         session = await host.launch()
         timings["launch"], mark = time.monotonic() - mark, time.monotonic()
-        outcome = json.loads(await host.frame.evaluate(_as_text(in_page_script()),
-                                                       json.dumps(walker.argument(options["viewport"] is not None))))
+        argument = walker.argument(options["viewport"] is not None, options["phone"])
+        outcome = json.loads(await host.frame.evaluate(_as_text(in_page_script()), json.dumps(argument)))
         timings["play"], mark = time.monotonic() - mark, time.monotonic()
         walker.read(outcome)
         page_state = await host.frame.evaluate(PAGE_STATE)
@@ -396,12 +401,15 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
                   max_paths: int = 200, artifacts: Path | None = None, progress: Progress | None = None,
                   servers: list[str] | None = None, host_params: str = "",
                   viewport: tuple[int, int] | None = None, packages: list | None = None,
-                  pages: int = PAGES_PER_BROWSER, profiles=PROFILES, walks: list | None = None) -> Catalogue:
+                  pages: int = PAGES_PER_BROWSER, profiles=PROFILES, walks: list | None = None,
+                  phone: bool = False, only: set[str] | None = None) -> Catalogue:
     """Check, package and plan every course, then play all their walks in one pool of browsers:
     `workers` browsers here, or the Playwright browser servers given (ws:// endpoints). Each
     SCORM walk plays against each LMS profile in `profiles`.
 
-    `walks` (one list of plan.Walk per course, or None) plays those instead of the plan.
+    `walks` (one list of plan.Walk per course, or None) plays those instead of the plan; `only`
+    plays just the planned walks of those names. `phone` (with `viewport`) adds the phone
+    checks of the in-page walker (Walker.argument).
     Never raises for a failing walk or a failing browser: a browser that drops out has its
     walks played by the others, and the catalogue names it. A course with errors raises
     CourseError before any walk starts.
@@ -414,7 +422,7 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
     with tempfile.TemporaryDirectory(prefix="coursegen-walks-") as scratch, contextlib.ExitStack() as stack:
         site = pool.host_site()
         prepared = [_prepare(i, course, formats, max_paths, site, packages[i] if packages else None, Path(scratch),
-                             walks[i] if walks else None) for i, course in enumerate(courses)]
+                             walks[i] if walks else None, only) for i, course in enumerate(courses)]
         jobs = [Job(i, fmt, w, profile) for i, course in enumerate(prepared) for fmt, profile in kinds
                 for w in range(len(course.walks))]
         workers = max(1, workers or os.cpu_count() or 1)
@@ -428,7 +436,8 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
         prepare = time.monotonic() - started
         fail_every = dict(p.split("=", 1) for p in host_params.split("&") if "=" in p).get("fail_every", 0)
         options = {"cwd": str(Path.cwd()), "artifacts": str(artifacts) if artifacts else None,
-                   "host_params": host_params, "viewport": viewport, "lrs": lrs, "fail_every": int(fail_every)}
+                   "host_params": host_params, "viewport": viewport, "phone": phone, "lrs": lrs,
+                   "fail_every": int(fail_every)}
         if progress:
             progress.start([(c.label, len(c.walks) * len(kinds)) for c in prepared])
 
@@ -496,7 +505,7 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
         artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
         host_params: str = "", viewport: tuple[int, int] | None = None,
         servers: list[str] | None = None, language: str | None = None, profiles=PROFILES,
-        walks: list[plan.Walk] | None = None) -> TestReport:
+        walks: list[plan.Walk] | None = None, only: set[str] | None = None, phone: bool = False) -> TestReport:
     """Build the course, plan its walks and play them all, each SCORM walk against each LMS
     profile (`PROFILES`); never raises for a failing walk.
 
@@ -506,7 +515,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     third SetValue fail, see lmshost/host.js; for cmi5, "fail_every=3" makes the
     launcher answer every third xAPI request with 503 until the course has sent
     everything, and recover before the learner leaves). `viewport` (width, height)
-    plays every walk at that size and fails any view that scrolls sideways.
+    plays every walk at that size and fails any view that scrolls sideways; `phone` adds the
+    phone checks of `Walker.argument`. `only` plays just the walks of those names.
     `language` walks the course's translation (or a pseudo-locale) with the
     source's plan and predictions: a translation changes no score. `walks`
     plays these planned walks (e.g. plan.longest) instead of the course's plan.
@@ -524,7 +534,7 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     entry = (course_argument, language) if language else course_argument
     catalogue = run_catalogue([entry], formats, workers, max_paths, artifacts, _Each() if progress else None,
                               servers, host_params, viewport, [packages] if packages else None,
-                              profiles=profiles, walks=[walks] if walks is not None else None)
+                              profiles=profiles, walks=[walks] if walks is not None else None, phone=phone, only=only)
     report = catalogue.reports[0]
     report.seconds = catalogue.seconds
     report.failed_browsers = catalogue.failed_browsers

@@ -142,3 +142,37 @@ def assert_clean_log(log: list[dict], version: str, allow_injected: bool = False
         exit_key = "cmi.core.exit" if version == "1.2" else "cmi.exit"
         allowed_exit = {"", "suspend"} if version == "1.2" else {"normal", "suspend"}
         assert set(sets.get(exit_key, [])) <= allowed_exit, sets.get(exit_key)
+
+
+class HostPage:
+    """The test LMS's host page (generator/walks/lmshost/host.html) of one SCORM version in its
+    own context, for a package served by lms.HostServer under /pkg/<fmt>/: what a browser test
+    needs to drive one learner's launches by hand (`coursegen test` itself plays walks through
+    runner's pool). `launch()` is a new learner's first launch; `frame()` the SCO's frame."""
+
+    VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
+
+    def __init__(self, browser, server_url: str, fmt: str, profile: str = "scorm-again"):
+        self.context = browser.new_context(reduced_motion="reduce")
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.goto(f"{server_url}/lms/host.html?version={self.VERSIONS[fmt]}&launch=/pkg/{fmt}/index.html"
+                       + ("&profile=moodle" if profile == "moodle" else ""))
+        self.page.wait_for_function("() => window.lms && lms.ready")
+
+    def launch(self) -> int:
+        """A new attempt: the SCO shown saves on pagehide, storage is emptied, a fresh API launches it."""
+        self.errors.clear()
+        return self.page.evaluate("""async () => {
+            await lms.unload();
+            localStorage.clear(); sessionStorage.clear();
+            await lms.relaunch({});
+            return lms.session();
+        }""")
+
+    def frame(self):
+        return self.page.query_selector("#sco").content_frame()
+
+    def close(self) -> None:
+        self.context.close()
