@@ -41,15 +41,13 @@ def measure(course: Path = FLAGSHIP) -> list[Written]:
     chosen += [w for w in walks if w.again]
     # Played as `coursegen test` plays them: the Moodle-like profile's server in the coordinator.
     report = runner.run(course, ("scorm12", "scorm2004"), workers=1, profiles=("moodle",), walks=chosen)
-    by_name = {walk.name: walk for walk in chosen}
-    views = {(walk.name, fmt): len(runner.Walker(checked, walk, fmt, ROOT).steps)
-             for walk in chosen for fmt in ("scorm12", "scorm2004")}
+    played = [(fmt, walk) for fmt in ("scorm12", "scorm2004") for walk in chosen]  # the order of the results
     out = []
-    for result in report.results:
+    for (fmt, walk), result in zip(played, report.results, strict=True):
         d = result.delivery
-        out.append(Written(result.walk, result.fmt, len(checked.course.modules), again(by_name[result.walk]),
-                           views[result.walk, result.fmt], d.commits, d.posted, d.largest, d.final, d.finished,
-                           d.refused, result.failures))
+        out.append(Written(result.walk, fmt, len(checked.course.modules), again(walk),
+                           len(runner.Walker(checked, walk, fmt, ROOT).steps), d.commits, d.posted, d.largest,
+                           d.final, d.finished, d.refused, result.failures))
     return out
 
 
