@@ -574,6 +574,8 @@ def main(argv=None) -> int:
                         "test; the budgets that need 10,000 nodes then fail)")
     parser.add_argument("--out", default=str(BENCH / "results.md"), help="where to write the results")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder with the synthetic courses")
+    parser.add_argument("--no-servers", action="store_true", help="walks: the flagship's full walk here only, not "
+                        "through 1, 2 and 4 browser servers (the longest part on a busy machine)")
     parser.add_argument("--only", metavar="SECTIONS", help="comma-separated sections to run: " + ", ".join(SECTIONS)
                         + " (default: all; the results file then holds only those)")
     args = parser.parse_args(argv)
@@ -619,7 +621,8 @@ def main(argv=None) -> int:
         if want("cold"):
             guarded("cold start", walks_bench.cold_start, report, 3 if args.quick else 7)
         if want("walks"):
-            guarded("walks", walks_bench.walks, report, 1 if args.quick else 3)
+            guarded("walks", walks_bench.walks, report, 1 if args.quick else 3,
+                    () if args.no_servers else walks_bench.SERVER_COUNTS)
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
