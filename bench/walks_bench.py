@@ -137,7 +137,7 @@ def walks(report, runs: int = 3, server_counts=SERVER_COUNTS) -> None:
         ["teardown", _secs(p["teardown"]), "", "closing the browsers"],
     ])
     report.text("", "No fixed sleeps: every wait is for an event (a frame's load, a view's change, a promise).")
-    report.budget("flagship full walk (every path, both SCORM versions), median wall",
+    report.budget("flagship full walk (every path, both SCORM versions, both LMS profiles), median wall",
                   f"{_secs(median['wall'])} for {walks_count} walks, {median['failures']} failed (load {median['load']})",
                   f"<= {FLAGSHIP_WALK_MAX:.0f} s and none failed",
                   median["wall"] <= FLAGSHIP_WALK_MAX and median["failures"] == 0)
