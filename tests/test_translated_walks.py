@@ -9,8 +9,8 @@ import pytest
 
 from repo import REPO
 
-from generator import cli
-from generator.walks import runner
+from generator import build, cli
+from generator.walks import plan, runner
 
 FIXTURE = REPO / "tests" / "fixtures" / "courses" / "translated"
 FORMATS = ("scorm12", "scorm2004")
@@ -52,6 +52,8 @@ def test_the_translation_walks_every_branch_and_the_lms_records_equal_the_source
 def test_the_cli_walks_a_translation(capsys):
     assert cli.main(["test", str(FIXTURE), "--lang", "de", "--format", "scorm12", "--workers", "1"]) == cli.EXIT_OK
     out = capsys.readouterr().out
+    checked = build.check(FIXTURE)
+    walks = str(len(plan.walks(checked.course, checked.analyses)))
     rows = [line.split() for line in out.splitlines() if line.split()[2:3] == ["scorm12"]]
-    assert [row[1:6] for row in rows] == [["de", "scorm12", lms, "5", "0"] for lms in ("scorm-again", "moodle")], out
+    assert [row[1:6] for row in rows] == [["de", "scorm12", lms, walks, "0"] for lms in ("scorm-again", "moodle")], out
     assert "choices 5/5 (100%), endings 2/2 (100%)" in out and " 0 failed" in out
