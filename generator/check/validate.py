@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import re
 
-from ..diagnostics import Diagnostics, did_you_mean
+from ..diagnostics import Diagnostics, closest, did_you_mean
 from ..model import Course, Quiz, Scenario
 from ..rules import ID, MAX_ID, SCORM, course_max, true_false_words
 from ..source import expressions
-from . import state as resume
+from . import slips, state as resume
 from .analysis import ScenarioAnalysis, maxima
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
@@ -37,6 +37,7 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
     a build is found here, so `check`, the preview and the map say it too."""
     _course(course, diags)
     scope_modules = {m.id: m.kind for m in course.modules if m.id}
+    unread = frozenset(u.id for u in course.unread)
     seen: dict[str, object] = {}
     for module in course.modules:
         check_id(module.id, "module id", module.location, diags)
@@ -45,17 +46,19 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
             diags.error(module.location, f'duplicate module id "{module.id}" (also in {other})')
         seen.setdefault(module.id, module)
         if isinstance(module, Scenario):
-            _scenario(module, analyses.get(module.id), scope_modules, diags)
+            _scenario(module, analyses.get(module.id), scope_modules, diags, unread)
         elif isinstance(module, Quiz):
             _quiz(module, course, diags)
-    _badges(course, scope_modules, diags)
-    if course.pass_mark_location and course.pass_mark > 0 and course.modules and course_max(course, maxima(analyses)) == 0:
+    _badges(course, scope_modules, diags, unread)
+    if course.pass_mark_location and course.pass_mark > 0 and course.modules and not course.unread \
+            and course_max(course, maxima(analyses)) == 0:
         diags.error(course.pass_mark_location,
                     f"the course has a pass mark of {course.pass_mark} but no points to earn: "
                     "add scored choices or questions, or remove pass_mark")
     if "scorm12" in formats:
         _scorm12_limits(course, diags)
     _state_size(course, analyses, diags, formats)
+    slips.warn(course, analyses, diags)
 
 
 def _course(course: Course, diags: Diagnostics) -> None:
@@ -71,7 +74,8 @@ def _course(course: Course, diags: Diagnostics) -> None:
                     "activity ids start with it")
 
 
-def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, diags: Diagnostics) -> None:
+def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, diags: Diagnostics,
+              unread: frozenset[str] = frozenset()) -> None:
     ids: dict[str, object] = {}
     for node in scenario.nodes:
         if not node.id:
@@ -81,7 +85,8 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
             diags.error(node.id_location, f'duplicate node id "{node.id}" (first at line '
                         f'{ids[node.id].location.line}; links lead there)')
         ids.setdefault(node.id, node)
-    scope = expressions.Scope(modules, frozenset(scenario.flags))
+    scope = expressions.Scope(modules, frozenset(scenario.flags), unread)
+    misspelt: set[str] = set()  # nodes a misspelt link was meant for
     for node in scenario.nodes:
         if node.is_ending and node.choices:
             diags.error(node.choices[0].location, f'ending "{node.id}" has choices: an ending ends the '
@@ -91,7 +96,12 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
                         "(- [Text](#node-id)) or mark it {.ending outcome=good}")
         for choice in node.choices:
             if choice.target not in ids:
-                hint = did_you_mean(choice.target, ids) if choice.target else ""
+                meant = closest(choice.target, ids) if choice.target else None
+                if meant is not None:
+                    hint = f' (did you mean "{meant}"?)'
+                    misspelt.add(meant)
+                else:
+                    hint = _heading_hint(choice.target, scenario)
                 diags.error(choice.target_location, f'choice leads to unknown node "#{choice.target}"{hint}')
             if choice.condition is not None:
                 expressions.check(choice.condition, scope, diags)
@@ -104,8 +114,9 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
         diags.error(choice.location, f'this choice is on a loop that earns points every time round '
                     f'(through node "{nodes[node_index].id}"), so the scenario has no maximum: '
                     "make the loop earn 0 or less")
+    meant = _reachable_from(scenario, misspelt)  # reached once the misspelt links are mended
     for index, node in enumerate(nodes):
-        if index not in analysis.reachable_nodes and node.id:
+        if index not in analysis.reachable_nodes and node.id and index not in meant:
             what = "ending" if node.is_ending else "node"
             diags.warning(node.location, f'{what} "{node.id}" can never be reached from the start')
     for state in analysis.dead_ends:
@@ -121,6 +132,35 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
         reported.add(state.node)
         diags.error(node.location, f'from node "{node.id}" no ending can be reached '
                     f'{_with_flags(analysis, state.flags)}- the learner would be stuck in a loop')
+
+
+def _heading_hint(target: str, scenario: Scenario) -> str:
+    """A heading of the scenario's text that the link may have meant: not a node, because it
+    has no {#id} (or is not a level-1 heading)."""
+    def slug(title: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+    slugs = {slug(h.title): h for h in scenario.headings}
+    found = slugs.get(target) or slugs.get(closest(target, slugs) or "") or next(
+        (h for s, h in slugs.items() if f"-{target}-" in f"-{s}-"), None)
+    if found is None:
+        return ""
+    return (f': the heading "{found.title}" (line {found.location.line}) is not a node; to make it one, write '
+            f'"# {found.title} {{#{target}}}"')
+
+
+def _reachable_from(scenario: Scenario, ids: set[str]) -> set[int]:
+    """Nodes reachable, flags aside, from the nodes with these ids."""
+    index = scenario.node_index()
+    seen = {index[i] for i in ids if i in index}
+    todo = list(seen)
+    while todo:
+        for choice in scenario.nodes[todo.pop()].choices:
+            target = index.get(choice.target)
+            if target is not None and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
 
 
 def _with_flags(analysis: ScenarioAnalysis, mask: int) -> str:
@@ -166,9 +206,9 @@ def _quiz(quiz: Quiz, course: Course, diags: Diagnostics) -> None:
                         f'{odd.points}, "{first.id}" has {first.points}')
 
 
-def _badges(course: Course, modules, diags: Diagnostics) -> None:
+def _badges(course: Course, modules, diags: Diagnostics, unread: frozenset[str]) -> None:
     seen = set()
-    scope = expressions.Scope(modules, None)
+    scope = expressions.Scope(modules, None, unread)
     for badge in course.badges:
         check_id(badge.id, "badge id", badge.id_location, diags)
         if badge.id and badge.id in seen:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from ..diagnostics import Diagnostics, Location, did_you_mean
+from ..diagnostics import Diagnostics, Location, closest, did_you_mean
 from ..model import Compare, Expr, Expression, Literal, Logic, Name, Not
 from ..rules import OUTCOMES
 
@@ -168,6 +168,7 @@ class Scope:
 
     modules: Mapping[str, str]  # module id -> kind
     flags: frozenset[str] | None  # None: outside a scenario
+    unread: frozenset[str] = frozenset()  # ids of listed modules that failed to load
 
 
 def check(expression: Expression, scope: Scope, diags: Diagnostics) -> bool:
@@ -236,6 +237,8 @@ def _name_type(name: Name, scope: Scope, diags: Diagnostics) -> str | None:
     if parts[0] == "module" and len(parts) == 3:
         module_id, field_name = parts[1], parts[2]
         if module_id not in scope.modules:
+            if module_id in scope.unread or closest(module_id, scope.unread):
+                return None  # that module's file could not be loaded: its own error comes first
             diags.error(name.location, f'unknown module "{module_id}" in "{name.text}"'
                         + did_you_mean(module_id, scope.modules))
             return None

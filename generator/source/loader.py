@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import expressions, files, parser, yamlmarks
 from ..diagnostics import Diagnostics, Location
-from ..model import MB, Badge, Character, Course, Lesson, Limits, Module, Quiz, Root, Scenario
+from ..model import MB, Badge, Character, Course, Lesson, Limits, Module, Quiz, Root, Scenario, Unread
 from ..rules import ID
 from .files import read_text
 from .images import check_images  # noqa: F401 - the pipeline's name for the image checks
@@ -55,7 +55,8 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
     pass_mark = fields.integer("pass_mark", 80, 0, 100)
     owned = files.find_root(course_file, fields.get("root"), diags)
     limits = _load_limits(fields.get("limits"), diags)
-    modules = _load_modules(fields, course_file, owned, limits, diags)
+    unread: list[Unread] = []
+    modules = _load_modules(fields, course_file, owned, limits, diags, unread)
     badges = _load_badges(fields.get("badges"), course_file, diags)
     languages = _load_languages(fields.get("languages"), diags)
     locations = {key: fields.value_location(key) for key in ("id", "title", "version", "language", "languages",
@@ -65,7 +66,8 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
     return Course(course_id, title, version, language, fields.string("description", default="") or "",
                   pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
                   tuple(modules), tuple(badges), course_file, root.location, locations,
-                  tuple(tag for tag, _ in languages), owned, limits, fields.string("xapi_base"))
+                  tuple(tag for tag, _ in languages), owned, limits, fields.string("xapi_base"),
+                  tuple(unread))
 
 
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB)\s*$", re.IGNORECASE)
@@ -91,7 +93,8 @@ def _load_limits(value: Value | None, diags: Diagnostics) -> Limits:
     return Limits(**sizes, package_location=fields.value_location("package") if "package" in sizes else None)
 
 
-def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits, diags: Diagnostics) -> list[Module]:
+def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits, diags: Diagnostics,
+                  unread: list[Unread]) -> list[Module]:
     value = fields.required("modules")
     if value is None:
         return []
@@ -110,11 +113,28 @@ def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits
             continue
         listed.add(path)
         if files.locate(owned, path, item.data, item.text_location, diags, "module") is None:
+            unread.append(Unread(path, path.stem))
             continue
         module = load_module(path, diags, item.text_location, item.data, limits)
         if module is not None:
             modules.append(module)
+        else:
+            unread.append(Unread(path, _guess_id(path)))
     return modules
+
+
+FRONT_MATTER_ID = re.compile(r"^id:[ \t]*[\"']?([a-z][a-z0-9-]*)", re.M)
+
+
+def _guess_id(path: Path) -> str:
+    """The id a module that failed to load would have had, to tell what only follows from it."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(4096).decode("utf-8", "replace")
+    except (OSError, ValueError):
+        head = ""
+    found = FRONT_MATTER_ID.search(head)
+    return found.group(1) if found else path.stem
 
 
 FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
@@ -162,8 +182,8 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
         return Lesson(module_id, title, tuple(parser.lesson_pages(source, diags)), path, location)
     if kind == "scenario":
         characters = _load_characters(fields.get("characters"), diags)
-        nodes = parser.scenario_nodes(source, {c.key: c for c in characters}, diags)
-        return Scenario(module_id, title, tuple(characters), tuple(nodes), path, location)
+        nodes, headings = parser.scenario_nodes(source, {c.key: c for c in characters}, diags)
+        return Scenario(module_id, title, tuple(characters), tuple(nodes), path, location, headings=tuple(headings))
     intro, questions = parser.quiz_questions(source, diags)
     return Quiz(module_id, title, tuple(questions), intro, fields.integer("pass_mark", None, 0, 100),
                 fields.boolean("shuffle", False), fields.integer("draw", None, 1),

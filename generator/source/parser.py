@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import attributes, expressions
 from ..diagnostics import Diagnostics, Location, did_you_mean
-from ..model import (Character, Choice, DialogueLine, Image, Markdown, Node, Option, Page, Question)
+from ..model import (Character, Choice, DialogueLine, Heading, Image, Markdown, Node, Option, Page, Question)
 from ..rules import ID, OUTCOMES, QUESTION_TYPES
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
@@ -65,12 +65,13 @@ class Source:
         first = next((line for line in self.lines if line.text.strip()), None)
         return self.at(first) if first else Location(self.path, self.first_line - 1, 1)
 
-    def headings(self, level: int):
+    def headings(self, level: int | None = None):
+        """(index, match) of each heading of `level` (of any level when None)."""
         for index, line in enumerate(self.lines):
             if line.in_fence:
                 continue
             match = HEADING.match(line.text)
-            if match and len(match.group("hashes")) == level:
+            if match and (level is None or len(match.group("hashes")) == level):
                 yield index, match
 
 
@@ -200,34 +201,60 @@ def _check_brackets(lines: list[Line], source: Source, diags: Diagnostics, inden
 
 
 def heading_parts(match: re.Match, line: Line, source: Source, diags: Diagnostics):
-    """(title, attributes) of a heading line."""
+    """(title, attributes) of a heading line.
+
+    A block that is not closed (a quote or the brace) is reported, then read as well as it
+    can be, so the node or question it names still exists and nothing else is reported
+    only because of it."""
     text = match.group("text")
     title, body, offset = attributes.split_trailing(text)
-    if body is None:
-        quote = attributes.unterminated_quote(text[text.rfind("{"):]) if text.rstrip().endswith("}") else None
-        if quote is not None:
-            column = match.start("text") + text.rfind("{") + quote + 1
-            diags.error(source.at(line, column), "unterminated quoted value in attributes")
+    if body is not None:
+        column = match.start("text") + offset + 1
+        return title, attributes.parse(body, source.at(line, column), diags)
+    brace = text.rfind("{")
+    block = text[brace:] if brace >= 0 else ""
+    quote = attributes.unterminated_quote(block) if brace >= 0 else None
+    if quote is not None:
+        diags.error(source.at(line, match.start("text") + brace + quote + 1),
+                    'unterminated quoted value in attributes: close it with "')
+        block = block.replace('"', "")
+    elif re.match(r"\{\s*(?:[#.]\S|[A-Za-z_][\w-]*=)", block) and "}" not in block:
+        diags.error(source.at(line, match.start("text") + len(text.rstrip()) + 1),
+                    'the attributes of this heading need a closing "}"')
+    else:
         return title, []
-    column = match.start("text") + offset + 1
-    return title, attributes.parse(body, source.at(line, column), diags)
+    salvaged = attributes.parse(block[1:].rstrip().rstrip("}"), source.at(line, match.start("text") + brace + 2),
+                                Diagnostics())
+    return text[:brace].rstrip(), salvaged
 
 
 # --- scenario ----------------------------------------------------------------
 
-def scenario_nodes(source: Source, characters: dict[str, Character], diags: Diagnostics) -> list[Node]:
+def scenario_nodes(source: Source, characters: dict[str, Character], diags: Diagnostics
+                   ) -> tuple[list[Node], list[Heading]]:
+    """The nodes, and the headings of the text that are not nodes (a "did you mean" looks there too)."""
     starts: list[tuple[int, str, list[attributes.Attribute]]] = []
-    for index, match in source.headings(1):
+    loose: list[Heading] = []
+    for index, match in source.headings():
         line = source.lines[index]
+        level = len(match.group("hashes"))
+        if level > 1 and not _names_an_id(match.group("text")):
+            loose.append(Heading(attributes.split_trailing(match.group("text"))[0], level, source.at(line)))
+            continue
         title, attrs = heading_parts(match, line, source, diags)
         if not any(a.kind == "id" for a in attrs):
             diags.warning(source.at(line), f'level-1 heading "{title}" has no {{#id}}, so it is not a node '
                           "but text of the node above; add {#id} to make it a node")
+            loose.append(Heading(title, level, source.at(line)))
             continue
+        if level > 1:
+            # Read as the node it was meant to be: its links resolve and the node above keeps its choices.
+            diags.error(source.at(line), f'a node is a level-1 heading, with one "#": write '
+                        f'"{_relevelled(line.text, 1)}"')
         starts.append((index, title, attrs))
     if not starts:
         diags.error(source.start(), "a scenario needs at least one node: a level-1 heading with an id, like # Title {#start}")
-        return []
+        return [], loose
     before = source.lines[: starts[0][0]]
     if not _blank(before):
         first = next(line for line in before if line.text.strip())
@@ -236,7 +263,18 @@ def scenario_nodes(source: Source, characters: dict[str, Character], diags: Diag
     for position, (index, title, attrs) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(source.lines)
         nodes.append(_node(source, index, title, attrs, source.lines[index + 1:end], characters, diags))
-    return nodes
+    return nodes, loose
+
+
+def _names_an_id(heading_text: str) -> bool:
+    """Does the heading end in an attribute block holding an {#id} (closed or not)?"""
+    brace = heading_text.rfind("{")
+    return brace >= 0 and re.match(r"\{(?:[^}]*?\s)?#[^\s}]", heading_text[brace:]) is not None
+
+
+def _relevelled(text: str, level: int) -> str:
+    """The heading line with `level` hashes."""
+    return "#" * level + " " + text.lstrip(" \t#").strip()
 
 
 def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
@@ -270,6 +308,8 @@ def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
     elif is_ending and outcome is None and not any(a.name == "outcome" for a in attrs):
         diags.error(location, f'ending "{node_id}" needs an outcome: outcome=good, outcome=neutral or outcome=bad')
     body_lines, choice_lines = _split_choices(body_lines)
+    if not choice_lines and not is_ending:
+        body_lines, choice_lines = _choices_before_text(body_lines, node_id, source, diags)
     choices = [c for c in (_choice(source, item, diags) for item in choice_lines) if c]
     for body_line in body_lines:
         if not body_line.in_fence and CHOICE.match(body_line.text):
@@ -277,6 +317,21 @@ def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
                         "move it down or remove the text after the choices")
     body = _body_parts(body_lines, source, characters, diags)
     return Node(node_id, title, tuple(body), tuple(choices), is_ending, outcome, location, id_location)
+
+
+def _choices_before_text(lines: list[Line], node_id: str, source: Source, diags: Diagnostics):
+    """A node whose list of choices is followed by more text: say so once, at that text, and
+    read the list as its choices all the same (the text joins the node's text)."""
+    last = next((i for i in range(len(lines) - 1, -1, -1)
+                 if not lines[i].in_fence and CHOICE.match(lines[i].text)), None)
+    if last is None:
+        return lines, []
+    body, items = _split_choices(lines[: last + 1])
+    after = [line for line in lines[last + 1:] if line.text.strip()]
+    if items and after:
+        diags.error(source.at(after[0]), f'text after the choices of node "{node_id}": the list of choices ends '
+                    "a node, so move this text above the choices (or into the node a choice leads to)")
+    return body + lines[last + 1:], items
 
 
 def _split_choices(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
@@ -333,6 +388,9 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
                 diags.error(source.at(line, column + quote), "unterminated quoted value in attributes")
             else:
                 diags.error(source.at(line, column), 'the attributes of a choice need a closing "}"')
+            # Read as well as it can be, so that what it sets and reads is not reported again.
+            attrs = attributes.parse(stripped[1:].replace('"', "").rstrip().rstrip("}"),
+                                     source.at(line, column + 1), Diagnostics())
         else:
             attrs = attributes.parse(block.group("body"), source.at(line, column + 1), diags)
             after = stripped[block.end():]
@@ -391,6 +449,8 @@ def _body_parts(lines: list[Line], source: Source, characters, diags):
         line = lines[index]
         match = None if line.in_fence else DIALOGUE.match(line.text)
         if not match:
+            if not line.in_fence and QUOTE.match(line.text):
+                _spoken_quote(line, source, characters, diags)
             prose.append(line)
             index += 1
             continue
@@ -412,6 +472,42 @@ def _body_parts(lines: list[Line], source: Source, characters, diags):
     return parts
 
 
+# A quote that reads as a line of dialogue: > **Raj:** …, > **Raj**: …, > Raj: …
+SPOKEN = re.compile(r"^(?P<lead>[ \t]{0,3}>[ \t]?)(?:(?P<mark>\*\*|__)(?P<name>[^*_:]{1,40}?)[ \t]*"
+                    r"(?::[ \t]*(?P=mark)|(?P=mark)[ \t]*:)|(?P<plain>[^\W\d_][\w .'-]{0,39}?):)[ \t]+(?P<text>.*)$")
+
+
+def _spoken_quote(line: Line, source: Source, characters: dict[str, Character], diags: Diagnostics) -> None:
+    """Warn about a quote written as a line of dialogue: it shows as a plain quote."""
+    match = SPOKEN.match(line.text)
+    if not match:
+        return
+    name = (match.group("name") or match.group("plain")).strip()
+    speaker = next((c for c in characters.values() if name.lower() in (c.key, c.name.lower())), None)
+    if match.group("plain") and speaker is None:
+        return  # "> Note: …" is a quote; only a character's name makes it dialogue
+    key = speaker.key if speaker else re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "name"
+    fix = f'"> [{key}] {match.group("text")}"'
+    if speaker:
+        advice = f"write {fix} to have {speaker.name} say it (with their name and role)"
+    else:
+        advice = f"declare {name} under characters: in the front matter ({key}: {{ name: {name}, role: … }}) and write {fix}"
+    diags.warning(source.at(line, len(match.group("lead")) + 1),
+                  f"this quote reads like dialogue but shows as a plain quote: {advice}")
+
+
+def _dialogue_outside_scenario(lines: list[Line], source: Source, what: str, diags: Diagnostics) -> None:
+    """`> [raj] …` speaks only in a scenario; elsewhere it is a quote starting "[raj]"."""
+    for line in lines:
+        match = None if line.in_fence else DIALOGUE.match(line.text)
+        if match:
+            speaker = match.group("speaker")
+            diags.warning(source.at(line, match.start("speaker")),
+                          f'"> [{speaker}]" makes a character speak only in a scenario; in a {what} it shows as a '
+                          f'quote starting "[{speaker}]": name the speaker in the text instead, like '
+                          f'> **{speaker.capitalize()}:** {match.group("text")}'.rstrip())
+
+
 # --- lesson --------------------------------------------------------------------
 
 def lesson_pages(source: Source, diags: Diagnostics) -> list[Page]:
@@ -429,6 +525,7 @@ def lesson_pages(source: Source, diags: Diagnostics) -> list[Page]:
         line = source.lines[index]
         title, _ = heading_parts(match, line, source, diags)
         body = markdown(source.lines[index + 1:end], source, diags) or Markdown("", source.at(line))
+        _dialogue_outside_scenario(source.lines[index + 1:end], source, "lesson", diags)
         pages.append(Page(title, body, source.at(line)))
     return pages
 
@@ -436,10 +533,43 @@ def lesson_pages(source: Source, diags: Diagnostics) -> list[Page]:
 # --- quiz ------------------------------------------------------------------------
 
 QUESTION_KEYS = ("type", "points")
+# An option marked almost as a task-list item: [*], [X ], [ x], [], (x), [v], a numbered item...
+OPTION_SLIP = re.compile(r"^(?P<lead>[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+)"
+                         r"(?P<box>\[(?P<mark>[ \t]*[xXvV*+\u2713\u2714\u2717\u2718\u2022oO/-]?[ \t]*)\]"
+                         r"|\((?P<round>[ \t]*[xX*\u2022]?[ \t]*)\))[ \t]*(?P<text>.*?)[ \t]*$")
+
+
+def _slip_is_right(slip: re.Match) -> bool:
+    """Any mark in the box reads as "right", an empty box as "wrong"."""
+    return (slip.group("mark") if slip.group("mark") is not None else slip.group("round")).strip() != ""
+
+
+def _option_slip(slip: re.Match) -> str | None:
+    """What to write instead, or None when only the option's text is missing (validate says so)."""
+    bulleted = slip.group("lead").strip() in "-*+"
+    exact = slip.group("box") in ("[ ]", "[x]", "[X]")
+    if bulleted and exact and not slip.group("text"):
+        return None
+    want = f'- [{"x" if _slip_is_right(slip) else " "}] {slip.group("text")}'.rstrip()
+    if bulleted and exact:
+        return f'put a space after the brackets: write "{want}"'
+    written = f'{slip.group("lead").strip()} {slip.group("box")}'
+    return (f'write this option as "{want}": an option is "- [x]" (right) or "- [ ]" (wrong), '
+            f'with one space after the brackets, not "{written}"')
 
 
 def quiz_questions(source: Source, diags: Diagnostics) -> tuple[Markdown | None, list[Question]]:
-    starts = list(source.headings(2))
+    starts = []
+    for index, match in source.headings():
+        level = len(match.group("hashes"))
+        if level != 2:
+            if not (_names_an_id(match.group("text")) or re.search(r"\{[^}]*\btype=", match.group("text"))):
+                continue
+            # Read as the question it was meant to be, so its options are not reported as strays.
+            diags.error(source.at(source.lines[index]), f'a question is a level-2 heading, with two "#": write '
+                        f'"{_relevelled(source.lines[index].text, 2)}"')
+        starts.append((index, match))
+    _dialogue_outside_scenario(source.lines, source, "quiz", diags)
     intro_end = starts[0][0] if starts else len(source.lines)
     intro = markdown(source.lines[:intro_end], source, diags)
     if not starts:
@@ -490,10 +620,19 @@ def _question(source, index, match, lines, diags) -> Question | None:
     for body_line in lines:
         text = body_line.text
         task = None if body_line.in_fence else TASK.match(text)
-        if state in ("body", "options") and task:
+        slip = None if body_line.in_fence or task else OPTION_SLIP.match(text)
+        if state in ("body", "options") and (task or slip):
             state = "options"
-            column = len(task.group("lead")) + 1
-            options.append(Option(task.group("text"), task.group("mark") != " ", source.at(body_line, column)))
+            found = task or slip
+            column = len(found.group("lead")) + 1
+            if slip:
+                message = _option_slip(slip)
+                if message:
+                    diags.error(source.at(body_line, column), message)
+                right = _slip_is_right(slip)
+            else:
+                right = task.group("mark") != " "
+            options.append(Option(found.group("text"), right, source.at(body_line, column)))
         elif state in ("options", "explanation") and QUOTE.match(text) and not body_line.in_fence:
             state = "explanation"
             explanation_lines.append(Line(body_line.number, QUOTE.sub("", text), False))
