@@ -146,6 +146,10 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int 
                     diags.warning(source.at(line, match.start() + 1 + shift), f'image "{ref}" has no alt text: '
                                   "write what it shows between the brackets, ![like this](file.svg), for learners "
                                   "who cannot see it")
+                elif _names_the_file(match.group("alt"), ref):
+                    diags.warning(source.at(line, match.start("alt") + 1 + shift), f'the alt text of image "{ref}" '
+                                  "is only its file name, which tells a learner who cannot see the image nothing: "
+                                  "write what the image shows between the brackets instead")
     _check_brackets(lines, source, diags, indent)
     text = "\n".join(line.text for line in lines)
     return Markdown(text, source.at(lines[0], 1 + (indent if lines[0].text.strip() else 0)), tuple(images))
@@ -198,6 +202,13 @@ def _check_brackets(lines: list[Line], source: Source, diags: Diagnostics, inden
                             "brackets in this paragraph to render it in reasonable time: close each link's "
                             "brackets, or write \\[ for a bracket that is text")
         paragraph = []
+def _names_the_file(alt: str, reference: str) -> bool:
+    """Is the alt text only the image's file name (with or without its folder or extension)?"""
+    def plain(text: str) -> str:
+        return re.sub(r"[\s_-]+", " ", text).strip().lower()
+
+    name = reference.replace("\\", "/").rsplit("/", 1)[-1]
+    return plain(alt) in {plain(reference), plain(name), plain(name.rsplit(".", 1)[0])}
 
 
 def heading_parts(match: re.Match, line: Line, source: Source, diags: Diagnostics):
