@@ -124,3 +124,48 @@ def test_a_tampered_branch_fails_naming_the_node_where_the_walk_diverged(tmp_pat
     choice = text.index("- [Check the folder's permissions](#permissions){points=2 set=checked}") + 1
     assert any(f'audit.md:{choice}:3: after choice 0 of node "start" of "audit": expected node "permissions", '
                'the page shows node "assume"' in f for f in failures), failures
+
+
+def test_a_failing_walk_is_named_by_its_path_and_points_first_at_the_choice_that_differs(
+        tmp_path, monkeypatch, capsys):
+    """`coursegen test` on a package whose choice "Tell Ben what you changed" (audit.md) was
+    tampered to 7 points: the walks through it fail, each named by its choices as `coursegen
+    paths` prints them, and the first line printed for each is that choice's line, not course.yaml."""
+    from xml.etree import ElementTree
+
+    from generator import cli
+
+    course = COURSES["branching"]
+    tampered = _tampered_packages(tmp_path / "pkg", course,
+                                  lambda d: _choice(d, "audit", "restricted", 0).update(points=7))
+    monkeypatch.setattr(runner, "unpacked", lambda *args, **kwargs: {"scorm2004": tampered["scorm2004"]})
+    junit = tmp_path / "report.xml"
+    code = cli.main(["test", str(course), "--format", "scorm2004", "--workers", "1", "--max-paths", "3",
+                     "--junit", str(junit)])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_COURSE, err
+
+    line = (FIXTURES / "branching" / "audit.md").read_text().splitlines().index(
+        "- [Tell Ben what you changed](#good){if=\"flag.fixed\" points=2}") + 1
+    at_choice = f"branching/audit.md:{line}:3: "
+    # Read from audit.md by hand: the best path (2 + 5 + 2 points) takes that choice.
+    best = "start[0] > permissions[0] > restricted[0] > good"
+    walks, failures = [], []  # each failed walk: its name, and the failures printed above it
+    for printed in err.splitlines():
+        if printed.startswith("  in walk "):
+            walks.append((printed.split(": ", 1)[1], failures))
+            failures = []
+        elif not printed.startswith(" ") and ": " in printed and not printed.startswith("walk "):
+            failures.append(printed)
+    assert best in [name for name, _ in walks], err
+    for name, printed in walks:
+        assert "restricted[0]" in name, name  # only walks through that choice fail
+        assert at_choice in printed[0] and "weighting=7 (predicted 2)" in printed[0], printed
+        assert all(at_choice in line for line in printed), printed  # nothing points at course.yaml
+
+    cases = ElementTree.parse(junit).getroot().findall("testcase")
+    failed = {c.get("name"): c.find("failure").get("message") for c in cases if c.find("failure") is not None}
+    assert best in failed
+    assert all(at_choice in message for message in failed.values()), failed
+    assert all(re.fullmatch(r"[a-z-]+\[\d\]( > [a-z-]+\[\d\])* > [a-z-]+(, try again, .*)?", c.get("name"))
+               for c in cases), [c.get("name") for c in cases]

@@ -15,8 +15,10 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict]) -> 
     """Every difference between the LMS data (and the results page) and the prediction."""
     fmt, expected = walker.fmt, walker.walk.expected
     v12 = fmt == "scorm12"
-    problems = []
-    where = walker.where(walker.course.location)
+    # The record first differs at an interaction (a choice's or an answer's): that difference comes
+    # first, and the score and status it throws off point at the same line, where to look.
+    problems, first = _check_interactions(walker, _numbered(data.get("interactions")))
+    where = walker.where(first or walker.course.location)
     shown = page_state.get("percent")
     if shown is None or int(shown) != expected.percent:
         problems.append(f"{where}: the results show {shown}% but the course predicts {expected.percent}%")
@@ -36,9 +38,8 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict]) -> 
     if not v12 and (data.get("completion_status"), data.get("success_status")) != ("completed", verdict):
         problems.append(f"{where}: the LMS holds completion_status={data.get('completion_status')} "
                         f"success_status={data.get('success_status')}, predicted completed/{verdict}")
-    problems += _check_interactions(walker, _numbered(data.get("interactions")))
-    problems += _check_objectives(walker, _numbered(data.get("objectives")))
-    problems += check_call_log(log, fmt, walker.checked, where)
+    problems += _check_objectives(walker, _numbered(data.get("objectives")), where)
+    problems += check_call_log(log, fmt, walker.checked, walker.where(walker.course.location))
     return problems
 
 
@@ -56,13 +57,14 @@ def _numbered(obj) -> list:
     return list(obj or [])
 
 
-def _check_interactions(walker: Walker, actual: list[dict]) -> list[str]:
+def _check_interactions(walker: Walker, actual: list[dict]) -> tuple[list[str], object]:
+    """The first interaction that differs from the walk's, and its source location (or None)."""
     v12 = walker.fmt == "scorm12"
     expected = walker.expected_interactions
     for index, want in enumerate(expected):
         if index >= len(actual):
             return [f"{walker.where(want['source'])}: the LMS holds {len(actual)} interactions, the walk made "
-                    f"{len(expected)}; missing from \"{want['id']}\" on"]
+                    f"{len(expected)}; missing from \"{want['id']}\" on"], want["source"]
         got = actual[index]
         response = got.get("student_response" if v12 else "learner_response")
         fields = {"id": got.get("id"), "type": got.get("type"), "response": response, "result": got.get("result")}
@@ -71,14 +73,15 @@ def _check_interactions(walker: Walker, actual: list[dict]) -> list[str]:
             fields["weighting"], wanted["weighting"] = _number(got.get("weighting")), want["weighting"]
         if fields != wanted:
             diffs = ", ".join(f"{k}={fields[k]!r} (predicted {wanted[k]!r})" for k in fields if fields[k] != wanted[k])
-            return [f"{walker.where(want['source'])}: interaction {index} \"{want['id']}\" differs: {diffs}"]
+            return [f"{walker.where(want['source'])}: interaction {index} \"{want['id']}\" differs: {diffs}"], \
+                want["source"]
     if len(actual) > len(expected):
         return [f"{walker.where(walker.course.location)}: the LMS holds {len(actual)} interactions, the walk made "
-                f"{len(expected)}"]
-    return []
+                f"{len(expected)}"], None
+    return [], None
 
 
-def _check_objectives(walker: Walker, objectives: list[dict]) -> list[str]:
+def _check_objectives(walker: Walker, objectives: list[dict], where: str) -> list[str]:
     v12 = walker.fmt == "scorm12"
     earned = set()
     for objective in objectives:
@@ -87,7 +90,7 @@ def _check_objectives(walker: Walker, objectives: list[dict]) -> list[str]:
             earned.add(objective.get("id"))
     predicted = set(walker.walk.expected.badges)
     if earned != predicted:
-        return [f"{walker.where(walker.course.location)}: the LMS holds badge objectives passed for "
+        return [f"{where}: the LMS holds badge objectives passed for "
                 f"{sorted(earned)}, predicted {sorted(predicted)}"]
     return []
 

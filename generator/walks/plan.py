@@ -54,9 +54,10 @@ Play = LessonPlay | ScenarioPlay | QuizPlay
 
 @dataclass
 class Walk:
-    name: str
+    name: str  # its path: the choices of each scenario, as `coursegen paths` prints them
     plays: list[Play]
     expected: "Prediction | None" = None
+    number: int = 0  # 1-based, in plan order
 
 
 @dataclass
@@ -175,13 +176,39 @@ def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
             variants.append(quiz_variants(module, course.quiz_pass_mark(module)))
     count = max((len(v) for v in variants), default=1)
     walks = []
+    named: set[str] = set()
     for i in range(count):
         plays = [v[i] if i < len(v) else v[(i % len(v))] for v in variants]
-        name = "best" if i == 0 else "worst" if i == 1 else f"walk {i + 1}"
-        walk = Walk(name, plays)
+        name = walk_name(course, plays)
+        if name in named:  # the same path twice (a scenario whose best path is also its worst)
+            name = f"{name} (walk {i + 1})"
+        named.add(name)
+        walk = Walk(name, plays, number=i + 1)
         walk.expected = predict(course, analyses, walk)
         walks.append(walk)
     return walks
+
+
+def walk_name(course: Course, plays: list[Play]) -> str:
+    """A walk named by what it does: each scenario's choices (`start[1] > call[0] > report`,
+    node[choice index from 0] as `coursegen paths` prints them) and each quiz's answers,
+    prefixed with the module's id when more than one module has a choice to make."""
+    parts = [(module.id, label) for module, play in zip(course.modules, plays)
+             if (label := play_label(module, play)) is not None]
+    if len(parts) == 1:
+        return parts[0][1]
+    return "; ".join(f"{module_id}: {label}" for module_id, label in parts) or "read every page"
+
+
+def play_label(module, play: Play) -> str | None:
+    if isinstance(play, ScenarioPlay):
+        nodes = module.nodes
+        attempts = [" > ".join([f"{nodes[s.node].id}[{s.choice}]" for s in path.steps] + [nodes[path.ending].id])
+                    for path in play.attempts]
+        return ", try again, ".join(attempts)
+    if isinstance(play, QuizPlay):
+        return ", then ".join(policy.name for policy in play.attempts)
+    return None
 
 
 # --- prediction -------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import tempfile
 import time
 import zipfile
@@ -163,7 +162,7 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
 
 
 def _stem(walk, job: Job) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{walk.name}").strip("-")
+    return f"{job.fmt}-walk-{walk.number}"  # the walk's name is a path, too long for a file name
 
 
 def _save_artifacts(page, folder: Path, stem: str) -> list[str]:
@@ -240,6 +239,20 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     endings_total = sum(1 for m in scenarios for n in m.nodes if n.is_ending)
     return TestReport(checked.course.id, results, choices_total, endings_total, time.monotonic() - started,
                       [w.name for w in walks], {w.name: w.expected for w in walks})
+
+
+def failure_lines(report: TestReport) -> list[str]:
+    """What `coursegen test` prints for the failed walks: each failure (the first names the line
+    where the walk first went wrong), then the walk by its path, then what was saved."""
+    numbers = {name: i + 1 for i, name in enumerate(report.walk_names)}
+    lines = []
+    for result in report.results:
+        if result.ok:
+            continue
+        lines += result.failures
+        lines.append(f"  in walk {numbers.get(result.walk, '?')} ({result.fmt}): {result.walk}")
+        lines += [f"  saved {artifact}" for artifact in result.artifacts]
+    return lines
 
 
 def junit_xml(report: TestReport, course_id: str) -> str:
