@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlwords
 from ..diagnostics import Diagnostics, Location, did_you_mean
 
 
@@ -79,34 +80,10 @@ def load(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> Val
     return composer.root or Value({}, where(0, 0))
 
 
-# libyaml's words for the mistakes authors make most, as an author would say them.
-_WORDING = {
-    "mapping values are not allowed in this context": "mapping values are not allowed here",
-    "did not find expected key": "this line's indentation matches neither the keys nor the list items above it",
-    "did not find expected '-' indicator":
-        "this line's indentation matches neither the keys nor the list items above it",
-}
-
-
 def _syntax_error(exc: yaml.YAMLError, text: str, where) -> tuple[Location, str]:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    line, column = (mark.line, mark.column) if mark else (0, 0)
-    last = text.count("\n")
-    if line > last:  # libyaml marks the end of a file without a final newline one line past it
-        line, column = last, len(text) - (text.rfind("\n") + 1)
-    if problem == "found character that cannot start any token" and _character_at(text, line, column) == "\t":
-        problem = "found character '\\t' that cannot start any token"  # a tab where YAML wants spaces
-    return where(line, column), "YAML syntax: " + _WORDING.get(problem, problem)
-
-
-def _character_at(text: str, line: int, column: int) -> str:
-    start = 0
-    for _ in range(line):
-        start = text.find("\n", start) + 1
-        if not start:
-            return ""
-    return text[start + column: start + column + 1]
+    """The parser's complaint in an author's words, at the line of the slip (yamlwords)."""
+    line, column, message = yamlwords.explain(text, exc)
+    return where(line, column), "YAML syntax: " + message
 
 
 def _at(path: Path, offset: int):
