@@ -103,7 +103,10 @@ def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits
         return []
     modules = []
     listed: set[Path] = set()
-    for item in value.data:
+    for item in _entries(value.data, course_file, diags):
+        if isinstance(item.data, dict) and "id" in item.data and {"title", "when", "icon"} & set(item.data):
+            diags.error(item.location, 'this looks like a badge, listed under "modules": move it under "badges"')
+            continue
         if not isinstance(item.data, str) or not item.data.strip():
             diags.error(item.location, "a module entry must be the path of a Markdown file")
             continue
@@ -121,6 +124,27 @@ def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits
         else:
             unread.append(Unread(path, _guess_id(path)))
     return modules
+
+
+JOINED = re.compile(r"^(?P<first>\S+\.md)[ \t]+-[ \t]+(?P<second>\S.*\.md)$")
+
+
+def _entries(items: list[Value], course_file: Path, diags: Diagnostics) -> list[Value]:
+    """The module list, with two entries YAML ran together read apart (and said so): an item
+    indented under the one above continues its text, "lesson.md - scenario.md"."""
+    entries = []
+    for item in items:
+        joined = JOINED.match(item.data) if isinstance(item.data, str) else None
+        if joined and not (course_file.parent / item.data).is_file():
+            diags.error(item.text_location, f'"{item.data}" is two modules run together: the line with '
+                        f'"- {joined.group("second")}" is indented more than the "-" above it, so YAML reads it as '
+                        'more of this entry: line the dashes up')
+            entries += [Value(joined.group("first"), item.location, item.quoted),
+                        Value(joined.group("second"), Location(item.location.path, item.location.line + 1,
+                                                               item.location.column))]
+        else:
+            entries.append(item)
+    return entries
 
 
 FRONT_MATTER_ID = re.compile(r"^id:[ \t]*[\"']?([a-z][a-z0-9-]*)", re.M)
@@ -236,6 +260,10 @@ def _load_badges(value: Value | None, course_file: Path, diags: Diagnostics) -> 
         return []
     badges = []
     for item in value.data:
+        if isinstance(item.data, str) and item.data.strip().endswith(".md"):
+            diags.error(item.text_location, f'"{item.data}" is a module file, listed under "badges": move it under '
+                        '"modules"')
+            continue
         fields = Fields(item, "a badge", diags, BADGE_KEYS)
         badge_id = fields.string("id", required=True) or ""
         title = fields.string("title", required=True) or ""

@@ -77,7 +77,36 @@ def load(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> Val
         return None
     if composer.refused:
         return None
-    return composer.root or Value({}, where(0, 0))
+    return _mind_comments(text, composer.root or Value({}, where(0, 0)), path, line_offset, diags)
+
+
+def _mind_comments(text: str, root: Value, path: Path, line_offset: int, diags: Diagnostics) -> Value:
+    """A "#" that cut a value short: warned; one that emptied it is an error, and the value is read
+    whole so that nothing else reports it missing."""
+    slips = yamlwords.hidden_by_comments(text)
+    if not slips:
+        return root
+    entries = {}
+    todo = [root]
+    while todo:
+        value = todo.pop()
+        items = value.data.items() if isinstance(value.data, dict) else \
+            ((None, Entry(None, v)) for v in value.data) if isinstance(value.data, list) else ()
+        for key, entry in items:
+            if key is not None:
+                entries[(entry.key_location.line, key)] = entry
+            todo.append(entry.value)
+    for line, column, key, kept, whole in slips:
+        where = Location(path, line + 1 + line_offset, column + 1)
+        entry = entries.get((where.line, key))
+        if entry is None:
+            continue
+        if entry.value.data is None:
+            diags.error(where, yamlwords.comment_message(key, kept, whole))
+            entry.value.data = whole
+        else:
+            diags.warning(where, yamlwords.comment_message(key, kept, whole))
+    return root
 
 
 def _syntax_error(exc: yaml.YAMLError, text: str, where) -> tuple[Location, str]:

@@ -225,3 +225,30 @@ def _previous(lines: list[str], line: int) -> int | None:
         if lines[number].strip() and not lines[number].lstrip(" ").startswith("#"):
             return number
     return None
+
+
+# `title: Step #1` — a "#" after a space starts a comment, even in the middle of a value.
+_HIDDEN = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)?)(?P<key>[\w-]+):[ \t]+(?P<value>[^'\"\[{|>#\s][^#]*?|)"
+                     r"[ \t]+#(?P<rest>[^\s#].*)$")
+_EMPTY = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)?)(?P<key>[\w-]+):[ \t]+#(?P<rest>[^\s#!].*)$")
+
+
+def hidden_by_comments(text: str) -> list[tuple[int, int, str, str, str]]:
+    """Values a "#" cut short: (line, column of the "#", key, what YAML kept, the whole value),
+    from 0. A comment as authors write one ("# note", after a space) is left alone."""
+    found = []
+    for number, line in enumerate(text.split("\n")):
+        match = _HIDDEN.match(line) or _EMPTY.match(line)
+        if match:
+            kept = match.groupdict().get("value") or ""
+            whole = line[match.end("key") + 1:].strip()
+            found.append((number, line.index("#", match.end("key")), match.group("key"), kept.strip(), whole))
+    return found
+
+
+def comment_message(key: str, kept: str, whole: str) -> str:
+    if kept:
+        return (f'"#" after a space starts a comment, so "{key}" is only "{kept}": if the rest is part of it, put '
+                f"the whole value in quotes: {key}: {quoted(whole)}")
+    return (f'a value that starts with "#" is a comment, so "{key}" is empty: put the value in quotes: '
+            f"{key}: {quoted(whole)}")
