@@ -57,7 +57,7 @@ def parse(body: str, at: Location, diags: Diagnostics) -> list[Attribute]:
         elif match.group("junk") is not None:
             junk = match.group("junk")
             if junk.startswith('"') and not (len(junk) > 1 and junk.endswith('"')):
-                diags.error(where, "unterminated quoted value in attributes")
+                diags.error(where, 'unterminated quoted value in attributes: close it with "')
             else:
                 diags.error(where, f'malformed attribute "{junk}" (expected #id, .class or key=value)')
         pos = match.end()

@@ -76,7 +76,7 @@ def _examine(path: Path, shown: str, what: str, course: Course, diags: Diagnosti
     where = Location(path)  # replaced by each reference's own location
     subject = f'{what} "{shown}"'
     if not path.is_file():
-        diags.error(where, f'{what} not found: "{shown}"')
+        diags.error(where, f'{what} not found: "{shown}"' + files.nearby(path, shown))
         return 0
     limit = course.limits.asset
     data = files.read_bytes(path, limit, diags, where, shown, f"over the limit of {files.format_size(limit)} "

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from . import expressions, files, parser, yamlmarks
-from ..diagnostics import Diagnostics, Location
+from ..diagnostics import Diagnostics, Location, did_you_mean
 from ..model import MB, Badge, Character, Course, Lesson, Limits, Module, Quiz, Root, Scenario, Unread
 from ..rules import ID
 from .files import read_text
@@ -191,11 +191,13 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
     if not isinstance(kind, str) or kind not in MODULE_KEYS:
         if kind is None:
             where = kind_value.key_location if kind_value else (Location(path, 2, 1) if not root.data else root.location)
-            diags.error(where, 'the front matter is missing the required key "kind" (lesson, scenario or quiz)')
+            diags.error(where, 'the front matter is missing the required key "kind": add a line kind: lesson, '
+                        "kind: scenario or kind: quiz")
         elif isinstance(kind, (dict, list)):
             diags.error(kind_value.value.location, "kind must be one word: lesson, scenario or quiz")
         else:
-            diags.error(kind_value.value.text_location, f'kind must be lesson, scenario or quiz, not "{kind}"')
+            diags.error(kind_value.value.text_location, f'kind must be lesson, scenario or quiz, not "{kind}"'
+                        + did_you_mean(str(kind), MODULE_KEYS))
         return None
     fields = Fields(root, f"the front matter of a {kind}", diags, MODULE_KEYS[kind])
     module_id = fields.string("id", required=True) or ""

@@ -295,7 +295,7 @@ def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
     for attr in attrs:
         if attr.kind == "id":
             if node_id:
-                diags.error(attr.location, "a node has one id")
+                diags.error(attr.location, "a node has one id: remove this one")
             elif not attr.name:
                 diags.error(attr.location, 'empty node id: write it after the "#", like {#start}')
             node_id, id_location = node_id or attr.name, attr.value_location
@@ -383,7 +383,8 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
         return None
     extra = [l for l in item[1:] if l.text.strip()]
     if extra:
-        diags.error(source.at(extra[0]), "a choice takes one line: its link and, in braces, its attributes")
+        diags.error(source.at(extra[0]), "a choice takes one line: its link and, in braces, its attributes; "
+                    "join this line to the one above, or move it into the next node's text")
     rest = match.group("rest")
     attrs = []
     if rest.strip():
@@ -396,7 +397,7 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
         elif not block:
             quote = attributes.unterminated_quote(stripped)
             if quote is not None:
-                diags.error(source.at(line, column + quote), "unterminated quoted value in attributes")
+                diags.error(source.at(line, column + quote), 'unterminated quoted value in attributes: close it with "')
             else:
                 diags.error(source.at(line, column), 'the attributes of a choice need a closing "}"')
             # Read as well as it can be, so that what it sets and reads is not reported again.

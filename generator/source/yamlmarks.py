@@ -189,7 +189,7 @@ class _Composer:
             if key is None:
                 return  # the key was refused above
             if key in entries:
-                self.diags.error(parent.key_location, f'duplicate key "{key}"')
+                self.diags.error(parent.key_location, f'duplicate key "{key}": keep one of them')
                 return
             entries[key] = Entry(parent.key_location, value)
 
@@ -248,7 +248,7 @@ class Fields:
         value = self.get(key)
         if value is None or value.data is None:
             self.diags.error(self.key_location(key) if value else self.location,
-                             f'{self.what} is missing the required key "{key}"')
+                             f'{self.what} is missing the required key "{key}": add a line {key}: …')
             return None
         return value
 
