@@ -246,18 +246,29 @@ def scenario_nodes(source: Source, characters: dict[str, Character], diags: Diag
     """The nodes, and the headings of the text that are not nodes (a "did you mean" looks there too)."""
     starts: list[tuple[int, str, list[attributes.Attribute]]] = []
     loose: list[Heading] = []
-    for index, match in source.headings():
+    headings = list(source.headings())
+    unlinked = _links_to_no_heading(source, headings)
+    for index, match in headings:
         line = source.lines[index]
         level = len(match.group("hashes"))
-        if level > 1 and not _names_an_id(match.group("text")):
-            loose.append(Heading(attributes.split_trailing(match.group("text"))[0], level, source.at(line)))
-            continue
-        title, attrs = heading_parts(match, line, source, diags)
-        if not any(a.kind == "id" for a in attrs):
-            diags.warning(source.at(line), f'level-1 heading "{title}" has no {{#id}}, so it is not a node '
-                          "but text of the node above; add {#id} to make it a node")
+        if not _names_an_id(match.group("text")):
+            title = attributes.split_trailing(match.group("text"))[0]
+            meant = _meant_for(title, unlinked)
+            if meant is not None:
+                # A link leads to this heading's words: read it as the node it was meant to be, so the
+                # node above keeps its choices and the link resolves; one error says what to write.
+                unlinked.discard(meant)
+                diags.error(source.at(line), f'heading "{title}" has no {{#id}}, so it is not a node, but a choice '
+                            f'leads to #{meant}: write "# {title} {{#{meant}}}"')
+                where = source.at(line)
+                starts.append((index, title, [attributes.Attribute("id", meant, None, where, where)]))
+                continue
+            if level == 1:
+                diags.warning(source.at(line), f'level-1 heading "{title}" has no {{#id}}, so it is not a node '
+                              "but text of the node above; add {#id} to make it a node")
             loose.append(Heading(title, level, source.at(line)))
             continue
+        title, attrs = heading_parts(match, line, source, diags)
         if level > 1:
             # Read as the node it was meant to be: its links resolve and the node above keeps its choices.
             diags.error(source.at(line), f'a node is a level-1 heading, with one "#": write '
@@ -275,6 +286,25 @@ def scenario_nodes(source: Source, characters: dict[str, Character], diags: Diag
         end = starts[position + 1][0] if position + 1 < len(starts) else len(source.lines)
         nodes.append(_node(source, index, title, attrs, source.lines[index + 1:end], characters, diags))
     return nodes, loose
+
+
+HEADING_ID = re.compile(r"\{(?:[^}]*?\s)?#([^\s}\"]+)")
+
+
+def _links_to_no_heading(source: Source, headings) -> set[str]:
+    """Targets of choices that no heading's {#id} names."""
+    ids = {found.group(1) for _, match in headings for found in HEADING_ID.finditer(match.group("text"))}
+    return {match.group("target") for line in source.lines if not line.in_fence
+            and (match := CHOICE.match(line.text)) and match.group("target")} - ids
+
+
+def _meant_for(title: str, targets: set[str]) -> str | None:
+    """The target a link gives a heading that has no id: its words (the-call), one of them (call)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    for target in sorted(targets):
+        if target == slug or f"-{target}-" in f"-{slug}-":
+            return target
+    return None
 
 
 def _names_an_id(heading_text: str) -> bool:
@@ -437,9 +467,13 @@ def _flag_list(attr: attributes.Attribute, diags: Diagnostics) -> list[str]:
     offset = 0
     for name in (attr.value or "").split(","):
         if not ID.match(name):
+            meant = re.sub(r"^[^a-z]+", "", re.sub(r"[^a-z0-9]+", "-", name.lower())).strip("-")
+            fix = f': write "{meant}"' if meant else ""
             diags.error(attr.value_location.shifted(offset),
                         f'"{name}" is not a flag name (lower-case letters, digits and hyphens, '
-                        "starting with a letter)")
+                        f"starting with a letter){fix}")
+            if meant:
+                names.append(meant)  # read as meant, so the conditions that read it are not reported too
         else:
             names.append(name)
         offset += len(name) + 1
