@@ -24,7 +24,7 @@ def warn(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagnosti
             found = analyses.get(module.id)
             if found is not None and found.scenario is module:
                 _good_ending_below_pass_mark(module, found, course.pass_mark, diags)
-    if course.source not in failing and not course.unread:
+    if not failing and not course.unread:  # a badge reads every module: any error may be why it cannot be earned
         _badges(course, analyses, diags)
 
 
@@ -95,4 +95,4 @@ def _unearnable(badge_id: str, when: Expression, course: Course, analyses, diags
     where = verdict.name.location if verdict.name is not None else when.location
     because = f": {verdict.reason}" if verdict.reason else ""
     diags.warning(where, f'badge "{badge_id}" can never be earned: no learner can make "{when.source}" '
-                  f"true{because}")
+                  f"true{because}. Change the condition to one a learner can meet, or remove the badge")

@@ -124,7 +124,10 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
                     f'(through node "{nodes[node_index].id}"), so the scenario has no maximum: '
                     "make the loop earn 0 or less")
     meant = _reachable_from(scenario, misspelt)  # reached once the misspelt links are mended
+    first = scenario.node_index()
     for index, node in enumerate(nodes):
+        if first.get(node.id) != index:
+            continue  # a second node of an id: its duplicate id is the error to fix
         if index not in analysis.reachable_nodes and node.id and index not in meant:
             what = "ending" if node.is_ending else "node"
             diags.warning(node.location, f'{what} "{node.id}" can never be reached from the start: lead a choice '

@@ -220,8 +220,8 @@ def _check_outcome_literal(tree: Compare, diags: Diagnostics) -> None:
     for name, other in ((tree.left, tree.right), (tree.right, tree.left)):
         if isinstance(name, Name) and name.parts[-1] == "outcome" and isinstance(other, Literal):
             if other.value not in OUTCOMES:
-                choices = ", ".join(f'"{o}"' for o in OUTCOMES)
-                diags.error(other.location, f'"{other.value}" is not an outcome (one of {choices})'
+                choices = ", ".join(f'"{o}"' for o in OUTCOMES[:-1]) + f' or "{OUTCOMES[-1]}"'
+                diags.error(other.location, f'"{other.value}" is not an outcome: compare with {choices}'
                             + did_you_mean(str(other.value), OUTCOMES))
 
 
@@ -232,7 +232,7 @@ def _name_type(name: Name, scope: Scope, diags: Diagnostics) -> str | None:
     if parts[0] == "flag" and len(parts) == 2:
         if scope.flags is None:
             diags.error(name.location, f'"{name.text}": flags exist only inside a scenario; a badge can test a '
-                        'scenario\'s result instead, like module.ID.outcome == "good"')
+                        'scenario\'s result instead: use module.ID.outcome == "good", module.ID.score >= 10…')
             return None
         if parts[1] not in scope.flags:
             diags.error(name.location, f'unknown flag "{parts[1]}": no choice of this scenario sets it'

@@ -174,7 +174,7 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
         return None
     diags.note_file(path)
     if not text.startswith("---\n"):
-        diags.error(Location(path, 1, 1), "a module starts with YAML front matter: a line ---, "
+        diags.error(Location(path, 1, 1), "a module starts with YAML front matter: add at the top a line ---, "
                     "then id, title and kind, then a line ---")
         return None
     end = FRONT_MATTER_END.search(text, 4)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import attributes, expressions
-from ..diagnostics import Diagnostics, Location, did_you_mean
+from ..diagnostics import Diagnostics, Location, closest, did_you_mean
 from ..model import (Character, Choice, DialogueLine, Heading, Image, Markdown, Node, Option, Page, Question)
 from ..rules import ID, OUTCOMES, QUESTION_TYPES
 
@@ -137,7 +137,7 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int 
             where = source.at(line, match.start("ref") + 1 + shift)
             if re.match(r"^[a-z][a-z0-9+.-]*:|^//", ref, re.I):
                 diags.error(where, f'image "{ref}" is not a file of the course: the package may load '
-                            "nothing from the internet; save the image beside the course")
+                            "nothing from the internet; save the image beside the course and write its path")
             elif ref.startswith("/"):
                 diags.error(where, f'image "{ref}" must be a path relative to this file')
             else:
@@ -230,8 +230,8 @@ def heading_parts(match: re.Match, line: Line, source: Source, diags: Diagnostic
                     'unterminated quoted value in attributes: close it with "')
         block = block.replace('"', "")
     elif re.match(r"\{\s*(?:[#.]\S|[A-Za-z_][\w-]*=)", block) and "}" not in block:
-        diags.error(source.at(line, match.start("text") + len(text.rstrip()) + 1),
-                    'the attributes of this heading need a closing "}"')
+        diags.error(source.at(line, match.start("text") + brace + 1),
+                    'the attributes of this heading need a closing "}": add it at the end of the line')
     else:
         return title, []
     salvaged = attributes.parse(block[1:].rstrip().rstrip("}"), source.at(line, match.start("text") + brace + 2),
@@ -280,7 +280,8 @@ def scenario_nodes(source: Source, characters: dict[str, Character], diags: Diag
     before = source.lines[: starts[0][0]]
     if not _blank(before):
         first = next(line for line in before if line.text.strip())
-        diags.warning(source.at(first), "text before the first node is never shown to the learner")
+        diags.warning(source.at(first), "text before the first node is never shown to the learner: move it into "
+                      "the first node, or remove it")
     nodes = []
     for position, (index, title, attrs) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(source.lines)
@@ -340,14 +341,17 @@ def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
         elif attr.kind == "class":
             diags.error(attr.location, f'unknown class ".{attr.name}" on a node (only .ending)'
                         + did_you_mean(attr.name, ("ending",)))
+            is_ending = is_ending or closest(attr.name, ("ending",)) is not None  # read as meant
         else:
             diags.error(attr.location, f'unknown attribute "{attr.name}" on a node (only #id, .ending, outcome=)'
                         + did_you_mean(attr.name, ("outcome",)))
     location = source.at(line)
     if outcome and not is_ending:
         diags.error(location, f'node "{node_id}" has an outcome but is not an ending: add .ending')
+        is_ending = not _split_choices(body_lines)[1]  # read as the ending it was meant to be, if it has no choices
     elif is_ending and outcome is None and not any(a.name == "outcome" for a in attrs):
-        diags.error(location, f'ending "{node_id}" needs an outcome: outcome=good, outcome=neutral or outcome=bad')
+        diags.error(location, f'ending "{node_id}" needs an outcome: add outcome=good, outcome=neutral or '
+                    "outcome=bad")
     body_lines, choice_lines = _split_choices(body_lines)
     if not choice_lines and not is_ending:
         body_lines, choice_lines = _choices_before_text(body_lines, node_id, source, diags)
@@ -408,8 +412,8 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
     match = CHOICE.match(line.text)
     if not match:
         diags.error(source.at(line, len(LIST_ITEM.match(line.text).group()) + 1),
-                    "this item is in the node's list of choices but is not a choice: a choice is one "
-                    "link to a node, like [Ask Maya first](#ask){points=5}")
+                    "this item is in the node's list of choices but is not a choice: write it as one "
+                    "link to a node, like - [Ask Maya first](#ask){points=5}")
         return None
     extra = [l for l in item[1:] if l.text.strip()]
     if extra:
@@ -423,7 +427,7 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
         block = attributes.LEADING.match(stripped)
         if not stripped.startswith("{"):
             diags.error(source.at(line, column), "only {attributes} may follow a choice's link, "
-                        "like {points=5 set=asked}")
+                        "like {points=5 set=asked}: move these words into the link's text, or into the next node")
         elif not block:
             quote = attributes.unterminated_quote(stripped)
             if quote is not None:
@@ -511,7 +515,9 @@ def _body_parts(lines: list[Line], source: Source, characters, diags):
         where = source.at(line, match.start("speaker") + 1)
         if speaker not in characters:
             known = ", ".join(sorted(characters)) or "none are declared in the front matter"
-            diags.error(where, f'unknown speaker "{speaker}" (characters: {known})' + did_you_mean(speaker, characters))
+            hint = did_you_mean(speaker, characters) or (f": declare {speaker} under characters: in the front matter, "
+                                                          f"like {speaker}: {{ name: …, role: … }}")
+            diags.error(where, f'unknown speaker "{speaker}" (characters: {known})' + hint)
         span = markdown(text_lines, source, diags, indent=match.start("text")) or Markdown("", where)
         parts.append(DialogueLine(speaker, span, where))
     flush()
@@ -564,7 +570,8 @@ def lesson_pages(source: Source, diags: Diagnostics) -> list[Page]:
     before = source.lines[: starts[0][0]]
     if not _blank(before):
         first = next(line for line in before if line.text.strip())
-        diags.warning(source.at(first), "text before the first page heading is never shown to the learner")
+        diags.warning(source.at(first), "text before the first page heading is never shown to the learner: move "
+                      "it under a heading, or remove it")
     pages = []
     for position, (index, match) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(source.lines)
@@ -659,7 +666,8 @@ def _question(source, index, match, lines, diags) -> Question | None:
         diags.error(location, "a question heading needs an id and a type, like {#q-name type=single points=1}")
         return None
     if kind is None:
-        diags.error(location, f'question "{question_id}" needs a type: type=single, type=multiple or type=truefalse')
+        diags.error(location, f'question "{question_id}" needs a type: add type=single, type=multiple or '
+                    "type=truefalse")
         kind = "invalid"
     options, explanation_lines, body_lines = [], [], []
     state = "body"
@@ -690,7 +698,8 @@ def _question(source, index, match, lines, diags) -> Question | None:
         else:
             what = "options" if state == "options" else "the explanation"
             diags.error(source.at(body_line), f"only options (- [x] / - [ ]) and then one blockquote "
-                        f"explanation (> …) may follow the question text; this line comes after {what}")
+                        f"explanation (> …) may follow the question text; this line comes after {what}: move it "
+                        "into the question's text or the explanation")
     body = markdown(body_lines, source, diags)
     explanation = markdown(explanation_lines, source, diags)
     return Question(question_id, kind, points, prompt, body, tuple(options), explanation, location, id_location)

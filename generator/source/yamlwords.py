@@ -104,6 +104,14 @@ def _flow_like(value: str) -> bool:
 
 
 def _colon(lines, line, column, problem, context, context_mark):
+    if problem.startswith("could not find expected ':'"):  # "key:value" then another key: the glued colon
+        above = _previous(lines, line + 1) if line < len(lines) else None
+        for number in (n for n in (above, _previous(lines, line)) if n is not None):
+            glued = re.match(r"^[ ]*(?:-[ ]+)?([\w-]+):(?=[^\s/])", lines[number])
+            if glued:
+                return number, glued.end(), (f'put a space after the colon of "{glued.group(1)}": write '
+                                             f'{glued.group(1)}: {lines[number][glued.end():].strip()}')
+        return None
     if not problem.startswith("mapping values are not allowed"):
         return None
     here = lines[line]
