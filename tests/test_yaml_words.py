@@ -20,6 +20,8 @@ CASES = [
      'quotes: title: "Badge: the best"'),
     ("a tab indents a list item", "id: a\nmodules:\n\t- lesson.md\n", (3, 1),
      "a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (two for each level)"),
+    ("a tab indents the second item of a list", "modules:\n  - lesson.md\n\t- scenario.md\n", (3, 1),
+     "a tab indents this line, and YAML indents with spaces only: replace the tab with spaces (two for each level)"),
     ("a key indented less than its neighbours", "badges:\n  - id: vault-keeper\n    title: Vault Keeper\n"
      "   when: percent >= 90\n", (4, 4),
      'this line is indented 3 spaces, which lines up with nothing above it: indent it 4 spaces, to line up with '

@@ -152,6 +152,8 @@ FRONT_MATTER_ID = re.compile(r"^id:[ \t]*[\"']?([a-z][a-z0-9-]*)", re.M)
 
 def _guess_id(path: Path) -> str:
     """The id a module that failed to load would have had, to tell what only follows from it."""
+    if not path.is_file():  # missing, or not a regular file: a named pipe would never answer
+        return path.stem
     try:
         with open(path, "rb") as file:
             head = file.read(4096).decode("utf-8", "replace")

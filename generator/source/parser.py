@@ -203,12 +203,12 @@ def _check_brackets(lines: list[Line], source: Source, diags: Diagnostics, inden
                             "brackets, or write \\[ for a bracket that is text")
         paragraph = []
 def _names_the_file(alt: str, reference: str) -> bool:
-    """Is the alt text only the image's file name (with or without its folder or extension)?"""
-    def plain(text: str) -> str:
-        return re.sub(r"[\s_-]+", " ", text).strip().lower()
-
+    """Is the alt text only the image's file name: its path, its name, or a name without its
+    extension that reads as a file name (fake-invoice, IMG_2041) rather than words ("Logo")?"""
+    alt = alt.strip()
     name = reference.replace("\\", "/").rsplit("/", 1)[-1]
-    return plain(alt) in {plain(reference), plain(name), plain(name.rsplit(".", 1)[0])}
+    stem = name.rsplit(".", 1)[0]
+    return alt.lower() in (reference.lower(), name.lower()) or (alt == stem and re.search(r"[-_.0-9]", stem) is not None)
 
 
 def heading_parts(match: re.Match, line: Line, source: Source, diags: Diagnostics):

@@ -15,8 +15,9 @@ import re
 import yaml
 
 # A line holding a key (perhaps as a list item): "  - id: value", "title: value", "maya:".
-KEY_LINE = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)?)(?P<key>[^\s#:'\"{\[][^:#]*?)[ ]*:(?:[ \t]+(?P<value>.*?))?[ \t]*$")
-ITEM_LINE = re.compile(r"^(?P<lead>[ ]*)-(?:[ ]+(?P<value>.*?))?[ \t]*$")
+# (Written to match in linear time: a hostile course file may hold a megabyte on one line.)
+KEY_LINE = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)?)(?P<key>[^\s#:'\"{\[][^:#]*):(?:[ \t]+(?P<value>.*))?$")
+ITEM_LINE = re.compile(r"^(?P<lead>[ ]*)-(?:[ ]+(?P<value>.*))?$")
 # What a plain value may not start with, and what YAML reads there instead.
 SPECIAL = {"[": "a list", "{": "a mapping", "*": "a reference to an anchor (an alias)", "&": "an anchor",
            "!": "a tag", "|": "the start of a block of text", ">": "the start of a block of text",
@@ -33,13 +34,23 @@ def explain(text: str, error: yaml.YAMLError) -> tuple[int, int, str]:
     lines = text.split("\n")
     line = min(mark.line, len(lines) - 1) if mark else 0
     column = mark.column if mark and mark.line < len(lines) else len(lines[line])
+    if problem.startswith("exceeded") or len(lines[line]) > LONGEST:
+        return line, column, problem  # a file built to break parsers, not an author's slip
     context = getattr(error, "context", None) or ""
     context_mark = getattr(error, "context_mark", None)
+    if context_mark is not None and context_mark.line >= len(lines):
+        context_mark = None
     for explain_one in (_unclosed_quote, _flow, _special_start, _colon, _tab, _indentation):
-        found = explain_one(lines, line, column, problem, context, context_mark)
+        try:
+            found = explain_one(lines, line, column, problem, context, context_mark)
+        except (IndexError, ValueError):  # marks a fuzzed file puts anywhere: keep the parser's words
+            continue
         if found is not None:
             return found
     return line, column, problem
+
+
+LONGEST = 1000  # a line longer than this is not explained: its value would not fit a message
 
 
 def _indent(text: str) -> int:
@@ -49,11 +60,11 @@ def _indent(text: str) -> int:
 def _value_of(text: str) -> tuple[str, int, str] | None:
     """(key or "", column where the value starts, the value) of a `key: value` or `- value` line."""
     match = KEY_LINE.match(text)
-    if match and match.group("value"):
-        return match.group("key").strip(), match.start("value"), match.group("value")
+    if match and (match.group("value") or "").strip():
+        return match.group("key").strip(), match.start("value"), match.group("value").rstrip()
     match = ITEM_LINE.match(text)
-    if match and match.group("value") and not KEY_LINE.match(text):
-        return "", match.start("value"), match.group("value")
+    if match and (match.group("value") or "").strip() and not KEY_LINE.match(text):
+        return "", match.start("value"), match.group("value").rstrip()
     return None
 
 
@@ -120,7 +131,7 @@ def _colon(lines, line, column, problem, context, context_mark):
         text = lines[above]
         match = KEY_LINE.match(text)
         key_column = len(match.group("lead")) if match else None
-        if match and match.group("value") and _indent(here) > key_column:
+        if match and (match.group("value") or "").strip() and _indent(here) > key_column:
             # The line continues the text of the key above, so its "key:" is a colon inside that text.
             name = KEY_LINE.match(here.lstrip(" "))
             shown = f'"{name.group("key").strip()}"' if name else "this line"
@@ -141,8 +152,12 @@ def _colon(lines, line, column, problem, context, context_mark):
 
 def _tab(lines, line, column, problem, context, context_mark):
     here = lines[line]
-    if "cannot start any token" not in problem or column >= len(here) or here[column] != "\t":
+    if not ("cannot start any token" in problem or "tab character" in problem):
         return None
+    if column >= len(here) or here[column] != "\t":  # libyaml may mark the tab's line at its first text
+        column = here.find("\t")
+        if column < 0:
+            return None
     if here[:column].strip(" \t"):
         return line, column, "a tab follows the colon here, and YAML wants a space: replace the tab with a space"
     return line, column, ("a tab indents this line, and YAML indents with spaces only: replace the tab with "
@@ -188,7 +203,7 @@ def _owner(lines: list[str], number: int, column: int) -> str | None:
     for above in range(number - 1, -1, -1):
         match = KEY_LINE.match(lines[above])
         if match and len(match.group("lead")) < column + (1 if lines[above].lstrip().startswith("-") else 0) \
-                and not match.group("value"):
+                and not (match.group("value") or "").strip():
             return match.group("key").strip()
         if lines[above].strip() and _indent(lines[above]) < column:
             return match.group("key").strip() if match else None
@@ -235,10 +250,9 @@ def _previous(lines: list[str], line: int) -> int | None:
     return None
 
 
-# `title: Step #1` — a "#" after a space starts a comment, even in the middle of a value.
-_HIDDEN = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)?)(?P<key>[\w-]+):[ \t]+(?P<value>[^'\"\[{|>#\s][^#]*?|)"
-                     r"[ \t]+#(?P<rest>[^\s#].*)$")
-_EMPTY = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)?)(?P<key>[\w-]+):[ \t]+#(?P<rest>[^\s#!].*)$")
+# `title: Step #1`: a "#" after a space starts a comment, even in the middle of a value.
+_KEY_START = re.compile(r"^[ ]*(?:-[ ]+)?(?P<key>[\w-]+):[ \t]+")
+_SPACE_HASH = re.compile(r"[ \t]#(?=[^\s#])")
 
 
 def hidden_by_comments(text: str) -> list[tuple[int, int, str, str, str]]:
@@ -246,11 +260,22 @@ def hidden_by_comments(text: str) -> list[tuple[int, int, str, str, str]]:
     from 0. A comment as authors write one ("# note", after a space) is left alone."""
     found = []
     for number, line in enumerate(text.split("\n")):
-        match = _HIDDEN.match(line) or _EMPTY.match(line)
-        if match:
-            kept = match.groupdict().get("value") or ""
-            whole = line[match.end("key") + 1:].strip()
-            found.append((number, line.index("#", match.end("key")), match.group("key"), kept.strip(), whole))
+        if "#" not in line:
+            continue
+        match = _KEY_START.match(line)
+        rest = line[match.end():] if match else ""
+        if not rest or rest[0] in "'\"[{|>":
+            continue
+        if rest[0] == "#":  # the whole value is a comment
+            if len(rest) < 2 or rest[1].isspace() or rest[1] in "#!":
+                continue
+            kept, column = "", match.end()
+        else:
+            hash_ = _SPACE_HASH.search(rest)
+            if hash_ is None:
+                continue
+            kept, column = rest[: hash_.start()].strip(), match.end() + hash_.start() + 1
+        found.append((number, column, match.group("key"), kept, rest.strip()))
     return found
 
 
