@@ -101,8 +101,13 @@ def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
     line = (FIXTURES / "branching" / "audit.md").read_text().splitlines().index(
         "- [Tell Ben what you changed](#good){if=\"flag.fixed\" points=2}") + 1
     expected = f"audit.md:{line}:3: interaction"
+    # SCORM 1.2 records each choice's points (its weighting): the failure names the choice's line.
+    # 2004 records none (its players post the whole record on every write), so there the score tells.
     assert all(any(expected in f and '"audit__restricted"' in f and "weighting=7 (predicted 2)" in f
-                   for f in r.failures) for r in failing), [r.failures for r in failing]
+                   for f in r.failures) for r in failing if r.fmt == "scorm12"), [r.failures for r in failing]
+    assert all(any("the LMS holds score raw=" in f for f in r.failures) for r in failing if r.fmt == "scorm2004")
+    assert {(r.profile, r.walk) for r in failing if r.fmt == "scorm12"} == \
+        {(r.profile, r.walk) for r in failing if r.fmt == "scorm2004"}
     # Only walks through that choice fail.
     assert any(r.ok for r in report.results)
     # Each failure leaves a screenshot and the LMS call log beside the JUnit report.
@@ -129,8 +134,9 @@ def test_a_tampered_branch_fails_naming_the_node_where_the_walk_diverged(tmp_pat
 def test_a_failing_walk_is_named_by_its_path_and_points_first_at_the_choice_that_differs(
         tmp_path, monkeypatch, capsys):
     """`coursegen test` on a package whose choice "Tell Ben what you changed" (audit.md) was
-    tampered to 7 points: the walks through it fail, each named by its choices as `coursegen
-    paths` prints them, and the first line printed for each is that choice's line, not course.yaml."""
+    tampered to 7 points: the walks through it fail in both LMS profiles, each named by its
+    choices as `coursegen paths` prints them, and the first line printed for each is that
+    choice's line, not course.yaml."""
     from xml.etree import ElementTree
 
     from generator import cli
@@ -138,9 +144,9 @@ def test_a_failing_walk_is_named_by_its_path_and_points_first_at_the_choice_that
     course = COURSES["branching"]
     tampered = _tampered_packages(tmp_path / "pkg", course,
                                   lambda d: _choice(d, "audit", "restricted", 0).update(points=7))
-    monkeypatch.setattr(runner, "unpacked", lambda *args, **kwargs: {"scorm2004": tampered["scorm2004"]})
+    monkeypatch.setattr(runner, "unpacked", lambda *args, **kwargs: {"scorm12": tampered["scorm12"]})
     junit = tmp_path / "report.xml"
-    code = cli.main(["test", str(course), "--format", "scorm2004", "--workers", "1", "--max-paths", "3",
+    code = cli.main(["test", str(course), "--format", "scorm12", "--workers", "1", "--max-paths", "3",
                      "--junit", str(junit)])
     err = capsys.readouterr().err
     assert code == cli.EXIT_COURSE, err
@@ -151,13 +157,16 @@ def test_a_failing_walk_is_named_by_its_path_and_points_first_at_the_choice_that
     # Read from audit.md by hand: the best path (2 + 5 + 2 points) takes that choice.
     best = "start[0] > permissions[0] > restricted[0] > good"
     walks, failures = [], []  # each failed walk: its name, and the failures printed above it
+    profiles = set()
     for printed in err.splitlines():
         if printed.startswith("  in walk "):
             walks.append((printed.split(": ", 1)[1], failures))
+            profiles.add(printed.split("(", 1)[1].split(")", 1)[0])
             failures = []
         elif not printed.startswith(" ") and ": " in printed and not printed.startswith("walk "):
             failures.append(printed)
     assert best in [name for name, _ in walks], err
+    assert profiles == {"scorm12, scorm-again", "scorm12, moodle"}, err
     for name, printed in walks:
         assert "restricted[0]" in name, name  # only walks through that choice fail
         assert at_choice in printed[0] and "weighting=7 (predicted 2)" in printed[0], printed

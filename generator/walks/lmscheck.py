@@ -11,8 +11,11 @@ from .walker import Walker
 
 
 
-def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict]) -> list[str]:
-    """Every difference between the LMS data (and the results page) and the prediction."""
+def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], stored: dict | None = None) -> list[str]:
+    """Every difference between the LMS data (and the results page) and the prediction.
+
+    `stored` (Moodle-like profile): what reached the LMS server, whose record `data` then is;
+    the final write must have arrived, with the session's time and the total time."""
     fmt, expected = walker.fmt, walker.walk.expected
     v12 = fmt == "scorm12"
     # The record first differs at an interaction (a choice's or an answer's): that difference comes
@@ -39,7 +42,34 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict]) -> 
         problems.append(f"{where}: the LMS holds completion_status={data.get('completion_status')} "
                         f"success_status={data.get('success_status')}, predicted completed/{verdict}")
     problems += _check_objectives(walker, _numbered(data.get("objectives")), where)
-    problems += check_call_log(log, fmt, walker.checked, walker.where(walker.course.location))
+    # How the record travelled is no one choice's doing: those point at the course.
+    course_where = walker.where(walker.course.location)
+    problems += check_call_log(log, fmt, walker.checked, course_where)
+    if stored is not None:
+        problems += _check_delivery(stored, fmt, course_where)
+    return problems
+
+
+TIMESPAN = {"scorm12": re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$"),
+            "scorm2004": re.compile(r"^P(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?)?$")}
+
+
+def _check_delivery(stored: dict, fmt: str, where: str) -> list[str]:
+    """The final write reached the LMS server, carrying the time (Moodle sends it by beacon)."""
+    arrivals, record = stored["arrivals"], stored["record"]
+    problems = []
+    refused = [a for a in arrivals if not a["accepted"]]
+    if refused:
+        problems.append(f"{where}: the LMS server refused {len(refused)} write(s), the largest "
+                        f"{max(a['bytes'] for a in refused)} bytes (beacons past 64 KiB in flight)")
+    if not any(a["kind"] == "terminate" and a["accepted"] for a in arrivals):
+        problems.append(f"{where}: the final write (Terminate) never reached the LMS server")
+        return problems
+    prefix = "cmi.core." if fmt == "scorm12" else "cmi."
+    for name in ("session_time", "total_time"):
+        value = record.get(prefix + name, "")
+        if not TIMESPAN[fmt].match(value) or value in ("", "PT", "P"):
+            problems.append(f"{where}: the LMS holds {prefix}{name}={value!r}, not the time of the session")
     return problems
 
 
