@@ -102,10 +102,13 @@ def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
         "- [Tell Ben what you changed](#good){if=\"flag.fixed\" points=2}") + 1
     expected = f"audit.md:{line}:3: interaction"
     # SCORM 1.2 records each choice's points (its weighting): the failure names the choice's line.
-    # 2004 records none (its players post the whole record on every write), so there the score tells.
+    # 2004 records none (its players post the whole record on every write), and the score is
+    # clamped to the maximum (9 here, 14 tampered): the resume state's running points tell.
     assert all(any(expected in f and '"audit__restricted"' in f and "weighting=7 (predicted 2)" in f
                    for f in r.failures) for r in failing if r.fmt == "scorm12"), [r.failures for r in failing]
-    assert all(any("the LMS holds score raw=" in f for f in r.failures) for r in failing if r.fmt == "scorm2004")
+    assert all(f"branching/audit.md:{line}:3: after this choice the LMS's resume state (suspend_data) holds "
+               f"14 running points in \"audit\", predicted 9" in r.failures[0]
+               for r in failing if r.fmt == "scorm2004"), [r.failures for r in failing]
     assert {(r.profile, r.walk) for r in failing if r.fmt == "scorm12"} == \
         {(r.profile, r.walk) for r in failing if r.fmt == "scorm2004"}
     # Only walks through that choice fail.
@@ -117,6 +120,31 @@ def test_a_tampered_score_fails_the_walk_at_the_right_choice(tmp_path):
             or json.loads(calls.read_text())[0]["fn"] == "Initialize"
     junit = runner.junit_xml(report, "branching-fixture")
     assert junit.count("<testcase ") == len(report.results) and junit.count("<failure ") == len(failing)
+
+
+def test_a_tampered_question_fails_the_2004_walk_at_that_question(tmp_path):
+    """A question worth 5 points in the package, 1 in the course: 2004 records no weighting and
+    the quiz's percent is clamped to 100, so the quiz attempt's score in the resume state is
+    what shows it, at the question's line, in both LMS profiles."""
+    course = COURSES["quiz-rules"]
+
+    def five_points(data):
+        quiz = next(m for m in data["modules"] if m["id"] == "strict")
+        next(q for q in quiz["questions"] if q["id"] == "s2")["points"] = 5
+
+    packages = _tampered_packages(tmp_path, course, five_points)
+    report = runner.run(course, ("scorm2004",), workers=1, packages={"scorm2004": packages["scorm2004"]}, max_paths=3)
+    failing = [r for r in report.results if not r.ok]
+    assert {r.profile for r in failing} == {"scorm-again", "moodle"}, [r.failures for r in report.results]
+    line = (FIXTURES / "quiz-rules" / "strict.md").read_text().splitlines().index(
+        "## Your privacy settings protect you completely. {#s2 type=truefalse points=1}") + 1
+    # By hand: s1 is worth 3, s2 1; answered right, s2 adds 5 in the package instead of 1.
+    for result in failing:
+        first = result.failures[0]
+        assert f"quiz-rules/strict.md:{line}:1: after this question the LMS's resume state (suspend_data) holds an " \
+               "attempt score of " in first and 'so far in quiz "strict"' in first, result.failures
+        got, want = map(int, re.search(r"score of (\d+) so far .*predicted (\d+)", first).groups())
+        assert got - want == 4, first
 
 
 def test_a_tampered_branch_fails_naming_the_node_where_the_walk_diverged(tmp_path):
@@ -134,9 +162,9 @@ def test_a_tampered_branch_fails_naming_the_node_where_the_walk_diverged(tmp_pat
 def test_a_failing_walk_is_named_by_its_path_and_points_first_at_the_choice_that_differs(
         tmp_path, monkeypatch, capsys):
     """`coursegen test` on a package whose choice "Tell Ben what you changed" (audit.md) was
-    tampered to 7 points: the walks through it fail in both LMS profiles, each named by its
-    choices as `coursegen paths` prints them, and the first line printed for each is that
-    choice's line, not course.yaml."""
+    tampered to 7 points: the walks through it fail in both SCORM versions and both LMS profiles,
+    each named by its choices as `coursegen paths` prints them, and the first line printed for
+    each is that choice's line, not course.yaml."""
     from xml.etree import ElementTree
 
     from generator import cli
@@ -144,10 +172,10 @@ def test_a_failing_walk_is_named_by_its_path_and_points_first_at_the_choice_that
     course = COURSES["branching"]
     tampered = _tampered_packages(tmp_path / "pkg", course,
                                   lambda d: _choice(d, "audit", "restricted", 0).update(points=7))
-    monkeypatch.setattr(runner, "unpacked", lambda *args, **kwargs: {"scorm12": tampered["scorm12"]})
+    monkeypatch.setattr(runner, "unpacked", lambda *args, **kwargs: tampered)
     junit = tmp_path / "report.xml"
-    code = cli.main(["test", str(course), "--format", "scorm12", "--workers", "1", "--max-paths", "3",
-                     "--junit", str(junit)])
+    code = cli.main(["test", str(course), "--format", "scorm12", "--format", "scorm2004", "--workers", "1",
+                     "--max-paths", "3", "--junit", str(junit)])
     err = capsys.readouterr().err
     assert code == cli.EXIT_COURSE, err
 
@@ -157,19 +185,20 @@ def test_a_failing_walk_is_named_by_its_path_and_points_first_at_the_choice_that
     # Read from audit.md by hand: the best path (2 + 5 + 2 points) takes that choice.
     best = "start[0] > permissions[0] > restricted[0] > good"
     walks, failures = [], []  # each failed walk: its name, and the failures printed above it
-    profiles = set()
     for printed in err.splitlines():
         if printed.startswith("  in walk "):
-            walks.append((printed.split(": ", 1)[1], failures))
-            profiles.add(printed.split("(", 1)[1].split(")", 1)[0])
+            walks.append((printed.split(": ", 1)[1], printed.split("(", 1)[1].split(")", 1)[0], failures))
             failures = []
         elif not printed.startswith(" ") and ": " in printed and not printed.startswith("walk "):
             failures.append(printed)
-    assert best in [name for name, _ in walks], err
-    assert profiles == {"scorm12, scorm-again", "scorm12, moodle"}, err
-    for name, printed in walks:
+    assert best in [name for name, _, _ in walks], err
+    assert {where for _, where, _ in walks} == {"scorm12, scorm-again", "scorm12, moodle",
+                                                 "scorm2004, scorm-again", "scorm2004, moodle"}, err
+    for name, where, printed in walks:
         assert "restricted[0]" in name, name  # only walks through that choice fail
-        assert at_choice in printed[0] and "weighting=7 (predicted 2)" in printed[0], printed
+        # 1.2 records the choice's points; 2004 does not, and its score is clamped: the resume state tells.
+        differs = "weighting=7 (predicted 2)" if where.startswith("scorm12") else "holds 14 running points"
+        assert at_choice in printed[0] and differs in printed[0], printed
         assert all(at_choice in line for line in printed), printed  # nothing points at course.yaml
 
     cases = ElementTree.parse(junit).getroot().findall("testcase")

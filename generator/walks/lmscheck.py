@@ -21,6 +21,8 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], sto
     # The record first differs at an interaction (a choice's or an answer's): that difference comes
     # first, and the score and status it throws off point at the same line, where to look.
     problems, first = _check_interactions(walker, _numbered(data.get("interactions")))
+    if first is None:  # 2004 records no points per choice: the resume state's running total does
+        problems, first = _check_running(walker, log)
     where = walker.where(first or walker.course.location)
     shown = page_state.get("percent")
     if shown is None or int(shown) != expected.percent:
@@ -109,6 +111,63 @@ def _check_interactions(walker: Walker, actual: list[dict]) -> tuple[list[str], 
         return [f"{walker.where(walker.course.location)}: the LMS holds {len(actual)} interactions, the walk made "
                 f"{len(expected)}"], None
     return [], None
+
+
+INTERACTION_ID = re.compile(r"cmi\.interactions\.(\d+)\.id")
+
+
+def _check_running(walker: Walker, log: list[dict]) -> tuple[list[str], object]:
+    """The first choice or answer after which the resume state the LMS holds (suspend_data)
+    differs from the walk's: a scenario's running points, a quiz attempt's score so far.
+    The recorded score is clamped to the maximum and 2004 records no points per choice, so a
+    choice worth more than the course says shows only here.
+
+    Each save sets its interactions, then suspend_data, in one synchronous run: the first
+    suspend_data set once a step's interactions are in is that step's state. A failed call
+    leaves writes queued and merged, so a log with one is not read (nor is a step whose save
+    wrote no new state, or whose state is not where the walk should be: no guessing)."""
+    calls = [e for e in log if e["fn"].endswith("SetValue") and len(e["args"]) == 2]
+    if any(e.get("injected") or e["ret"] != "true" for e in calls):
+        return [], None
+    writes, count = [], 0  # (interactions set before it, suspend_data)
+    for e in calls:
+        key, value = e["args"]
+        if found := INTERACTION_ID.fullmatch(key):
+            count = max(count, int(found[1]) + 1)
+        elif key == "cmi.suspend_data":
+            writes.append((count, value))
+    at = 0
+    for want in walker.expected_running:
+        while at < len(writes) and writes[at][0] < want.interactions:
+            at += 1
+        if at == len(writes):
+            break
+        if writes[at][0] != want.interactions or (state := _field(writes[at][1], want.module)) is None:
+            continue
+        place, got = state
+        if place == want.where and got != want.value:
+            module = walker.course.modules[want.module]
+            what = (f"{got} running points in \"{module.id}\"" if len(place) == 1
+                    else f"an attempt score of {got} so far in quiz \"{module.id}\"")
+            return [f"{walker.where(want.source)}: after this {'choice' if len(place) == 1 else 'question'} "
+                    f"the LMS's resume state (suspend_data) holds {what}, predicted {want.value}"], want.source
+    return [], None
+
+
+def _field(suspend_data: str, module: int) -> tuple[tuple, int] | None:
+    """Where the learner is in the module they are in, and its running total, read from the
+    resume state (docs/course-json.md): a scenario's (node,) and points, a quiz's (attempt,
+    position) and score so far. None when the learner is elsewhere or the data is unreadable."""
+    try:
+        body = suspend_data.split("|")[2].split(".")
+        if int(body[0], 36) != module or len(body) != 4:
+            return None
+        field = [int(n, 36) for n in body[3].split("_")[:3]]
+    except (IndexError, ValueError):
+        return None
+    if len(field) < 3:
+        return None
+    return ((field[0],), field[2]) if body[3].count("_") == 4 else ((field[0], field[1]), field[2])
 
 
 def _check_objectives(walker: Walker, objectives: list[dict], where: str) -> list[str]:
