@@ -44,11 +44,12 @@ INK_FULL = INKJS / "dist" / "ink-full.js"  # compiler + runtime, for reference
 SIZES = [(10, 10), (100, 50), (1000, 500), (10000, 5000)]
 
 # Budgets. Never loosen one to make it pass. KB and MB are read the strict way (10^3, 10^6).
-RUNTIME_MAX = 60_000  # bytes of runtime JS + CSS in the flagship package
+RUNTIME_MAX = 80_000  # bytes of runtime JS + CSS in the flagship package (60,000 before issue 16: see README)
+RUNTIME_GZ_MAX = 25_000  # the same gzipped, what a learner's browser downloads
 PEAK_MAX = 300_000_000  # bytes of peak RSS building the 10,000-node course
 PATHOLOGICAL_MAX = 2.0  # seconds for analyse + coverage_paths on 30 sequential two-way choices
 SUSPEND_MAX = 1.5  # suspend_data characters per decision
-INK_RUNTIME_SHARE = 0.5  # our runtime under half of ink's
+INK_RUNTIME_SHARE = 0.6  # our readable runtime under 0.6 of ink's minified one (0.5 before issue 16)
 INK_FASTER_FROM = 1000  # nodes from which our build must beat inkjs's compile
 COMMITS_OVER_MODULES = 2  # Commits per walk: at most the number of modules, plus this
 FINAL_WRITE_MAX = 48 * 1024  # bytes of the final write (Terminate's beacon): 3/4 of Chromium's 64 KiB
@@ -230,6 +231,8 @@ def package(report: Report, built: dict) -> dict:
                 f"{', '.join(outside) or 'none'}.")
     report.budget("runtime JS + CSS of the flagship package", f"{runtime_raw:,} bytes ({kb(runtime_raw)})",
                   f"<= {RUNTIME_MAX:,} bytes", runtime_raw <= RUNTIME_MAX)
+    report.budget("runtime JS + CSS of the flagship package, gzipped", f"{runtime_gz:,} bytes ({kb(runtime_gz)})",
+                  f"<= {RUNTIME_GZ_MAX:,} bytes", runtime_gz <= RUNTIME_GZ_MAX)
     report.budget("no JavaScript dependency beyond the project's own runtime",
                   "none" if deps_ok else ", ".join(foreign + outside), "none", deps_ok)
     return {"runtime_raw": runtime_raw, "runtime_gz": runtime_gz, "js": js_raw, "css": css_raw}
@@ -431,7 +434,7 @@ def ink(report: Report, tmp: Path, made: dict, pkg: dict, runs: int) -> None:
                           f"{secs(ours.cpu)} vs {secs(theirs.cpu)} (×{ours.cpu / theirs.cpu:.2f}; wall "
                           f"{secs(ours.wall)} vs {secs(theirs.wall)})", "ratio < 1", ours.cpu < theirs.cpu)
     share = pkg["runtime_raw"] / len(runtime)
-    report.budget("runtime under half the size of ink's (raw)",
+    report.budget(f"runtime under {INK_RUNTIME_SHARE} of the size of ink's (raw)",
                   f"{pkg['runtime_raw']:,} vs {len(runtime):,} bytes (×{share:.2f})", f"< ×{INK_RUNTIME_SHARE}",
                   share < INK_RUNTIME_SHARE)
 
@@ -531,10 +534,12 @@ def learner(report: Report, tmp: Path, scaled: dict, loads: int) -> None:
 def lms_writes(report: Report) -> None:
     import lms_writes as W
 
-    log("LMS writes: the flagship's best, worst and longest walks in the Moodle-like test LMS")
+    log("LMS writes: the flagship's best, worst, longest and replaying walks in the Moodle-like test LMS")
     rows = W.measure(FLAGSHIP)
     report.section("LMS writes: Commits and bytes per walk",
-                   "The flagship's best, worst and longest walks (`plan.walks`, `plan.longest`) in coursegen's "
+                   "The flagship's best, worst and longest walks (`plan.walks`, `plan.longest`), the walk that "
+                   "starts the most attempts again (Try again, quiz retakes) and the failed course recovered "
+                   "from its results (`fail, then recover`; again = attempts started again) in coursegen's "
                    "test LMS, Moodle-like profile (`generator/walks/lmshost/host.js`): the data model posted as "
                    "Moodle 4.4's player posts it (1.2: what changed; 2004: the whole record, one form field per "
                    "element), Commit as a synchronous request, Terminate as a `navigator.sendBeacon` of multipart "
@@ -543,14 +548,18 @@ def lms_writes(report: Report) -> None:
     table = []
     for r in rows:
         version = "1.2" if r.fmt == "scorm12" else "2004"
-        table.append([r.walk, version, r.views, r.commits, f"{r.posted:,}", f"{r.largest:,}", f"{r.final:,}",
+        table.append([r.walk, version, r.views, r.again, r.commits, f"{r.posted:,}", f"{r.largest:,}", f"{r.final:,}",
                       "true" if r.finished else "**false**", "yes" if not r.failures else "**no**: " + r.failures[0]])
-        report.budget(f"Commits per walk, {r.walk} {version}", f"{r.commits} ({r.modules} modules)",
-                      f"<= {r.modules + COMMITS_OVER_MODULES}", r.commits <= r.modules + COMMITS_OVER_MODULES)
+        # Each attempt started again (Try again, a retake, Replay from the results) finishes a
+        # module once more, and a finished module is worth its commit.
+        limit = r.modules + r.again + COMMITS_OVER_MODULES
+        report.budget(f"Commits per walk, {r.walk} {version}",
+                      f"{r.commits} ({r.modules} modules" + (f", {r.again} again)" if r.again else ")"),
+                      f"<= {limit}", r.commits <= limit)
         report.budget(f"final write, {r.walk} {version}", f"{r.final:,} bytes" + ("" if r.finished else ", refused"),
                       f"<= {FINAL_WRITE_MAX:,} bytes", r.finished and not r.refused and 0 < r.final <= FINAL_WRITE_MAX
                       and not r.failures)
-    report.table(["walk", "SCORM", "views", "Commits", "bytes posted", "largest write", "final write (beacon)",
+    report.table(["walk", "SCORM", "views", "again", "Commits", "bytes posted", "largest write", "final write (beacon)",
                   "Terminate", "LMS holds the prediction"], table)
 
 

@@ -20,9 +20,10 @@ TIMEOUT_MS = 120_000
 
 # Installed before any script of the page runs: notes when the first view and the
 # first choice button enter the DOM (performance.now() is measured from the start
-# of the navigation). With autoNext, it clicks data-action="next" on every lesson
-# view as soon as it appears, to reach the first scenario node of a course that
-# starts with lessons, without any round trip to Playwright.
+# of the navigation). It clicks data-action="next" on the cover of a first launch
+# and, with autoNext, on every lesson view as soon as it appears, to reach the
+# first scenario node of a course that starts with lessons, without any round trip
+# to Playwright.
 PROBE = """(autoNext) => {
   const b = window.__bench = {view: null, choice: null, idle: null, clicks: 0};
   let clicked = null;
@@ -33,7 +34,8 @@ PROBE = """(autoNext) => {
       b.choice = performance.now();
       setTimeout(() => { b.idle = performance.now(); }, 0);
     }
-    if (autoNext && b.choice === null && v && v !== clicked && v.getAttribute('data-view') === 'lesson') {
+    const kind = v && v.getAttribute('data-view');
+    if (b.choice === null && v && v !== clicked && (kind === 'cover' || (autoNext && kind === 'lesson'))) {
       clicked = v;
       setTimeout(() => { const n = v.querySelector('[data-action="next"]'); if (n) { b.clicks++; n.click(); } }, 0);
     }

@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
                           "larger ones get a covering set")
     test_cmd.add_argument("--viewport", metavar="WxH", type=_size, default=None,
                           help="play every walk at this size, e.g. 320x640, and fail any view that scrolls sideways")
+    test_cmd.add_argument("--phone", action="store_true",
+                          help="with --viewport: also fail a header over 72 px, a tap target under 44 x 44 px, a word "
+                          "split in a table cell, and first choices below the fold")
     test_cmd.add_argument("--junit", metavar="FILE", help="write a JUnit XML report; screenshots and LMS "
                           "call logs of failed walks go beside it")
     test_cmd.add_argument("--lang", metavar="LANG", type=_one_language,
@@ -283,7 +286,7 @@ def _test(args) -> int:
     progress = _Progress(sys.stderr)
     try:
         report = runner.run(args.course, formats, args.workers, args.max_paths, artifacts, progress,
-                            viewport=args.viewport, language=args.lang, profiles=profiles)
+                            viewport=args.viewport, language=args.lang, profiles=profiles, phone=args.phone)
     except runner.lms.LmsUnavailable as missing:
         print(f"coursegen: {missing}", file=sys.stderr)
         return EXIT_USAGE

@@ -119,6 +119,8 @@ class Character:
     name: str
     role: str
     location: Location
+    portrait: Path | None = None  # an SVG or PNG beside the module file, shown beside the character's lines
+    portrait_location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,8 @@ class Choice:
     condition: Expression | None
     location: Location
     target_location: Location
+    consequence: Markdown | None = None  # shown after the choice is taken, above the view it leads to
+    pinned: bool = False  # keeps its source position when the node's choices are shuffled
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,7 @@ class Option:
     text: str
     correct: bool
     location: Location
+    pinned: bool = False  # keeps its source position when the options are shuffled ("None of the above")
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,7 @@ class Scenario:
     nodes: tuple[Node, ...]
     source: Path
     location: Location  # of the id's value in the front matter
+    shuffle: bool = True  # each learner sees each node's choices in an order of their own
     kind: str = field(default="scenario", init=False)
     headings: tuple[Heading, ...] = ()  # headings of its text that are not nodes
 
@@ -233,6 +239,7 @@ class Quiz:
     source: Path
     location: Location  # of the id's value in the front matter
     draw_location: Location
+    retakes: int | None = None  # rounds a failed course may start again from the results; None: no limit
     kind: str = field(default="quiz", init=False)
 
     @property
@@ -300,6 +307,14 @@ class Unread:
 
 
 @dataclass(frozen=True)
+class Objective:
+    """One thing the learner will be able to do after the course (course.yaml's `objectives`)."""
+
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -320,6 +335,7 @@ class Course:
     xapi_base: str | None = None  # where the cmi5/xAPI identifiers start; None: the documented default
     # Listed modules that could not be loaded: what follows only from them is not reported again.
     unread: tuple[Unread, ...] = ()
+    objectives: tuple["Objective", ...] = ()  # what the learner will be able to do, shown on the cover
 
     def where(self, key: str) -> Location:
         return self.field_locations.get(key, self.location)
@@ -339,6 +355,7 @@ class Course:
                 for node in module.nodes:
                     for part in node.body:
                         yield part.text if isinstance(part, DialogueLine) else part
+                    yield from (c.consequence for c in node.choices if c.consequence)
             else:
                 if module.intro:
                     yield module.intro

@@ -92,3 +92,9 @@ def answer_right(question: Question, picks) -> bool:
 def course_passed(completed: bool, course_percent: int, pass_mark: int, quizzes_passed: bool) -> bool:
     """The verdict: completed, at or above the pass mark, and every quiz passed."""
     return completed and course_percent >= pass_mark and quizzes_passed
+
+
+def below_target(module_percent: int, has_points: bool, pass_mark: int, quiz_passed: bool | None) -> bool:
+    """A module a course not passed sends the learner back to from its results: one with points
+    below the course's pass mark, or a quiz not passed (`quiz_passed` None: not a quiz)."""
+    return (has_points and module_percent < pass_mark) or quiz_passed is False

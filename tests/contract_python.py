@@ -17,6 +17,8 @@ from generator.model import Lesson, Quiz, Scenario
 from generator.source import expressions
 from generator.walks import plan, walker
 
+from browser.suspend import choice_order  # the PRNG and arrangement as the docs define them
+
 
 class CaseError(Exception):
     """The case asks for something a learner could not do, or the Python side cannot tell."""
@@ -44,7 +46,10 @@ class Learner:
         self.scenario_max = {k: a.max_points for k, a in self.analyses.items()}
         self.seeds = list(seeds)
         self.cur = 0
+        self.returning = False  # gone back to `cur` from the results
         self.progress: list[Progress | None] = [None] * len(self.modules)
+        self.first: dict[int, Progress] = {}  # a module gone back to: how its first pass went
+        self.rounds: list[tuple[int, Progress]] = []  # each time back from the results, in order
         self.interactions: list[str] = []
         if self.modules:
             self._enter(0)
@@ -54,7 +59,8 @@ class Learner:
     def _enter(self, index: int) -> None:
         module, fresh = self.modules[index], Progress()
         if isinstance(module, Scenario):
-            fresh.at = self.analyses[module.id].start
+            # Each scenario attempt draws the seed of its choice order, shuffled or not.
+            fresh.at, fresh.seed = self.analyses[module.id].start, self._seed()
         elif isinstance(module, Quiz):
             fresh.seed = self._seed()
         self.progress[index] = fresh
@@ -121,9 +127,24 @@ class Learner:
             if not self._quiz_finished(module, x):
                 x.number, x.position, x.answers, x.last, x.seed = x.number + 1, 0, [], None, self._seed()
                 return
+        if self.returning:  # a module gone back to: the results again
+            self.cur, self.returning = len(self.modules), False
+            return
         self.cur += 1
         if self.cur < len(self.modules):
             self._enter(self.cur)
+
+    def again(self, module_id: str) -> None:
+        """From the results, back to a module below target ("Replay", "Review and retake")."""
+        if self.cur < len(self.modules):
+            raise CaseError("going back is offered on the results")
+        index = next((i for i, m in enumerate(self.modules) if m.id == module_id), None)
+        if index not in plan.offered(self.course, self.analyses, self.prediction()):
+            raise CaseError(f'the results do not offer "{module_id}"')
+        self.first.setdefault(index, self.progress[index])
+        self._enter(index)
+        self.rounds.append((index, self.progress[index]))
+        self.cur, self.returning = index, True
 
     def back(self) -> None:
         module, x = self.here()
@@ -135,43 +156,60 @@ class Learner:
         module, x = self.here()
         if not isinstance(module, Scenario) or not module.nodes[x.at.node].is_ending:
             raise CaseError("a replay is offered at an ending")
-        x.steps, x.at = [], self.analyses[module.id].start
+        x.steps, x.at, x.seed = [], self.analyses[module.id].start, self._seed()
 
     def _said(self, interaction: dict) -> None:
         self.interactions.append(f"{interaction['id']} {interaction['result']}")
 
     def _quiz_finished(self, quiz: Quiz, x: Progress) -> bool:
+        """Out of attempts in this round, or passed (in this round or an earlier one)."""
         pass_mark = self.course.quiz_pass_mark(quiz)
+        earlier = [p for i, p in self._passes(self.modules.index(quiz)) if p is not x]
+        scores = [score for p in earlier + [x] for _, score in p.attempts]
         return len(x.attempts) >= quiz.attempts or any(
-            rules.attempt_passed(score, quiz.max_points, pass_mark) for _, score in x.attempts)
+            rules.attempt_passed(score, quiz.max_points, pass_mark) for score in scores)
+
+    def _passes(self, index: int) -> list[tuple[int, Progress]]:
+        """A module's first pass and every round back to it, in order."""
+        first = self.first.get(index, self.progress[index])
+        return [(index, first)] + [(i, p) for i, p in self.rounds if i == index]
 
     # --- what the Python side predicts ------------------------------------------------------
 
-    def _plays(self, current: bool = True) -> list:
-        """A play for each module finished so far (and, with `current`, the one under way)."""
+    def _play(self, module, x: Progress, under_way: bool):
+        """The play of one pass through a module, or None while nothing of it counts yet."""
+        if isinstance(module, Lesson):
+            return None if under_way else plan.LessonPlay(len(module.pages))
+        if not x.attempts:
+            return None
+        if isinstance(module, Scenario):
+            return plan.ScenarioPlay(x.attempts[-1], "contract", tuple(x.attempts[:-1]))
+        if not self._quiz_finished(module, x):
+            raise CaseError("between quiz attempts the Python side predicts only the resume state")
+        return plan.QuizPlay(tuple(policy for policy, _ in x.attempts))
+
+    def _walk(self, current: bool = True) -> plan.Walk:
+        """The plays of the modules finished so far (and, with `current`, of the one under way),
+        then the rounds back from the results (`current`: the one under way too)."""
         plays = []
-        for index, module in enumerate(self.modules[: self.cur + (1 if current else 0)]):
-            x = self.progress[index]
-            if x is None:
-                break
-            if isinstance(module, Lesson):
-                if index == self.cur:
+        if self.rounds:  # every module has had its first pass
+            plays = [self._play(m, self.first.get(i, self.progress[i]), False) for i, m in enumerate(self.modules)]
+        else:
+            for index, module in enumerate(self.modules[: self.cur + (1 if current else 0)]):
+                play = self._play(module, self.progress[index], under_way=index == self.cur)
+                if play is None:
                     break
-                plays.append(plan.LessonPlay(len(module.pages)))
-            elif isinstance(module, Scenario):
-                if not x.attempts:
-                    break
-                plays.append(plan.ScenarioPlay(x.attempts[-1], "contract", tuple(x.attempts[:-1])))
-            else:
-                if not x.attempts:
-                    break
-                if not self._quiz_finished(module, x):
-                    raise CaseError("between quiz attempts the Python side predicts only the resume state")
-                plays.append(plan.QuizPlay(tuple(policy for policy, _ in x.attempts)))
-        return plays
+                plays.append(play)
+        again = []
+        for index, x in self.rounds:
+            under_way = self.returning and x is self.progress[self.cur]
+            play = None if under_way and not current else self._play(self.modules[index], x, under_way)
+            if play is not None:
+                again.append((index, play))
+        return plan.Walk("contract", plays, again=again)
 
     def prediction(self, current: bool = True) -> plan.Prediction:
-        return plan.predict(self.course, self.analyses, plan.Walk("contract", self._plays(current)))
+        return plan.predict(self.course, self.analyses, self._walk(current))
 
     def shown(self) -> list[int]:
         """The choices shown at the current node, with the module results known so far."""
@@ -187,6 +225,14 @@ class Learner:
         return [k for k, c in enumerate(module.nodes[x.at.node].choices)
                 if c.condition is None or expressions.evaluate(c.condition.tree, lookup) is True]
 
+    def order(self) -> list[int]:
+        """The shown choices in the order the attempt's seed arranges them (docs/course-json.md, PRNG)."""
+        module, x = self.here()
+        nodes = [{"choices": [{"pinned": c.pinned} for c in n.choices]} for n in module.nodes]
+        arranged = choice_order({"shuffle": module.shuffle, "nodes": nodes}, x.seed)[x.at.node]
+        shown = set(self.shown())
+        return [k for k in arranged if k in shown]
+
     def snapshot(self, wanted) -> dict:
         result = {}
         scenario = self.cur < len(self.modules) and isinstance(self.modules[self.cur], Scenario)
@@ -195,6 +241,13 @@ class Learner:
             result["points"] = self.analyses[self.modules[self.cur].id].running(x.steps) if scenario else None
         if "shown" in wanted:
             result["shown"] = self.shown() if scenario else None
+        if "order" in wanted:
+            result["order"] = self.order() if scenario else None
+        if "offered" in wanted:
+            at_results = self.cur >= len(self.modules)
+            prediction = self.prediction()
+            result["offered"] = [self.modules[i].id for i in plan.offered(self.course, self.analyses, prediction)] \
+                if at_results and not prediction.passed else []
         if "interactions" in wanted:
             result["interactions"] = list(self.interactions)
         if "state" in wanted:
@@ -215,31 +268,38 @@ class Learner:
         """The suspend_data body, written by check/state.py from what the Python side knows."""
         records = self.prediction(current=False).records
         settled = ""
-        for module in self.modules[: self.cur]:
+        for index, module in enumerate(self.modules):
+            if not (index < self.cur or (self.returning and index != self.cur)):
+                continue
             record = records[module.id]
             if isinstance(module, Scenario):
                 settled += state.settle_scenario(module, self.scenario_max[module.id], record.score, record.ending)
             elif isinstance(module, Quiz):
-                settled += state.settle_quiz(module, record.score, record.passed, record.attempts)
+                settled += state.settle_quiz(module, record.score, record.passed, record.attempts, record.retakes)
         current = None
         if self.cur < len(self.modules):
             module, x = self.here()
+            earlier = [p for _, p in self._passes(self.cur) if p is not x]
             if isinstance(module, Lesson):
                 current = state.lesson_field(x.page, False)
             elif isinstance(module, Scenario):
-                best = self.prediction().records[module.id] if x.attempts else None
+                best = self.prediction().records[module.id] if x.attempts or earlier else None
                 current = state.scenario_field(x.at.node, x.at.flags, self.analyses[module.id].running(x.steps),
-                                               best.score if best else None, best.ending if best else None)
+                                               best.score if best else None, best.ending if best else None,
+                                               x.seed if module.shuffle else None,
+                                               state.path_text(module, [s.choice for s in x.steps]))
             else:
                 pass_mark = self.course.quiz_pass_mark(module)
-                scores = [score for _, score in x.attempts]
+                scores = [score for p in earlier + [x] for _, score in p.attempts]
                 so_far = sum(q.points for q, r in x.answers if r)
+                begun = sum(1 for i, _ in self.rounds if i == self.cur)  # rounds back from the results
+                retakes = begun if module.retakes is not None else None
                 current = state.quiz_field(x.number, x.position, so_far, x.seed, max(scores) if scores else None,
                                            any(rules.attempt_passed(s, module.max_points, pass_mark) for s in scores),
-                                           x.last)
+                                           x.last, retakes)
         # Badges are judged when a module (or a scenario attempt) finishes, never between quiz attempts.
         between = (self.cur < len(self.modules) and isinstance(self.modules[self.cur], Quiz)
                    and not self._quiz_finished(self.modules[self.cur], self.progress[self.cur]))
         earned = self.prediction(current=not between).badges
         mask = sum(1 << i for i, b in enumerate(self.course.badges) if b.id in earned)
-        return state.suspend_data(self.course, self.cur, settled, current, mask).split("|")[2]
+        return state.suspend_data(self.course, self.cur, settled, current, mask, self.returning).split("|")[2]

@@ -6,11 +6,14 @@ A case file holds one course (its files, inline) and its cases. A case is a list
 learner actions and what must hold after them (`expect`), or at any point on the way
 (`check: {...}`). Actions: `choose N` (a choice by its source position), `answer QID right`,
 `answer QID wrong`, `answer QID 0,2` (the options ticked), `next`, `back`, `replay`,
-`resume` (the runtime writes its resume data, reads it back and carries on from it).
+`again MODULE-ID` (from the results, back to a module below target: "Replay" or "Review and
+retake"), `resume` (the runtime writes its resume data, reads it back and carries on from it).
 What can be expected:
 
     points       running points of the scenario attempt under way (null elsewhere)
     shown        the choices shown at the current node, by source position
+    order        the same choices in the order shown (the attempt's seed arranges them)
+    offered      the modules the results offer to go back to, by id
     score, percent, completed, passed, badges      the course's
     modules      {module id: {score, percent, outcome, passed, finished}} (any subset)
     state        the resume data's body (docs/course-json.md, "Resume state")
@@ -35,7 +38,8 @@ from generator.package import render
 
 CONTRACT = Path(__file__).resolve().parent / "contract"
 SEEDS = list(range(1, 41))  # what crypto answers, in turn, unless a case names its seeds
-KEYS = {"points", "shown", "score", "percent", "completed", "passed", "badges", "modules", "state", "interactions"}
+KEYS = {"points", "shown", "order", "offered", "score", "percent", "completed", "passed", "badges", "modules", "state",
+        "interactions"}
 
 
 def case_files() -> list[Path]:
@@ -91,6 +95,8 @@ def steps(case: dict) -> list:
             question, how = rest.split()
             parsed.append((op, (question, {"right": True, "wrong": False}.get(how) if how in ("right", "wrong")
                                 else [int(k) for k in how.split(",")])))
+        elif op == "again":
+            parsed.append((op, rest))
         else:
             assert op in ("next", "back", "replay", "resume") and not rest, action
             parsed.append((op, None))
@@ -113,6 +119,9 @@ def python_side(checked, case: dict) -> tuple[list[dict], list]:
             actions.append({"op": op, "choice": argument})
         elif op == "resume":
             actions.append({"op": op})  # the Python side keeps no state of its own to carry over
+        elif op == "again":
+            learner.again(argument)
+            actions.append({"op": op, "module": argument})
         else:
             getattr(learner, op)()
             actions.append({"op": op})
@@ -163,7 +172,7 @@ def test_the_contract_has_at_least_40_cases_over_every_rule():
     assert len(CASES) >= 40
     files = {path.stem for path in case_files()}
     for topic in ("floor", "loops", "flags", "unknown-values", "quiz-attempts", "quiz-draw", "badges", "verdict",
-                  "resume", "replay", "percent", "lessons", "interactions", "clamp"):
+                  "resume", "replay", "percent", "lessons", "interactions", "clamp", "again", "shuffle"):
         assert topic in files, f"no contract cases for {topic}"
 
 

@@ -58,10 +58,10 @@ def test_choices_are_labelled_with_their_index_points_and_conditions(flagship_ma
     labels = label_texts(flagship_map / "whiteboard-selfie.svg")
     # [N] as `coursegen paths` prints the choice (start[0] > ...), then what the choice does.
     assert labels["start:0"] == "[0] +10"
-    assert labels["start:1"] == "[1] set noticed"
-    assert labels["start:2"] == "[2] \u22125"
+    assert labels["start:1"] == "[1] \u22125"
+    assert labels["start:2"] == "[2] set noticed"
     assert labels["caption:1"] == "[1] +5 if flag.noticed"
-    assert labels["blur:0"] == "[0]"  # a choice without points or conditions is labelled too
+    assert labels["blur:1"] == "[1]"  # a choice without points or conditions is labelled too
 
 
 def test_every_arrow_is_labelled_with_its_index(flagship_map, tmp_path):

@@ -2,12 +2,17 @@
 
     .venv/bin/python docs/images/make_course_screenshots.py
 
-scenario-node.png   a scenario node with dialogue and choices
-points-toast.png    the moment a badge is earned: the toast and the updated counter
+cover.png           the cover: description, objectives, time, what passing needs
+scenario-node.png   a scenario node with portraits beside the dialogue, and shuffled choices
+consequence.png     the moment after a choice: what was chosen, what came of it, the points
+ending-review.png   an ending reviewing the attempt's decisions, naming the better move
+badge-earned.png    a badge shown where it was earned, at the top of the ending
+results-failed.png  the results of a course not passed: Replay and Review and retake
+menu.png            the course menu: each module's state, reading a lesson again
+results.png         the results page once passed
 badge-shelf.png     the badge shelf, opened from the header
-results.png         the results page at the end of the best path
 certificate.png     the printable certificate
-phone-node.png      a scenario node on a 360 px wide phone
+phone-node.png      the first scene on a 360 x 740 phone, under the "not reported" notice
 """
 from __future__ import annotations
 
@@ -26,50 +31,74 @@ from generator.walks import lms, plan  # noqa: E402
 from generator.walks.walker import Walker, in_page_script  # noqa: E402
 
 COURSE = REPO / "course" / "course.yaml"
+# Fixed seeds, so the shuffled choices come out the same on every run.
+SEEDED = "(() => { let n = 7; crypto.getRandomValues = (a) => { a[0] = n++; return a; }; })()"
 
 
 def play(page, steps) -> None:
     """Play some of a walk's steps through the public test hooks."""
-    script = in_page_script()
-    outcome = page.evaluate(script, {"steps": [s.js for s in steps], "timeout": 10_000})
+    outcome = page.evaluate(in_page_script(), {"steps": [s.js for s in steps], "timeout": 10_000})
     assert outcome["ok"], outcome
+
+
+def index_of(steps, op: str, module: str | None = None, start: int = 0) -> int:
+    return next(i for i, s in enumerate(steps) if i >= start and s.js["op"] == op and (module is None or s.module == module))
 
 
 def main() -> None:
     checked = build.check(COURSE)
-    best = plan.walks(checked.course, checked.analyses)[0]
-    walker = Walker(checked, best, "web", REPO)
-    steps = walker.steps
-    first_choice = next(i for i, s in enumerate(steps) if s.js["op"] == "choose" and s.module == "incident-response")
-    first_badge = next(i for i, s in enumerate(steps) if s.js["op"] == "ending" and s.module == "incident-response")
+    walks = {w.role: w for w in plan.walks(checked.course, checked.analyses)}
+    recovery = Walker(checked, walks["fail, then recover"], "web", REPO).steps
     with tempfile.TemporaryDirectory() as temp, sync_playwright() as playwright:
         built = build.build(COURSE, ("web",), temp)
         index = (built.outputs[0] / "index.html").as_uri()
         browser = lms.launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1100, "height": 860}, reduced_motion="reduce")
+        page.add_init_script(SEEDED)
         page.goto(index)
         page.wait_for_selector("[data-view]")
         page.evaluate("document.querySelectorAll('[data-notice] [data-action=dismiss]').forEach(b => b.click())")
-        play(page, steps[:first_choice])
-        page.wait_for_function("() => !document.querySelector('[data-toast]')", timeout=15_000)
+        page.screenshot(path=str(HERE / "cover.png"))
+
+        # The failing walk: the first scene, its consequence, a reviewed ending.
+        first = index_of(recovery, "choose")
+        play(page, recovery[:first])
         page.screenshot(path=str(HERE / "scenario-node.png"))
-        play(page, steps[first_choice:first_badge + 1])
-        page.wait_for_selector("[data-toast]")
-        page.screenshot(path=str(HERE / "points-toast.png"))
-        play(page, steps[first_badge + 1:])
-        page.wait_for_timeout(5200)  # let the last toasts fade
+        play(page, recovery[first:first + 1])
+        page.screenshot(path=str(HERE / "consequence.png"))
+        ending = index_of(recovery, "ending", "home-office")
+        play(page, recovery[first + 1:ending])
+        page.screenshot(path=str(HERE / "ending-review.png"), full_page=True)
+        results = index_of(recovery, "results")
+        play(page, recovery[ending:results])
+        page.screenshot(path=str(HERE / "results-failed.png"), full_page=True)
+        page.click('[data-action="menu"]')
+        page.screenshot(path=str(HERE / "menu.png"))
+        page.keyboard.press("Escape")
+
+        # Back from the results; the first replay that earns a badge shows it where it is earned.
+        step = results
+        while True:
+            following = index_of(recovery, "ending", start=step + 1)
+            play(page, recovery[step:following])
+            if page.query_selector("[data-view] .moment .earned"):
+                page.screenshot(path=str(HERE / "badge-earned.png"))
+                break
+            step = following
+        play(page, recovery[following:])
         page.screenshot(path=str(HERE / "results.png"), full_page=True)
         page.click('[data-action="shelf"]')
         page.screenshot(path=str(HERE / "badge-shelf.png"))
         page.keyboard.press("Escape")
         page.click('[data-action="certificate"]')
         page.screenshot(path=str(HERE / "certificate.png"))
+
         phone = browser.new_page(viewport={"width": 360, "height": 740}, device_scale_factor=2,
                                  reduced_motion="reduce")
+        phone.add_init_script(SEEDED)
         phone.goto(index)
         phone.wait_for_selector("[data-view]")
-        phone.evaluate("document.querySelectorAll('[data-notice] [data-action=dismiss]').forEach(b => b.click())")
-        play(phone, steps[:first_choice])
+        play(phone, recovery[:first])
         phone.screenshot(path=str(HERE / "phone-node.png"))
         browser.close()
 

@@ -19,6 +19,8 @@ from .analysis import ScenarioAnalysis, maxima
 
 LIMITS = {"scorm12": 4096, "scorm2004": 64000}
 SEED_DIGITS = 7  # a 32-bit seed in base 36
+PATH_MAX = 40  # choices of a scenario attempt kept for its ending's review (runtime/state.js)
+ENCODING = 2  # of the resume state: data written by another encoding is foreign (it is part of the key)
 CHECKSUM_DIGITS = 7  # FNV-1a 32-bit in base 36
 KEY_DIGITS = 6
 
@@ -63,7 +65,19 @@ def settled_widths(module, max_points: int) -> list[int]:
         return []
     if isinstance(module, Scenario):
         return [digits(max_points), digits(max(len(module.nodes) - 1, 0))]
-    return [digits(module.max_points), 1, digits(module.attempts)]
+    retakes = [digits(module.retakes)] if module.retakes is not None else []
+    return [digits(module.max_points), 1, digits(module.attempts)] + retakes
+
+
+def path_width(scenario: Scenario) -> int:
+    """Digits of one choice in a scenario attempt's path."""
+    return digits(max((len(n.choices) for n in scenario.nodes), default=1) - 1) if scenario.nodes else 1
+
+
+def path_text(scenario: Scenario, choices, more: bool = False) -> str:
+    """A scenario attempt's path: each choice taken, fixed width, at most PATH_MAX, "+" past it."""
+    width = path_width(scenario)
+    return "".join(pad36(c, width) for c in list(choices)[:PATH_MAX]) + ("+" if more or len(choices) > PATH_MAX else "")
 
 
 def settle_scenario(scenario: Scenario, maximum: int, best: int, ending: int) -> str:
@@ -72,37 +86,46 @@ def settle_scenario(scenario: Scenario, maximum: int, best: int, ending: int) ->
     return pad36(best, widths[0]) + pad36(ending, widths[1])
 
 
-def settle_quiz(quiz: Quiz, best: int, passed: bool, attempts: int) -> str:
-    """The record of a quiz the learner has left: best score, passed, attempts used."""
+def settle_quiz(quiz: Quiz, best: int, passed: bool, attempts: int, retakes: int = 0) -> str:
+    """The record of a quiz the learner has left: best score, passed, attempts used, and the
+    retakes used when the quiz limits them."""
     widths = settled_widths(quiz, quiz.max_points)
-    return pad36(best, widths[0]) + ("1" if passed else "0") + pad36(attempts, widths[2])
+    limited = pad36(retakes, widths[3]) if quiz.retakes is not None else ""
+    return pad36(best, widths[0]) + ("1" if passed else "0") + pad36(attempts, widths[2]) + limited
 
 
-def scenario_field(node: int, flags: int, points: int, best: int | None, ending: int | None) -> str:
-    """The scenario the learner is in: node, flags, running points, best score and its ending."""
-    return "_".join(b36(n) for n in (node, flags, points, best, ending))
+def scenario_field(node: int, flags: int, points: int, best: int | None, ending: int | None,
+                   seed: int | None = None, path: str = "") -> str:
+    """The scenario the learner is in: node, flags, running points, best score and its ending, the
+    attempt's seed of its choice order (None: the scenario does not shuffle) and its path (path_text)."""
+    return "_".join(b36(n) for n in (node, flags, points, best, ending, seed)) + "_" + path
 
 
 def quiz_field(attempt: int, position: int, score: int, seed: int, best: int | None, passed: bool,
-               last: int | None) -> str:
-    """The quiz the learner is in: attempt, position, score so far, seed, best, passed, last answer."""
-    return "_".join(b36(n) for n in (attempt, position, score, seed, best, 1 if passed else 0, last))
+               last: int | None, retakes: int | None = None) -> str:
+    """The quiz the learner is in: attempt, position, score so far, seed, best, passed, last answer,
+    and the retakes used when the quiz limits them."""
+    numbers = (attempt, position, score, seed, best, 1 if passed else 0, last) + ((retakes,) if retakes is not None else ())
+    return "_".join(b36(n) for n in numbers)
 
 
 def lesson_field(page: int, done: bool) -> str:
     return b36(page) + ("*" if done else "")
 
 
-def suspend_data(course: Course, current: int, settled: str, current_field: str | None, badges: int = 0) -> str:
-    """cur.badges.settled[.current] with its key and checksum (docs/course-json.md)."""
-    fields = [b36(current), b36(badges), settled] + ([current_field] if current_field is not None else [])
+def suspend_data(course: Course, current: int, settled: str, current_field: str | None, badges: int = 0,
+                 back: bool = False) -> str:
+    """cur[+].badges.settled[.current] with its key and checksum (docs/course-json.md); `back`:
+    the learner went back from the results, so every other module is settled."""
+    fields = [b36(current) + ("+" if back else ""), b36(badges), settled]
+    fields += [current_field] if current_field is not None else []
     body = ".".join(fields)
     return f"{state_key(course)}|{b36(fnv1a(body))}|{body}"
 
 
 def state_key(course: Course) -> str:
     """Changes whenever saved progress of an older build would no longer fit."""
-    shape = [course.id, course.version]
+    shape = [ENCODING, course.id, course.version]
     for module in course.modules:
         shape.append([module.kind, module.id])
         if isinstance(module, Scenario):
@@ -126,8 +149,10 @@ def worst_case(course: Course, analyses: Mapping[str, ScenarioAnalysis]) -> Stat
     """`analyses`: each scenario's analysis, by module id.
 
     The string is longest with the learner in some module: every module before
-    it settled (a few fixed-width digits), that one in full. `by_module` holds
-    each module's full field, the part an author can shrink.
+    it settled (a few fixed-width digits), that one in full; or back in a
+    scenario or quiz from the results, with every other module settled and a
+    "+" after the current index. `by_module` holds each module's full field,
+    the part an author can shrink.
     """
     by_module = {}
     for module in course.modules:
@@ -140,10 +165,14 @@ def worst_case(course: Course, analyses: Mapping[str, ScenarioAnalysis]) -> Stat
         by_module[module.id] = size
     header = KEY_DIGITS + 1 + CHECKSUM_DIGITS + 1
     fixed = digits(len(course.modules)) + 1 + digits((1 << len(course.badges)) - 1) + 1
+    most = maxima(analyses)
+    records = [sum(settled_widths(m, module_max(m, most))) for m in course.modules]
     longest, settled = 0, 0
-    for module in course.modules:
+    for module, record in zip(course.modules, records):
         longest = max(longest, settled + 1 + by_module[module.id])
-        settled += sum(settled_widths(module, module_max(module, maxima(analyses))))
+        if not isinstance(module, Lesson):  # back from the results ("+"): the others all settled
+            longest = max(longest, 1 + sum(records) - record + 1 + by_module[module.id])
+        settled += record
     longest = max(longest, settled)  # at the results: everything settled
     return StateSize(header + fixed + longest, by_module)
 
@@ -154,11 +183,41 @@ def _scenario(scenario: Scenario, found: ScenarioAnalysis | None) -> int:
     best = found.max_points if found else 0
     # The running total stays within the analysis' floor and ceiling (docs/course-json.md).
     running = max(digits(found.ceiling), digits(found.floor)) if found else 1
-    return nodes + 1 + flags + 1 + running + 1 + max(digits(best), 1) + 1 + nodes
+    seed = SEED_DIGITS if scenario.shuffle else 1
+    longest = longest_path(scenario)
+    path = path_width(scenario) * min(PATH_MAX, longest) + (1 if longest > PATH_MAX else 0)
+    return nodes + 1 + flags + 1 + running + 1 + max(digits(best), 1) + 1 + nodes + 1 + seed + 1 + path
+
+
+def longest_path(scenario: Scenario) -> int:
+    """Most choices one attempt can take: the longest route to an ending, or more than
+    PATH_MAX when a loop can be walked round (its path is then cut at PATH_MAX and marked)."""
+    index = scenario.node_index()
+    targets = [[index[c.target] for c in n.choices if c.target in index] for n in scenario.nodes]
+    into = [0] * len(targets)
+    for outs in targets:
+        for t in outs:
+            into[t] += 1
+    # Kahn's order: whatever is left afterwards lies on a loop.
+    order, ready = [], [k for k, count in enumerate(into) if count == 0]
+    while ready:
+        k = ready.pop()
+        order.append(k)
+        for t in targets[k]:
+            into[t] -= 1
+            if into[t] == 0:
+                ready.append(t)
+    if len(order) < len(targets):
+        return PATH_MAX + 1
+    steps = [0] * len(targets)
+    for k in reversed(order):
+        steps[k] = max((1 + steps[t] for t in targets[k]), default=0)
+    return steps[0] if steps else 0
 
 
 def _quiz(quiz: Quiz) -> int:
     widest = max((len(q.options) for q in quiz.questions), default=1)
     score = digits(quiz.max_points)
+    retakes = 1 + digits(quiz.retakes) if quiz.retakes is not None else 0
     return (digits(quiz.attempts) + 1 + digits(quiz.asked) + 1 + score + 1 + SEED_DIGITS + 1
-            + max(score, 1) + 1 + 1 + 1 + max(digits((1 << widest) - 1), 1))
+            + max(score, 1) + 1 + 1 + 1 + max(digits((1 << widest) - 1), 1) + retakes)

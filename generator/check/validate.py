@@ -67,6 +67,38 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
         _scorm12_limits(course, diags)
     _state_size(course, analyses, diags, formats)
     slips.warn(course, analyses, diags)
+    _best_first(course, diags)
+
+
+BEST_FIRST_SHARE = 60  # percent of decisions above which a learner learns to pick the first choice
+
+
+def best_first(course: Course) -> tuple[int, int]:
+    """(decisions whose best choice the learner sees first, decisions): a decision is a node whose
+    choices are worth different points. A shuffled node shows its best choice first by design only
+    when that choice is pinned there; an unshuffled one whenever it is first in the source."""
+    leading = total = 0
+    for module in course.modules:
+        if not isinstance(module, Scenario):
+            continue
+        for node in module.nodes:
+            points = [c.points for c in node.choices]
+            if len(set(points)) < 2:
+                continue
+            total += 1
+            first = node.choices[0]
+            if first.points == max(points) and (first.pinned or not module.shuffle):
+                leading += 1
+    return leading, total
+
+
+def _best_first(course: Course, diags: Diagnostics) -> None:
+    leading, total = best_first(course)
+    if total and leading * 100 > BEST_FIRST_SHARE * total:
+        diags.warning(course.location, f"the best choice is shown first in {leading} of {total} decisions "
+                      f"({leading * 100 // total}%), so learners can learn to pick the first one: let coursegen "
+                      "shuffle the choices (drop shuffle: false and .pinned) or vary their order")
+
 
 
 def _course(course: Course, diags: Diagnostics) -> None:

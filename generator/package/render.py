@@ -19,7 +19,7 @@ import markdown as markdown_lib
 import nh3
 from markupsafe import escape
 
-from ..check import state
+from ..check import state, timing
 from ..check.analysis import ScenarioAnalysis, maxima
 from ..source import expressions
 from . import cmi5, openbadges
@@ -27,7 +27,7 @@ from .assets import Asset
 from ..model import Course, DialogueLine, ForeignText, Lesson, Markdown, Quiz, Scenario
 from ..rules import RESULTS, course_max, true_false_words
 
-FORMAT = 1
+FORMAT = 2
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'")
 # A cmi5 course talks to the LMS over HTTP, at an endpoint the launch URL names: only
@@ -74,6 +74,7 @@ def _assets(course: Course) -> dict[Path, Asset]:
     found: dict[Path, Asset] = {}
     sources = [image.source for span in course.markdown_spans() for image in span.images]
     sources += [badge.icon for badge in course.badges if badge.icon]
+    sources += [c.portrait for m in course.modules for c in getattr(m, "characters", ()) if c.portrait]
     for source in sources:
         source = source.resolve()
         if source in found:
@@ -147,7 +148,8 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
     module_index = {m.id: i for i, m in enumerate(course.modules)}
     modules = []
     for module in course.modules:
-        entry = {"id": module.id, "kind": module.kind, "title": module.title, "line": module.location.line}
+        entry = {"id": module.id, "kind": module.kind, "title": module.title, "line": module.location.line,
+                 "minutes": timing.module_minutes(module, analyses.get(module.id))}
         if isinstance(module, Lesson):
             entry.update(max=0, pages=[{"title": p.title, "html": html(p.body)} for p in module.pages])
         elif isinstance(module, Scenario):
@@ -162,8 +164,9 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
                "when": expressions.to_runtime(b.when.tree, module_index, {}) if b.when else None}
               for b in course.badges]
     data = {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
-            "language": course.language, "description": course.description, "passMark": course.pass_mark,
-            "maxPoints": course_max(course, maxima(analyses)),
+            "language": course.language, "description": course.description,
+            "objectives": [o.text for o in course.objectives], "cover": True,
+            "passMark": course.pass_mark, "maxPoints": course_max(course, maxima(analyses)),
             "stateKey": state.state_key(course), "results": RESULTS, "labels": labels, "modules": modules,
             "badges": badges}
     untranslated = dict(_foreign(data, ""))
@@ -197,23 +200,34 @@ def _scenario(scenario: Scenario, found: ScenarioAnalysis, html: _Html, module_i
                 parts.append(_dialogue(part, characters.get(part.speaker), html))
             else:
                 parts.append(html(part))
-        choices = [{"text": c.text, "html": html.text(c.text, c.location), "to": node_index[c.target],
-                    "points": c.points, "set": [flag_index[f] for f in c.sets],
-                    "unset": [flag_index[f] for f in c.unsets], "line": c.location.line,
-                    "if": expressions.to_runtime(c.condition.tree, module_index, flag_index) if c.condition else None}
-                   for c in node.choices]
+        choices = []
+        for c in node.choices:
+            choice = {"text": c.text, "html": html.text(c.text, c.location), "to": node_index[c.target],
+                      "points": c.points, "set": [flag_index[f] for f in c.sets],
+                      "unset": [flag_index[f] for f in c.unsets], "line": c.location.line,
+                      "if": expressions.to_runtime(c.condition.tree, module_index, flag_index) if c.condition else None}
+            if c.consequence:
+                choice["consequence"] = html(c.consequence)
+            if c.pinned:
+                choice["pinned"] = True
+            choices.append(choice)
         nodes.append({"id": node.id, "title": node.title, "html": "".join(parts),
                       "ending": node.outcome if node.is_ending else None, "choices": choices,
                       "line": node.location.line})
-    return {"max": found.max_points, "floor": found.floor, "flags": list(flags), "nodes": nodes}
+    return {"max": found.max_points, "floor": found.floor, "shuffle": scenario.shuffle, "flags": list(flags),
+            "nodes": nodes}
 
 
 def _dialogue(line: DialogueLine, character, html: _Html) -> str:
     name = character.name if character else line.speaker
     role = f' <span class="role"{_lang(character.role)}>{escape(character.role)}</span>' \
         if character and character.role else ""
-    return (f'<div class="line" data-speaker="{escape(line.speaker)}"><p class="speaker">'
-            f'<span class="name"{_lang(name)}>{escape(name)}</span>{role}</p>{html(line.text)}</div>')
+    portrait = ""
+    if character and character.portrait and character.portrait.resolve() in html.assets:
+        src = html.assets[character.portrait.resolve()].package_path
+        portrait = f'<img class="portrait" src="{escape(src)}" alt="{escape(name)}"{_lang(name)} width="48" height="48">'
+    return (f'<div class="line{" with-portrait" if portrait else ""}" data-speaker="{escape(line.speaker)}">{portrait}'
+            f'<p class="speaker"><span class="name"{_lang(name)}>{escape(name)}</span>{role}</p>{html(line.text)}</div>')
 
 
 def _lang(text: str) -> str:
@@ -228,6 +242,8 @@ def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
         options = []
         for option in q.options:
             item = {"html": html.text(option.text, option.location), "correct": option.correct}
+            if option.pinned:
+                item["pinned"] = True
             if q.type == "truefalse":
                 item["value"] = option.text == true_word
             options.append(item)
@@ -239,7 +255,7 @@ def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
                           "title": title, "options": options, "explanation": html(q.explanation),
                           "line": q.location.line})
     return {"max": quiz.max_points, "passMark": course.quiz_pass_mark(quiz), "shuffle": quiz.shuffle,
-            "draw": quiz.draw if quiz.draws else None, "attempts": quiz.attempts,
+            "draw": quiz.draw if quiz.draws else None, "attempts": quiz.attempts, "retakes": quiz.retakes,
             "intro": html(quiz.intro), "questions": questions}
 
 

@@ -1,4 +1,4 @@
-"""Images and badge icons: the course's own files, what they claim to be, within size limits.
+"""Images, badge icons and character portraits: the course's own files, what they claim to be, within size limits.
 
 An image is accepted by its content, not its name: PNG, JPEG, GIF and WebP by
 their first bytes, SVG by its root element and then only as a plain drawing
@@ -18,7 +18,8 @@ from . import files
 # type -> the names it may carry
 SUFFIXES = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "GIF": (".gif",), "WebP": (".webp",), "SVG": (".svg",)}
 ICON_TYPES = ("SVG", "PNG")  # what Open Badges allows
-ALLOWED = {"image": "a PNG, JPEG, GIF, WebP or SVG image", "badge icon": "an SVG or PNG image"}
+ALLOWED = {"image": "a PNG, JPEG, GIF, WebP or SVG image", "badge icon": "an SVG or PNG image",
+           "portrait": "an SVG or PNG image"}
 
 _SVG_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?"
                         rb"(?:(?:<!--(?:(?!-->).)*-->|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>)\s*)*<svg[\s>/]", re.DOTALL)
@@ -52,6 +53,8 @@ def check_images(course: Course, diags: Diagnostics) -> None:
              for span in course.markdown_spans() for image in span.images]
     named += [(badge.icon, _icon_name(badge, course), badge.icon_location or badge.location, "badge icon")
               for badge in course.badges if badge.icon is not None]
+    named += [(c.portrait, os.path.relpath(c.portrait, Path(m.source).parent), c.portrait_location or c.location,
+               "portrait") for m in course.modules for c in getattr(m, "characters", ()) if c.portrait is not None]
     for path, shown, where, what in named:
         key = (path, shown, what)
         if key not in examined:  # a picture used on many pages is read once
@@ -85,12 +88,12 @@ def _examine(path: Path, shown: str, what: str, course: Course, diags: Diagnosti
     if data is None:
         return 0
     kind = image_type(data)
-    allowed = ICON_TYPES if what == "badge icon" else tuple(SUFFIXES)
+    allowed = ICON_TYPES if what in ("badge icon", "portrait") else tuple(SUFFIXES)
     if kind is None:
         content = "is empty" if not data else "holds text" if _is_text(data) else "holds other data"
         diags.error(where, f"{subject} is not {ALLOWED[what]} (the file {content})")
     elif kind not in allowed:
-        diags.error(where, f"{subject} holds a {kind} image: a badge icon must be an SVG or PNG image")
+        diags.error(where, f"{subject} holds a {kind} image: a {what} must be an SVG or PNG image")
     elif Path(shown).suffix.lower() not in SUFFIXES[kind]:
         diags.error(where, f"{subject} holds a {kind} image but is named {Path(shown).suffix or 'without a suffix'}"
                     f": rename it to {SUFFIXES[kind][0]}, since browsers and LMS servers go by the name")

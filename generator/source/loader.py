@@ -12,23 +12,23 @@ from pathlib import Path
 
 from . import expressions, files, parser, yamlmarks
 from ..diagnostics import Diagnostics, Location, did_you_mean
-from ..model import MB, Badge, Character, Course, Lesson, Limits, Module, Quiz, Root, Scenario, Unread
+from ..model import MB, Badge, Character, Course, Lesson, Limits, Module, Objective, Quiz, Root, Scenario, Unread
 from ..rules import ID
 from .files import read_text
 from .images import check_images  # noqa: F401 - the pipeline's name for the image checks
 from .yamlmarks import Fields, Value
 
-COURSE_KEYS = ("id", "title", "version", "language", "languages", "description", "pass_mark", "xapi_base",
-               "modules", "badges", "root", "limits")
+COURSE_KEYS = ("id", "title", "version", "language", "languages", "description", "objectives", "pass_mark",
+               "xapi_base", "modules", "badges", "root", "limits")
 LIMIT_KEYS = ("asset", "package")
 BADGE_KEYS = ("id", "title", "description", "icon", "when")
 MODULE_KEYS = {
     "lesson": ("id", "title", "kind"),
-    "scenario": ("id", "title", "kind", "characters"),
-    "quiz": ("id", "title", "kind", "pass_mark", "shuffle", "draw", "attempts"),
+    "scenario": ("id", "title", "kind", "characters", "shuffle"),
+    "quiz": ("id", "title", "kind", "pass_mark", "shuffle", "draw", "attempts", "retakes"),
 }
-CHARACTER_KEYS = ("name", "role")
-ICON_SUFFIXES = (".svg", ".png")
+CHARACTER_KEYS = ("name", "role", "portrait")
+ICON_SUFFIXES = (".svg", ".png")  # badge icons and character portraits
 
 
 def find_course_file(argument: str | Path) -> Path:
@@ -67,7 +67,24 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
                   pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
                   tuple(modules), tuple(badges), course_file, root.location, locations,
                   tuple(tag for tag, _ in languages), owned, limits, fields.string("xapi_base"),
-                  tuple(unread))
+                  tuple(unread), _load_objectives(fields.get("objectives"), diags))
+
+
+def _load_objectives(value: Value | None, diags: Diagnostics) -> tuple[Objective, ...]:
+    """What the learner will be able to do: a list of short sentences for the cover."""
+    if value is None or value.data is None:
+        return ()
+    items = value.data if isinstance(value.data, list) else None
+    if items is None:
+        diags.error(value.location, '"objectives" must be a list of short sentences, one per line starting with "- "')
+        return ()
+    objectives = []
+    for item in items:
+        if not isinstance(item.data, str) or not item.data.strip():
+            diags.error(item.location, "an objective must be a sentence of text")
+        else:
+            objectives.append(Objective(item.data.strip(), item.text_location))
+    return tuple(objectives)
 
 
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB)\s*$", re.IGNORECASE)
@@ -209,17 +226,19 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
     if kind == "lesson":
         return Lesson(module_id, title, tuple(parser.lesson_pages(source, diags)), path, location)
     if kind == "scenario":
-        characters = _load_characters(fields.get("characters"), diags)
+        characters = _load_characters(fields.get("characters"), path, diags)
         nodes, headings = parser.scenario_nodes(source, {c.key: c for c in characters}, diags)
-        return Scenario(module_id, title, tuple(characters), tuple(nodes), path, location, headings=tuple(headings))
+        return Scenario(module_id, title, tuple(characters), tuple(nodes), path, location,
+                        fields.boolean("shuffle", True), headings=tuple(headings))
     intro, questions = parser.quiz_questions(source, diags)
     return Quiz(module_id, title, tuple(questions), intro, fields.integer("pass_mark", None, 0, 100),
-                fields.boolean("shuffle", False), fields.integer("draw", None, 1),
+                fields.boolean("shuffle", True), fields.integer("draw", None, 1),
                 fields.integer("attempts", 1, 1), path, location,
-                fields.value_location("draw") if fields.get("draw") else location)
+                fields.value_location("draw") if fields.get("draw") else location,
+                fields.integer("retakes", None, 0))
 
 
-def _load_characters(value: Value | None, diags: Diagnostics) -> list[Character]:
+def _load_characters(value: Value | None, module_file: Path, diags: Diagnostics) -> list[Character]:
     if value is None or value.data is None:
         return []
     if not isinstance(value.data, dict):
@@ -232,7 +251,9 @@ def _load_characters(value: Value | None, diags: Diagnostics) -> list[Character]
         role = fields.string("role", default="") or ""
         if not ID.match(key):
             diags.error(entry.key_location, f'character key "{key}" must be lower-case letters, digits and hyphens')
-        characters.append(Character(key, name, role, entry.key_location))
+        portrait = _portrait(fields, module_file, diags)
+        characters.append(Character(key, name, role, entry.key_location, portrait,
+                                    fields.value_location("portrait") if portrait else None))
     return characters
 
 
@@ -254,6 +275,18 @@ def _load_languages(value: Value | None, diags: Diagnostics) -> list[tuple[str, 
             continue
         found.append((item.data, item.text_location))
     return found
+
+
+def _portrait(fields: Fields, module_file: Path, diags: Diagnostics) -> Path | None:
+    """A character's portrait, by name: its file is examined with the images (source/images)."""
+    value, text = fields.get("portrait"), fields.string("portrait")
+    if not text or value is None:
+        return None
+    path = module_file.parent / text
+    if path.suffix.lower() not in ICON_SUFFIXES:
+        diags.error(value.text_location, f'portrait "{text}" must be an SVG or PNG file')
+        return None  # its content is not examined: the name is wrong already
+    return path
 
 
 def _load_badges(value: Value | None, course_file: Path, diags: Diagnostics) -> list[Badge]:

@@ -27,6 +27,9 @@ IMAGE = re.compile(r"!\[(?P<alt>(?:[^\]!]|!(?!\[))*)\]\(\s*<?(?P<ref>[^)\s>]+)>?
 RAW_HTML = re.compile(r"<(?P<tag>/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])|<!--|<\?")
 BACKTICKS = re.compile(r"`+")
 CHOICE_KEYS = ("points", "set", "unset", "if")
+PINNED = "pinned"  # the class that keeps a choice or an option in its source position
+# A trailing {…} on an option that is meant as attributes, not as text ("Costs {x}" stays text).
+OPTION_ATTRIBUTES = re.compile(r"^\s*(?:[.#]|[A-Za-z_][\w-]*=)")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Line:
     number: int
     text: str
     in_fence: bool
+    shift: int = 0  # columns cut from the left of the author's line (indentation, a quote marker)
 
 
 class Source:
@@ -126,7 +130,7 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int 
     for line in lines:
         if line.in_fence:
             continue
-        shift = indent if line is lines[0] else 0
+        shift = line.shift + (indent if line is lines[0] else 0)
         text = blank_code_spans(line.text)
         for match in RAW_HTML.finditer(text):
             shown = f'<{match.group("tag")}>' if match.group("tag") else match.group()
@@ -152,7 +156,8 @@ def markdown(lines: list[Line], source: Source, diags: Diagnostics, indent: int 
                                   "write what the image shows between the brackets instead")
     _check_brackets(lines, source, diags, indent)
     text = "\n".join(line.text for line in lines)
-    return Markdown(text, source.at(lines[0], 1 + (indent if lines[0].text.strip() else 0)), tuple(images))
+    return Markdown(text, source.at(lines[0], 1 + lines[0].shift + (indent if lines[0].text.strip() else 0)),
+                    tuple(images))
 
 
 # Python-Markdown finds the end of every link by scanning from its "[" to the
@@ -415,10 +420,7 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
                     "this item is in the node's list of choices but is not a choice: write it as one "
                     "link to a node, like - [Ask Maya first](#ask){points=5}")
         return None
-    extra = [l for l in item[1:] if l.text.strip()]
-    if extra:
-        diags.error(source.at(extra[0]), "a choice takes one line: its link and, in braces, its attributes; "
-                    "join this line to the one above, or move it into the next node's text")
+    consequence = _consequence(item[1:], source, diags)
     rest = match.group("rest")
     attrs = []
     if rest.strip():
@@ -444,12 +446,14 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
                 extra = block.end() + len(after) - len(after.lstrip())
                 diags.error(source.at(line, column + extra), "nothing may follow a choice's {attributes}; "
                             "put any explanation into the next node's text")
-    points, sets, unsets, condition = 0, [], [], None
+    points, sets, unsets, condition, pinned = 0, [], [], None, False
     for attr in attrs:
-        if attr.kind != "key" or attr.name not in CHOICE_KEYS:
+        if attr.kind == "class" and attr.name == PINNED:
+            pinned = True
+        elif attr.kind != "key" or attr.name not in CHOICE_KEYS:
             shown = {"id": "#", "class": "."}.get(attr.kind, "") + attr.name
-            diags.error(attr.location, f'unknown choice attribute "{shown}" (use points=, set=, unset=, if=)'
-                        + did_you_mean(attr.name, CHOICE_KEYS))
+            diags.error(attr.location, f'unknown choice attribute "{shown}" (use points=, set=, unset=, if=, '
+                        f'.{PINNED})' + did_you_mean(attr.name, CHOICE_KEYS + (PINNED,)))
         elif attr.name == "points":
             if not re.fullmatch(r"[+-]?\d+", attr.value or ""):
                 diags.error(attr.value_location, f'points must be a whole number, not "{attr.value}"')
@@ -463,7 +467,19 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
     target_location = source.at(line, match.start("target"))
     return Choice(match.group("text").strip(), match.group("target"), points, tuple(sets), tuple(unsets),
                   condition, source.at(line, match.start("lead") + len(match.group("lead")) + 1),
-                  target_location)
+                  target_location, consequence, pinned)
+
+
+def _consequence(lines: list[Line], source: Source, diags: Diagnostics) -> Markdown | None:
+    """The indented text under a choice, a paragraph or a blockquote: what its choice leads to."""
+    text_lines = []
+    for line in lines:
+        indent = len(line.text) - len(line.text.lstrip(" \t"))
+        rest = line.text[indent:]
+        quote = QUOTE.match(rest)
+        cut = indent + (quote.end() if quote else 0)
+        text_lines.append(Line(line.number, line.text[cut:], line.in_fence, cut))
+    return markdown(text_lines, source, diags)
 
 
 def _flag_list(attr: attributes.Attribute, diags: Diagnostics) -> list[str]:
@@ -686,7 +702,8 @@ def _question(source, index, match, lines, diags) -> Question | None:
                 right = _slip_is_right(slip)
             else:
                 right = task.group("mark") != " "
-            options.append(Option(found.group("text"), right, source.at(body_line, column)))
+            text, pinned = _option_attributes(found, body_line, source, diags)
+            options.append(Option(text, right, source.at(body_line, column), pinned))
         elif state in ("options", "explanation") and QUOTE.match(text) and not body_line.in_fence:
             state = "explanation"
             explanation_lines.append(Line(body_line.number, QUOTE.sub("", text), False))
@@ -703,3 +720,20 @@ def _question(source, index, match, lines, diags) -> Question | None:
     body = markdown(body_lines, source, diags)
     explanation = markdown(explanation_lines, source, diags)
     return Question(question_id, kind, points, prompt, body, tuple(options), explanation, location, id_location)
+
+
+def _option_attributes(task: re.Match, line: Line, source: Source, diags: Diagnostics) -> tuple[str, bool]:
+    """An option's text and whether it is pinned: `- [ ] None of the above {.pinned}`."""
+    text = task.group("text")
+    title, body, offset = attributes.split_trailing(text)
+    if body is None or not OPTION_ATTRIBUTES.match(body):
+        return text, False
+    pinned = False
+    for attr in attributes.parse(body, source.at(line, task.start("text") + offset + 1), diags):
+        if attr.kind == "class" and attr.name == PINNED:
+            pinned = True
+        else:
+            shown = {"id": "#", "class": "."}.get(attr.kind, "") + attr.name
+            diags.error(attr.location, f'unknown option attribute "{shown}" (only .{PINNED}, which keeps the '
+                        "option in its place when options are shuffled)" + did_you_mean(attr.name, (PINNED,)))
+    return title, pinned

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from ..diagnostics import Location
-from ..model import (Badge, Character, Choice, Course, DialogueLine, Lesson, Markdown, Node, Option, Page, Question,
-                     Quiz, Scenario)
+from ..model import (Badge, Character, Choice, Course, DialogueLine, Lesson, Markdown, Node, Objective, Option, Page,
+                     Question, Quiz, Scenario)
 from . import placeholders
 from .placeholders import Protected
 
@@ -114,6 +114,9 @@ TABLE: tuple[Field | Children, ...] = (
           where=lambda c: c.where("title")),
     Field(Course, "description", "description", PLAIN, lambda c, t: "The course's description.",
           where=lambda c: c.where("description")),
+    Children(Course, "objectives", lambda o, i: f"objective.{i}"),
+    Field(Objective, "text", "", PLAIN,
+          lambda o, t: "One thing the learner will be able to do, listed on the course's cover."),
     Children(Course, "badges", lambda b, i: f"badge.{b.id}"),
     Field(Badge, "title", "title", PLAIN, lambda b, t: f'The title of the badge "{b.id}", an award learners earn.'),
     Field(Badge, "description", "description", PLAIN, lambda b, t: "What a learner did to earn the badge."),
@@ -138,6 +141,8 @@ TABLE: tuple[Field | Children, ...] = (
     Field(DialogueLine, "text", "", BLOCK, _speaker),
     Children(Node, "choices", lambda c, i: f"choice.{i}"),
     Field(Choice, "text", "", INLINE, lambda c, t: f"{_choice(c, t)} {LIMIT_NOTE}", lambda c: DESCRIPTION_LIMIT),
+    Field(Choice, "consequence", "consequence", BLOCK,
+          lambda c, t: "What the choice leads to, shown after the learner takes it (Markdown)."),
     Field(Quiz, "title", "title", PLAIN, _module_title),
     Field(Quiz, "intro", "intro", BLOCK, lambda q, t: "The quiz's introduction (Markdown)."),
     Children(Quiz, "questions", lambda q, i: q.id),

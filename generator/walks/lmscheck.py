@@ -11,8 +11,10 @@ from .walker import Walker
 
 
 
-def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], stored: dict | None = None) -> list[str]:
-    """Every difference between the LMS data (and the results page) and the prediction.
+def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], stored: dict | None = None,
+              lms: bool = True) -> list[str]:
+    """Every difference between the LMS data (and the results page) and the prediction; without
+    an LMS (`lms` false: the course ran standalone), between the results page and the prediction.
 
     `stored` (Moodle-like profile): what reached the LMS server, whose record `data` then is;
     the final write must have arrived, with the session's time and the total time."""
@@ -20,7 +22,7 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], sto
     v12 = fmt == "scorm12"
     # The record first differs at an interaction (a choice's or an answer's): that difference comes
     # first, and the score and status it throws off point at the same line, where to look.
-    problems, first = _check_interactions(walker, _numbered(data.get("interactions")))
+    problems, first = _check_interactions(walker, _numbered(data.get("interactions")), data)
     if first is None:  # 2004 records no points per choice: the resume state's running total does
         problems, first = _check_running(walker, log)
     where = walker.where(first or walker.course.location)
@@ -30,6 +32,8 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], sto
     if sorted(page_state.get("badges", [])) != sorted(expected.badges):
         problems.append(f"{where}: the page shows badges {sorted(page_state.get('badges', []))}, "
                         f"predicted {sorted(expected.badges)}")
+    if not lms:
+        return problems
     core = data.get("core", {}) if v12 else data
     score = core.get("score", {})
     if _number(score.get("raw")) != expected.percent or _number(score.get("min")) != 0 or _number(score.get("max")) != 100:
@@ -89,12 +93,56 @@ def _numbered(obj) -> list:
     return list(obj or [])
 
 
-def _check_interactions(walker: Walker, actual: list[dict]) -> tuple[list[str], object]:
+# SCORM 2004 players post the whole record on every write, and the last write must fit one
+# beacon: the runtime journals no interaction that would take its estimate of the record past
+# RECORD_MAX bytes, each element costing FIELD bytes of framing plus its name and value
+# (generator/package/runtime/scorm.js, docs/course-json.md "When data reaches the LMS").
+RECORD_MAX, FIELD = 46_000, 92
+# What the estimate at the moment of an interaction may differ from the one read back at the
+# end: the resume state and location of that moment, elements the LMS may not echo back
+# (exit and session_time are write-only in 2004), and a question's pattern, not predicted here.
+RECORD_SLACK = 1024
+WRITTEN_2004 = re.compile(r"cmi\.(exit|suspend_data|location|session_time|completion_status|success_status"
+                          r"|score\.(min|max|raw|scaled)|objectives\.\d+\.(id|success_status|completion_status)"
+                          r"|interactions\.\d+\.(id|type|correct_responses\.0\.pattern|learner_response|result))")
+
+
+def _cost(name: str, value: str) -> int:
+    return FIELD + len(name) + len(value.encode("utf-8"))
+
+
+def _flat(obj, prefix: str = "cmi") -> dict[str, str]:
+    """scorm-again's nested data model (lists as {"0": ...}) as dotted element names."""
+    if not isinstance(obj, dict):
+        return {prefix: "" if obj is None else str(obj)}
+    out = {}
+    for key, value in obj.items():
+        out.update(_flat(value, f"{prefix}.{key}"))
+    return out
+
+
+def record_cost(data: dict) -> int:
+    """The runtime's estimate of a 2004 record's size in a player's post, from what the LMS holds."""
+    return sum(_cost(k, v) for k, v in _flat(data).items() if v != "" and WRITTEN_2004.fullmatch(k))
+
+
+def _interaction_cost(index: int, want: dict) -> int:
+    p = f"cmi.interactions.{index}."
+    fields = {"id": want["id"], "type": want["type"], "learner_response": want["response"], "result": want["result"]}
+    if want.get("pattern") is not None:
+        fields["correct_responses.0.pattern"] = want["pattern"]
+    return sum(_cost(p + k, str(v)) for k, v in fields.items())
+
+
+def _check_interactions(walker: Walker, actual: list[dict], data: dict | None = None) -> tuple[list[str], object]:
     """The first interaction that differs from the walk's, and its source location (or None)."""
     v12 = walker.fmt == "scorm12"
     expected = walker.expected_interactions
     for index, want in enumerate(expected):
         if index >= len(actual):
+            if not v12 and data is not None and \
+                    record_cost(data) + _interaction_cost(index, want) > RECORD_MAX - RECORD_SLACK:
+                return [], None  # journaled up to the record's budget (a learner replaying modules again and again)
             return [f"{walker.where(want['source'])}: the LMS holds {len(actual)} interactions, the walk made "
                     f"{len(expected)}; missing from \"{want['id']}\" on"], want["source"]
         got = actual[index]
@@ -142,32 +190,34 @@ def _check_running(walker: Walker, log: list[dict]) -> tuple[list[str], object]:
             at += 1
         if at == len(writes):
             break
-        if writes[at][0] != want.interactions or (state := _field(writes[at][1], want.module)) is None:
+        scenario = len(want.where) == 1
+        if writes[at][0] != want.interactions or (state := _field(writes[at][1], want.module, scenario)) is None:
             continue
         place, got = state
         if place == want.where and got != want.value:
             module = walker.course.modules[want.module]
-            what = (f"{got} running points in \"{module.id}\"" if len(place) == 1
+            what = (f"{got} running points in \"{module.id}\"" if scenario
                     else f"an attempt score of {got} so far in quiz \"{module.id}\"")
-            return [f"{walker.where(want.source)}: after this {'choice' if len(place) == 1 else 'question'} "
+            return [f"{walker.where(want.source)}: after this {'choice' if scenario else 'question'} "
                     f"the LMS's resume state (suspend_data) holds {what}, predicted {want.value}"], want.source
     return [], None
 
 
-def _field(suspend_data: str, module: int) -> tuple[tuple, int] | None:
+def _field(suspend_data: str, module: int, scenario: bool) -> tuple[tuple, int] | None:
     """Where the learner is in the module they are in, and its running total, read from the
     resume state (docs/course-json.md): a scenario's (node,) and points, a quiz's (attempt,
     position) and score so far. None when the learner is elsewhere or the data is unreadable."""
     try:
         body = suspend_data.split("|")[2].split(".")
-        if int(body[0], 36) != module or len(body) != 4:
+        # `current`, with "+" when the learner went back to it from the results
+        if int(body[0].removesuffix("+"), 36) != module or len(body) != 4:
             return None
         field = [int(n, 36) for n in body[3].split("_")[:3]]
     except (IndexError, ValueError):
         return None
     if len(field) < 3:
         return None
-    return ((field[0],), field[2]) if body[3].count("_") == 4 else ((field[0], field[1]), field[2])
+    return ((field[0],), field[2]) if scenario else ((field[0], field[1]), field[2])
 
 
 def _check_objectives(walker: Walker, objectives: list[dict], where: str) -> list[str]:

@@ -58,6 +58,10 @@ class Walk:
     plays: list[Play]
     expected: "Prediction | None" = None
     number: int = 0  # 1-based, in plan order
+    role: str = ""  # what it is for: "best", "worst", "walk N", "fail, then recover", "longest"
+    # After the results of a course not passed: (module index, play) for each module the
+    # learner goes back to, in order ("Replay" a scenario, "Review and retake" a quiz).
+    again: list[tuple[int, Play]] = field(default_factory=list)
 
 
 @dataclass
@@ -69,7 +73,8 @@ class ModuleRecord:
     outcome: str = ""
     passed: bool = False
     ending: int | None = None  # a scenario: the ending node of the attempt that counts
-    attempts: int = 0  # a quiz: attempts made
+    attempts: int = 0  # a quiz: attempts made (in its last round)
+    retakes: int = 0  # a quiz: rounds started again from the results
 
 
 @dataclass
@@ -183,9 +188,14 @@ def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
         if name in named:  # the same path twice (a scenario whose best path is also its worst)
             name = f"{name} (walk {i + 1})"
         named.add(name)
-        walk = Walk(name, plays, number=i + 1)
+        role = "best" if i == 0 else "worst" if i == 1 else f"walk {i + 1}"
+        walk = Walk(name, plays, number=i + 1, role=role)
         walk.expected = predict(course, analyses, walk)
         walks.append(walk)
+    recovery = recover(course, analyses, walks[1] if len(walks) > 1 else walks[0], variants)
+    if recovery:
+        recovery.number = len(walks) + 1
+        walks.append(recovery)
     return walks
 
 
@@ -211,6 +221,50 @@ def play_label(module, play: Play) -> str | None:
     return None
 
 
+def recover(course: Course, analyses: dict, failing: Walk, variants: list[list[Play]]) -> Walk | None:
+    """The failing walk again, then from its results back to every module below target with
+    that module's best play, as a learner who failed would: "Replay" or "Review and retake"."""
+    if failing.expected is None or failing.expected.passed:
+        return None
+    walk, done = Walk(failing.name, list(failing.plays), role="fail, then recover"), set()
+    walk.expected = failing.expected
+    # One module at a time, as the results offer them, until the course is passed: a module
+    # fixed may pass the course, and the results then offer nothing more.
+    while not walk.expected.passed:
+        todo = [i for i in offered(course, analyses, walk.expected) if i not in done]
+        if not todo:
+            break
+        done.add(todo[0])
+        walk.again.append((todo[0], variants[todo[0]][0]))
+        walk.expected = predict(course, analyses, walk)
+    if not walk.again:
+        return None
+    # Named by its path too: the failing walk's, then each module played again from the results.
+    walk.name += "; then from the results, " + "; ".join(
+        f"{course.modules[i].id} again: {play_label(course.modules[i], play)}" for i, play in walk.again)
+    return walk
+
+
+def offered(course: Course, analyses: dict, at_results: "Prediction") -> list[int]:
+    """Modules the results view offers to go back to (docs/course-json.md, "No dead ends"),
+    while a quiz has retakes left."""
+    scenario_max = analysis.maxima(analyses)
+    chosen = []
+    for i, module in enumerate(course.modules):
+        record, maximum = at_results.records[module.id], rules.module_max(module, scenario_max)
+        quiz = isinstance(module, Quiz)
+        below = rules.below_target(rules.percent(record.score, maximum, record.finished), maximum > 0,
+                                   course.pass_mark, record.passed if quiz else None)
+        if below and (not quiz or module.retakes is None or record.retakes < module.retakes):
+            chosen.append(i)
+    return chosen
+
+
+def lesson_before(course: Course, index: int) -> Lesson | None:
+    """The lesson a quiz's "Review and retake" reopens: the nearest one before it."""
+    return next((m for m in reversed(course.modules[:index]) if isinstance(m, Lesson)), None)
+
+
 def longest(course: Course, analyses: dict) -> Walk:
     """The course played the long way: in each scenario the path with the most decisions (the
     fewest points among those), every quiz answered right. The most interactions a walk
@@ -225,7 +279,7 @@ def longest(course: Course, analyses: dict) -> Walk:
             plays.append(ScenarioPlay(path, "longest") if path else scenario_variants(found, 0)[0])
         else:
             plays.append(quiz_variants(module, course.quiz_pass_mark(module))[0])
-    walk = Walk(walk_name(course, plays), plays)  # number 0: not one of the plan's walks
+    walk = Walk(walk_name(course, plays), plays, role="longest")  # number 0: not one of the plan's walks
     walk.expected = predict(course, analyses, walk)
     return walk
 
@@ -245,7 +299,8 @@ def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
 
     lookup = module_values(course, scenario_max, records)
 
-    for module, play in zip(course.modules, walk.plays):
+    def play_module(module, play) -> None:
+        nonlocal earned
         record = records[module.id]
         if isinstance(play, ScenarioPlay):
             found = analyses[module.id]
@@ -256,16 +311,26 @@ def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
                     record.outcome = module.nodes[path.ending].outcome
                 record.finished = record.passed = True
                 earned += earned_badges(course, lookup, completed(), earned)
-            continue
+            return
         if isinstance(play, QuizPlay):
             pass_mark = course.quiz_pass_mark(module)
-            scores = [_attempt_score(module, p) for p in attempt_policies(module, pass_mark, play)]
-            record.score, record.attempts = max(scores), len(scores)
-            record.passed = rules.attempt_passed(record.score, module.max_points, pass_mark)
+            policies = list(attempt_policies(module, pass_mark, play))
+            if record.finished and record.passed:  # a quiz passed already ends after each attempt
+                policies = policies[:1]
+            scores = [_attempt_score(module, p) for p in policies]
+            earlier = [record.score] if record.finished else []  # a round from the results: the best still counts
+            record.retakes += 1 if record.finished else 0
+            record.score, record.attempts = max(scores + earlier), len(scores)
+            record.passed = record.passed or rules.attempt_passed(record.score, module.max_points, pass_mark)
         else:
             record.passed = True
         record.finished = True
         earned += earned_badges(course, lookup, completed(), earned)
+
+    for module, play in zip(course.modules, walk.plays):
+        play_module(module, play)
+    for index, play in walk.again:
+        play_module(course.modules[index], play)
     score = sum(r.score for r in records.values())
     percent = rules.percent(score, maximum, completed())
     quizzes_passed = all(records[m.id].passed for m in course.modules if isinstance(m, Quiz))

@@ -70,6 +70,7 @@ class Job:
     package: str = ""  # cmi5: the unpacked package the worker's launcher serves
     lrs: tuple = ("", ())  # cmi5: the LRS's URL and its clients' Authorization headers
     profile: str = "scorm-again"  # SCORM: how the LMS behaves, plain scorm-again or "moodle" ("" for cmi5)
+    phone: bool = False  # and for what a phone needs: header height, tap targets, whole words in tables
 
 
 def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
@@ -122,6 +123,7 @@ class _Host:
                        + ("&profile=moodle" if self.moodle else "")
                        + (f"&{job.host_params}" if job.host_params else ""))
         self.page.wait_for_function("() => window.lms", timeout=STEP_TIMEOUT_MS)
+        self.standalone = "absent=1" in job.host_params  # no LMS API at all: only the page can be checked
 
     def launch(self) -> int:
         """A new learner's first launch; returns the host's session number."""
@@ -144,7 +146,7 @@ class _Host:
         walker.result.lms = data
         walker.result.delivery = Delivery.of(log, stored["arrivals"] if stored else [])
         walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
-        return check_lms(walker, page_state, data, log, stored)
+        return check_lms(walker, page_state, data, log, stored, lms=not self.standalone)
 
     def artifacts(self, folder: Path, stem: str) -> list[str]:
         return _save_artifacts(self.page, folder, stem)
@@ -159,7 +161,7 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
     try:
         session = host.launch()
         frame = host.frame()
-        walker.play(frame, check_overflow=job.viewport is not None)
+        walker.play(frame, check_overflow=job.viewport is not None, phone=job.phone)
         page_state = frame.evaluate(PAGE_STATE)
         walker.result.failures += host.check(walker, page_state, session)
     except Divergence as problem:
@@ -206,7 +208,7 @@ def unpacked(course_argument, formats, folder: Path, language: str | None = None
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
         artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
         host_params: str = "", viewport: tuple[int, int] | None = None, language: str | None = None,
-        profiles=PROFILES) -> TestReport:
+        profiles=PROFILES, only: set[str] | None = None, phone: bool = False) -> TestReport:
     """Build the course, plan its walks and play them all, each SCORM walk against each LMS
     profile (`PROFILES`); never raises for a failing walk.
 
@@ -216,7 +218,8 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     third SetValue fail, see lmshost/host.js; for cmi5, "fail_every=3" makes the
     launcher answer every third xAPI request with 503 until the course has sent
     everything, and recover before the learner leaves). `viewport` (width, height)
-    plays every walk at that size and fails any view that scrolls sideways.
+    plays every walk at that size and fails any view that scrolls sideways; `phone` adds the
+    phone checks of `Walker.play`. `only` plays just the walks of those names or roles ("best").
     `language` walks the course's translation (or a pseudo-locale) with the
     source's plan and predictions: a translation changes no score.
     """
@@ -232,9 +235,9 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
                         str(Path.cwd()), host_params, viewport, str(packages.get(fmt, "")),
-                        (lrs.url, lrs.authorizations) if lrs and fmt == "cmi5" else ("", ()), profile)
+                        (lrs.url, lrs.authorizations) if lrs and fmt == "cmi5" else ("", ()), profile, phone)
                     for fmt in formats for profile in (("",) if fmt == "cmi5" else profiles)
-                    for i in range(len(walks))]
+                    for i in range(len(walks)) if only is None or {walks[i].name, walks[i].role} & only]
             # A worker costs a process and a browser start: only worth it for ten walks or more.
             workers = max(1, min(workers, len(jobs) // 10))
             shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]
@@ -269,7 +272,8 @@ def failure_lines(report: TestReport) -> list[str]:
             continue
         lines += result.failures
         where = ", ".join(p for p in (result.fmt, result.profile) if p)  # cmi5 has no LMS profile
-        lines.append(f"  in walk {numbers.get(result.walk, '?')} ({where}): {result.walk}")
+        role = f' "{result.role}"' if result.role else ""
+        lines.append(f"  in walk {numbers.get(result.walk, '?')}{role} ({where}): {result.walk}")
         lines += [f"  saved {artifact}" for artifact in result.artifacts]
     return lines
 

@@ -58,6 +58,7 @@ class WalkResult:
     injected_faults: int = 0  # LMS calls the host made fail on purpose
     lms: dict = field(default_factory=dict)  # the cmi data the LMS held at the end
     delivery: Delivery = field(default_factory=Delivery)
+    role: str = ""  # the plan's word for the walk: "best", "worst", "fail, then recover"… (plan.Walk.role)
 
     @property
     def ok(self) -> bool:
@@ -100,31 +101,44 @@ class Walker:
         self.steps = self._plan_steps()
         self.expected_interactions: list[dict] = []
         self.expected_running: list[Running] = []
-        self.result = WalkResult(walk.name, fmt, [], profile)
+        self.result = WalkResult(walk.name, fmt, [], profile, role=walk.role)
 
     def where(self, location: Location) -> str:
         return location.display(self.cwd)
 
     def _plan_steps(self) -> list[Step]:
-        steps: list[Step] = []
+        steps: list[Step] = [Step({"op": "cover"}, self.course.location, "")]  # a fresh start opens on the cover
         for module, play in zip(self.course.modules, self.walk.plays):
-            if isinstance(play, LessonPlay):
-                steps += [Step({"op": "page"}, page.location, module.id) for page in module.pages]
-            elif isinstance(play, ScenarioPlay):
-                for number, path in enumerate(play.attempts):
-                    for s in path.steps:
-                        node = module.nodes[s.node]
-                        steps.append(Step({"op": "choose", "node": node.id, "choice": s.choice},
-                                          node.choices[s.choice].location, module.id,
-                                          choice=(module.id, s.node, s.choice, s.points)))
-                    ending = module.nodes[path.ending]
-                    # Every attempt but the last ends with "Try again".
-                    op = "replay" if number < len(play.replays) else "ending"
-                    steps.append(Step({"op": op, "node": ending.id}, ending.location, module.id,
-                                      ending=(module.id, path.ending)))
-            else:
-                steps += self._quiz_steps(module, play)
+            steps += self._module_steps(module, play)
         steps.append(Step({"op": "results"}, self.course.location, ""))
+        for index, play in self.walk.again:  # back from the results, one module at a time
+            module = self.course.modules[index]
+            action = "replay" if isinstance(play, ScenarioPlay) else "retake"
+            steps.append(Step({"op": "again", "action": action, "module": module.id}, module.location, module.id))
+            lesson = plan.lesson_before(self.course, index) if action == "retake" else None
+            if lesson is not None:
+                steps += self._module_steps(lesson, LessonPlay(len(lesson.pages)))
+            steps += self._module_steps(module, play)
+            steps.append(Step({"op": "results"}, self.course.location, ""))
+        return steps
+
+    def _module_steps(self, module, play) -> list[Step]:
+        if isinstance(play, LessonPlay):
+            return [Step({"op": "page"}, page.location, module.id) for page in module.pages]
+        if isinstance(play, QuizPlay):
+            return self._quiz_steps(module, play)
+        steps = []
+        for number, path in enumerate(play.attempts):
+            for s in path.steps:
+                node = module.nodes[s.node]
+                steps.append(Step({"op": "choose", "node": node.id, "choice": s.choice},
+                                  node.choices[s.choice].location, module.id,
+                                  choice=(module.id, s.node, s.choice, s.points)))
+            ending = module.nodes[path.ending]
+            # Every attempt but the last ends with "Try again".
+            op = "replay" if number < len(play.replays) else "ending"
+            steps.append(Step({"op": op, "node": ending.id}, ending.location, module.id,
+                              ending=(module.id, path.ending)))
         return steps
 
     def _quiz_steps(self, quiz: Quiz, play: QuizPlay) -> list[Step]:
@@ -140,21 +154,27 @@ class Walker:
             steps.append(Step({"op": "feedback"}, quiz.location, quiz.id))
         return steps
 
-    def play(self, frame, check_overflow: bool = False) -> None:
+    def play(self, frame, check_overflow: bool = False, phone: bool = False) -> None:
         """Play every step in the page; raise Divergence naming the author's line.
 
-        With `check_overflow`, a view wider than the viewport is a failure too.
+        With `check_overflow`, a view wider than the viewport is a failure too; with `phone`,
+        so are a header over 72 px, a control under 44 x 44 px, a word split in a table cell,
+        and a first scenario node whose first choice starts below the fold.
         """
         outcome = frame.evaluate(in_page_script(), {"steps": [s.js for s in self.steps], "timeout": STEP_TIMEOUT_MS,
-                                             "overflow": check_overflow})
+                                             "overflow": check_overflow, "phone": phone})
         by_id = {m.id: m for m in self.course.modules}
         answered = {event["step"]: event for event in outcome["events"] if "question" in event}
         for event in outcome["events"]:
+            step = self.steps[min(event["step"], len(self.steps) - 1)] if event["step"] >= 0 else self.steps[0]
             if "overflow" in event:
-                step = self.steps[min(event["step"], len(self.steps) - 1)] if event["step"] >= 0 else self.steps[0]
                 self.result.failures.append(
                     f'{self.where(step.source)}: the {event["overflow"]} view is {event["width"]} px wide in a '
                     f'{event["viewport"]} px viewport: learners on phones would scroll sideways')
+            elif "phone" in event:
+                failure = f'{self.where(step.source)}: on a phone, the {event["phone"]} view: {event["problem"]}'
+                if failure not in self.result.failures:
+                    self.result.failures.append(failure)
         reached = len(self.steps) if outcome["ok"] else outcome["step"]
         numbers = {m.id: i for i, m in enumerate(self.course.modules)}
         running: dict[str, int] = {}  # a scenario's running points, a quiz attempt's score so far
@@ -193,6 +213,8 @@ class Walker:
             elif step.js["op"] == "feedback":  # the attempt is over: the next one starts from 0
                 attempts[step.module] = attempts.get(step.module, 1) + 1
                 running[step.module] = 0
+            elif step.js["op"] == "again":  # back from the results: a replay, or a retake from attempt 1
+                attempts[step.module], running[step.module] = 1, 0
         if not outcome["ok"]:
             index = outcome["step"]
             step = self.steps[index]
@@ -219,6 +241,10 @@ def _doing(step: Step) -> str:
         return f'in quiz "{step.module}"'
     if op == "page":
         return f'paging through lesson "{step.module}"'
+    if op == "cover":
+        return "on the cover"
+    if op == "again":
+        return f'going back to "{step.module}" from the results ({step.js["action"]})'
     return "at the end of the course"
 
 

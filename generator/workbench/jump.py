@@ -29,7 +29,7 @@ def _settled(module, analysis: ScenarioAnalysis | None) -> str:
                             "cannot be reached")
         return settle_scenario(module, analysis.max_points, analysis.max_points, best.ending)
     assert isinstance(module, Quiz)
-    return settle_quiz(module, module.max_points, True, 1)  # full marks, passed, first attempt
+    return settle_quiz(module, module.max_points, True, 1)  # full marks, passed, first attempt, no retake
 
 
 def jump(course: Course, analyses: dict[str, ScenarioAnalysis], scenario_id: str, node_id: str,
@@ -48,7 +48,8 @@ def jump(course: Course, analyses: dict[str, ScenarioAnalysis], scenario_id: str
                         f'{", ".join(scenario.flags) or "none"})')
     mask = sum(1 << scenario.flags.index(f) for f in set(flags))
     settled = "".join(_settled(m, analyses.get(m.id)) for m in course.modules[:index])
-    here = scenario_field(nodes[node_id], mask, 0, None, None)
+    # Seed 0 (a fixed order until a replay draws one) and no path: the preview jumped, nobody chose.
+    here = scenario_field(nodes[node_id], mask, 0, None, None, 0 if scenario.shuffle else None, "")
     return {"data": suspend_data(course, index, settled, here), "location": f"{scenario_id}/{node_id}"}
 
 

@@ -60,6 +60,16 @@ def shuffle(items: list, rnd) -> list:
     return items
 
 
+def arrange(items: list[dict], rnd) -> list[int]:
+    """Source indices in the order shown: pinned items stay, the others are shuffled among the rest."""
+    free = [k for k, item in enumerate(items) if not item.get("pinned")]
+    moved = shuffle(list(free), rnd)
+    order = list(range(len(items)))
+    for place, k in zip(free, moved):
+        order[place] = k
+    return order
+
+
 def quiz_order(quiz: dict, seed: int) -> tuple[list[int], list[list[int]]]:
     rnd = mulberry32(seed)
     qs = list(range(len(quiz["questions"])))
@@ -71,6 +81,13 @@ def quiz_order(quiz: dict, seed: int) -> tuple[list[int], list[list[int]]]:
         shuffle(qs, rnd)
     opts = []
     for qi in qs:
-        o = list(range(len(quiz["questions"][qi]["options"])))
-        opts.append(shuffle(o, rnd) if quiz.get("shuffle") else o)
+        options = quiz["questions"][qi]["options"]
+        opts.append(arrange(options, rnd) if quiz.get("shuffle") else list(range(len(options))))
     return qs, opts
+
+
+def choice_order(scenario: dict, seed: int) -> list[list[int]]:
+    """Each node's choices in the order one scenario attempt shows them (one generator, node by node)."""
+    rnd = mulberry32(seed)
+    return [arrange(n["choices"], rnd) if scenario.get("shuffle") else list(range(len(n["choices"])))
+            for n in scenario["nodes"]]

@@ -32,8 +32,13 @@ def test_negative_points_are_shown_honestly(launch, sample_package, errors):
     page, frame = launch(sample_package, "2004")
     play(frame, LESSON + [choose(2)])
     assert where(frame) == "ending:posted"
-    assert frame.get_attribute("[data-attempt-points]", "data-attempt-points") == "-5"
-    assert frame.inner_text(".delta") == "\u22125"
+    # The moment names the choice and its points in words, in the error colour; the attempt's
+    # points never drop below the score line beside them.
+    moment = frame.locator(".moment")
+    assert "You chose:" in moment.inner_text() and "Post the photo right away" in moment.inner_text()
+    assert frame.inner_text(".moment .pts") == "\u22125 points"
+    assert frame.eval_on_selector(".moment .pts", "e => getComputedStyle(e).color") == "rgb(164, 34, 27)"
+    assert frame.get_attribute("[data-attempt-points]", "data-attempt-points") == "0"
     outcome = frame.inner_text(".outcome")
     assert "Bad outcome" in outcome  # a word, not only a colour
     assert "0 of 11" in frame.inner_text('[data-view="ending"]')
@@ -50,17 +55,26 @@ def test_lesson_pages_go_back_and_forth(launch, sample_package, errors):
     assert errors == []
 
 
-def test_badge_toast_shelf_and_escape(launch, sample_package, errors):
+def test_a_badge_appears_where_it_is_earned_and_the_shelf_opens_at_its_heading(launch, sample_package, errors):
     page, frame = launch(sample_package, "2004")
     play(frame, LESSON + [choose(0)])
-    toast = frame.locator('[data-toast="careful"]')
-    assert toast.is_visible()
-    assert toast.locator("xpath=ancestor::*[@role='status']").count() == 1
+    # Inline on the ending the choice led to, icon or star at 64 px and the reason, announced too.
+    card = frame.locator('[data-view="ending"] .moment [data-badge="careful"]')
+    assert card.is_visible()
+    assert "Careful Photographer" in card.inner_text()
+    box = card.locator("img, .star").first.bounding_box()
+    assert box["width"] >= 64 and box["height"] >= 64
+    frame.wait_for_function("() => document.querySelector('[aria-live]').textContent.includes('Careful Photographer')")
+    assert frame.locator("[data-toast]").count() == 0  # no toast to cover what is pressed next
     assert "1/2" in frame.inner_text('[data-action="shelf"]')
+    NEXT(frame)
+    assert frame.locator('[data-view] [data-badge]').count() == 0  # shown once, where it was earned
 
     frame.click('[data-action="shelf"]')
     dialog = frame.locator("dialog[open]")
     assert dialog.is_visible()
+    assert frame.evaluate("document.activeElement.id") == "dlg-h"  # at its heading, not at Close below
+    assert frame.evaluate("document.querySelector('dialog').scrollTop") == 0
     assert [b.get_attribute("data-badge") for b in frame.query_selector_all("dialog [data-badge]")] == ["careful"]
     assert "Finished the course with 90% or more." in dialog.inner_text()  # the badge not yet earned, described
     page.keyboard.press("Escape")
@@ -147,7 +161,7 @@ def test_works_from_file_url(context, sample_package, errors):
     assert errors == []
 
 
-@pytest.mark.parametrize("fmt", [0, 2])
+@pytest.mark.parametrize("fmt", [0, 3])
 def test_unknown_format_shows_a_message_not_a_blank_page(launch, package_factory, sample_course, errors, fmt):
     sample_course["format"] = fmt
     page, frame = launch(package_factory(sample_course), "2004")

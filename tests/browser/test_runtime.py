@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from .lmshost import assert_clean_log, choose, cmi, lms_log, notices, percent, play, view, watch, where
+from .lmshost import NEXT, assert_clean_log, choose, cmi, lms_log, notices, percent, play, view, watch, where
 from .sample_walks import EXPECTED, LESSON, WALK_PERFECT, WALK_RETAKE, assert_final_data
 from .suspend import decode_body, encode
 
@@ -132,14 +132,18 @@ def _resume_with(data: str, version: str) -> dict:
 
 
 # Valid bodies for the sample course (3 modules) to corrupt in various ways.
-GOOD_BODY = "1.0..1_0_5_-_-"
+GOOD_BODY = "1.0..1_0_5_-_-_-_1"  # on node "check" after choice 1 of "start"; not shuffled: no seed
 DAMAGED = {
     "garbage": "this is not ours",
     "bad-checksum": "rs01|zzzz|" + GOOD_BODY,
     "foreign-key": encode("other", GOOD_BODY),
     "truncated": encode("rs01", GOOD_BODY)[:-6],
-    "field-out-of-range": encode("rs01", "1.0..9_0_5_-_-"),
+    "field-out-of-range": encode("rs01", "1.0..9_0_5_-_-_-_1"),
     "inconsistent": encode("rs01", "2.0.51.1_0_0_0_-_0_-"),  # settled at node 1, not an ending
+    "path-elsewhere": encode("rs01", "1.0..1_0_5_-_-_-_0"),  # choice 0 of "start" leads to "lobby"
+    "seed-unshuffled": encode("rs01", "1.0..1_0_5_-_-_9z_1"),  # a seed for a scenario that does not shuffle
+    "old-encoding": encode("rs01", "1.0..1_0_5_-_-"),  # format 1's scenario field
+    "lesson-revisited": encode("rs01", "0+.0.b3p11.0"),  # only scenarios and quizzes are gone back to
     "json": '{"cur": 1}',
 }
 
@@ -154,6 +158,22 @@ def test_damaged_resume_data_restarts_with_a_notice_and_no_error(launch, sample_
     page.evaluate("lms.unload()")
     assert_clean_log(lms_log(page), "1.2")
     assert decode_body(cmi(page)["suspend_data"])[0] == "1"
+    assert errors == []
+
+
+def test_a_replay_from_the_results_resumes_and_returns_to_the_results(launch, sample_package, errors):
+    # Back in the scenario from the results ("1+"): the lesson and the quiz settled, the
+    # scenario's best (11, ending 3) kept while a new attempt starts at its first node.
+    body = "1+.3.p11.0_0_0_b_3_-_"
+    page, frame = launch(sample_package, "1.2", preload=_resume_with(encode("rs01", body), "1.2"))
+    assert notices(frame) == [] and where(frame) == "node:start"
+    play(frame, [choose(2)])  # a worse ending: the best result stays
+    assert frame.get_attribute('[data-view="ending"] [data-action="next"]', "data-action") == "next"
+    NEXT(frame)
+    assert view(frame) == "results"
+    assert percent(frame) == 100
+    page.evaluate("lms.unload()")
+    assert decode_body(cmi(page)["suspend_data"]) == ["3", "3", "b3p11"]
     assert errors == []
 
 

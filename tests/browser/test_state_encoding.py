@@ -4,7 +4,7 @@ Python implementation (tests/browser/suspend.py) through what the runtime sends 
 from __future__ import annotations
 
 from .lmshost import NEXT, answer, choose, lms_log, play, where
-from .suspend import b36, decode_body, encode, fnv1a, mulberry32, quiz_order
+from .suspend import b36, choice_order, decode_body, encode, fnv1a, mulberry32, quiz_order
 from .sample_walks import LESSON
 
 
@@ -15,13 +15,14 @@ def last_suspend(page) -> str:
 
 def test_runtime_writes_the_contract_encoding(launch, sample_package, errors):
     page, frame = launch(sample_package, "1.2")
+    # The scenario does not shuffle: no seed ("-"); its attempt's path grows one choice at a time.
     expected = [
         ([], "0.0..0"),
         ([NEXT], "0.0..1"),
-        ([NEXT], "1.0..0_0_0_-_-"),
-        ([choose(1)], "1.0..1_0_5_-_-"),
-        ([choose(0)], "1.0..0_2_0_-_-"),  # -5 and flag "warned" (bit 1)
-        ([choose(1), choose(2)], "1.1..3_3_b_b_3"),  # lobby: 11 points, best 11, badge 0 earned
+        ([NEXT], "1.0..0_0_0_-_-_-_"),
+        ([choose(1)], "1.0..1_0_5_-_-_-_1"),
+        ([choose(0)], "1.0..0_2_0_-_-_-_10"),  # -5 and flag "warned" (bit 1)
+        ([choose(1), choose(2)], "1.1..3_3_b_b_3_-_1012"),  # lobby: 11 points, best 11, badge 0 earned
     ]
     for steps, body in expected:
         play(frame, steps)
@@ -56,11 +57,30 @@ QUIZ = {
 
 def test_draw_and_shuffle_follow_the_contract(launch, sample_package):
     page, frame = launch(sample_package, "2004")
-    for shuffle, draw in [(False, None), (True, None), (False, 3), (True, 3)]:
-        for seed in [7, 123456789, 4294967295]:
-            quiz = dict(QUIZ, shuffle=shuffle, draw=draw)
-            got = frame.evaluate("([q, s]) => CG.state.quizOrder(q, s)", [quiz, seed])
-            assert (got["qs"], got["opts"]) == quiz_order(quiz, seed), (shuffle, draw, seed)
+    pinned = {"questions": [{"options": [{}, {}, {"pinned": True}, {}, {"pinned": True}]}, {"options": [{}] * 3}]}
+    for base in (QUIZ, pinned):
+        for shuffle, draw in [(False, None), (True, None), (False, 2), (True, 2)]:
+            for seed in [7, 123456789, 4294967295]:
+                quiz = dict(base, shuffle=shuffle, draw=draw)
+                got = frame.evaluate("([q, s]) => CG.state.quizOrder(q, s)", [quiz, seed])
+                assert (got["qs"], got["opts"]) == quiz_order(quiz, seed), (shuffle, draw, seed)
+                if base is pinned and shuffle:
+                    assert all(o[2] == 2 and o[4] == 4 for o, qi in zip(got["opts"], got["qs"]) if qi == 0)
+
+
+SCENARIO = {"nodes": [{"choices": [{}] * n} for n in (3, 2, 4, 1, 0)] + [{"choices": [{}, {"pinned": True}, {}]}]}
+
+
+def test_choice_orders_follow_the_contract(launch, sample_package):
+    page, frame = launch(sample_package, "2004")
+    for shuffle in (False, True):
+        for seed in [0, 7, 123456789, 4294967295]:
+            scenario = dict(SCENARIO, shuffle=shuffle)
+            got = frame.evaluate("([m, s]) => CG.state.choiceOrder(m, s)", [scenario, seed])
+            assert got == choice_order(scenario, seed), (shuffle, seed)
+            assert got[-1][1] == 1  # the pinned choice keeps its place
+    orders = {tuple(map(tuple, choice_order(dict(SCENARIO, shuffle=True), seed))) for seed in range(20)}
+    assert len(orders) > 10  # seeds do give learners different orders
 
 
 def test_shuffled_drawn_quiz_shows_the_predicted_order_and_resumes_it(launch, package_factory, sample_course, errors):

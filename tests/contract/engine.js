@@ -6,7 +6,7 @@
    at all (scoring must not need one) and crypto answering the case's seeds in turn.
    Each job is { course: <course JSON>, seeds: [..], actions: [..] }; each action is
    one of: {op: choose, choice}, {op: answer, question, picks}, {op: next},
-   {op: back}, {op: replay}, {op: resume}, {op: check}. Every `check` records what the
+   {op: back}, {op: replay}, {op: again, module}, {op: resume}, {op: check}. Every `check` records what the
    learner and the LMS would see at that moment. Two more kinds of job serve the unit
    tests: { course, decode: <suspend_data> } and { expr: <tree>, values: {..} }. */
 'use strict';
@@ -52,6 +52,10 @@ function play(job) {
       record(eng.answer(a.picks.reduce((mask, k) => mask + Math.pow(2, k), 0)));
     } else if (a.op === 'next' || a.op === 'back' || a.op === 'replay') {
       record(eng[a.op]());
+    } else if (a.op === 'again') {
+      const i = ms.findIndex((m) => m.id === a.module);
+      if (eng.offered().indexOf(i) < 0) throw new CaseError(where + ': the results do not offer "' + a.module + '"');
+      record(eng.retake(i));
     } else if (a.op === 'resume') {
       const data = CG.state.encode(course, eng.st), st = CG.state.decode(course, data);
       if (!st) throw new CaseError(where + ': the runtime cannot read back its own resume data ' + data);
@@ -71,6 +75,8 @@ function play(job) {
           score: eng.mscore(k), percent: eng.mpercent(k), outcome: eng.outcome(k), passed: eng.passed(k),
           finished: eng.finished(k) }])),
         shown: scenario ? ms[eng.st.cur].nodes[x.n].choices.map((c, k) => (eng.visible(c) ? k : -1)).filter((k) => k >= 0) : null,
+        order: scenario ? eng.order(eng.st.cur)[x.n].filter((k) => eng.visible(ms[eng.st.cur].nodes[x.n].choices[k])) : null,
+        offered: eng.offered().map((k) => ms[k].id),
         state: CG.state.encode(course, eng.st).split('|')[2],
         interactions: interactions.slice(),
       });

@@ -13,7 +13,6 @@
   function pct(score, max, done) { return max ? Math.min(100, Math.floor(score * 100 / max)) : done ? 100 : 0; }
   function bits(mask, n) { for (var a = [], i = 0; i < n; i++) if (S.bit(mask, i)) a.push(i); return a; }
 
-  // Shortest number of steps from each node to an ending: the scenario's progress bar.
   // Fewest steps from each node to an ending (module progress): one backward
   // breadth-first pass from the endings, linear in the scenario's size.
   function dist(m) {
@@ -34,13 +33,14 @@
 
   CG.engine = function (course, saved) {
     var ms = course.modules, N = ms.length, orders = {}, RESULT = course.results;
-    var st = saved || { cur: 0, badges: 0, mods: ms.map(function () { return null; }) };
+    var st = saved || { cur: 0, back: false, badges: 0, mods: ms.map(function () { return null; }) };
 
-    function fresh(i) {
+    // A module entered for the first time, or (old) again from the results, keeping its best.
+    function fresh(i, old) {
       var k = ms[i].kind;
       return k === 'lesson' ? { p: 0, done: false }
-        : k === 'scenario' ? { n: 0, f: 0, p: 0, b: null, e: null }
-        : { a: 1, q: 0, s: 0, x: seed(), b: null, r: 0, l: null };
+        : k === 'scenario' ? { n: 0, f: 0, p: 0, b: old ? old.b : null, e: old ? old.e : null, x: seed(), h: [], more: false }
+        : { a: 1, q: 0, s: 0, x: seed(), b: old ? old.b : null, r: old ? old.r : 0, l: null, t: old ? old.t + 1 : 0 };
     }
     if (!saved && N) st.mods[0] = fresh(0);
 
@@ -66,17 +66,70 @@
     function completed() { for (var i = 0; i < N; i++) if (!finished(i)) return false; return true; }
     function percent() { return pct(score(), course.maxPoints, completed()); }
 
-    var env = {
-      percent: percent,
-      score: score,
-      flag: function (f) {
-        var x = st.mods[st.cur];
-        return !!(st.cur < N && ms[st.cur].kind === 'scenario' && x && S.bit(x.f, f));
-      },
-      module: function (i, p) {
-        return p === 'percent' ? mpercent(i) : p === 'score' ? mscore(i) : p === 'outcome' ? outcome(i) : passed(i);
+    // Flags are the current scenario's, or those of an earlier moment of it (mask).
+    function envWith(mask) {
+      return {
+        percent: percent,
+        score: score,
+        flag: function (f) {
+          var x = st.mods[st.cur];
+          if (mask != null) return S.bit(mask, f);
+          return !!(st.cur < N && ms[st.cur].kind === 'scenario' && x && S.bit(x.f, f));
+        },
+        module: function (i, p) {
+          return p === 'percent' ? mpercent(i) : p === 'score' ? mscore(i) : p === 'outcome' ? outcome(i) : passed(i);
+        }
+      };
+    }
+    var env = envWith(null);
+    function visible(c, mask) { return c['if'] == null || !!ev(c['if'], mask == null ? env : envWith(mask)); }
+
+    function flagsAfter(c, mask) {
+      c.unset.forEach(function (f) { mask = S.setBit(mask, f, false); });
+      c.set.forEach(function (f) { mask = S.setBit(mask, f, true); });
+      return mask;
+    }
+    // The most points that can still be earned from each (node, flags) state of an attempt:
+    // the states reachable from the start, then relaxed backwards from the endings (a loop
+    // never earns points, so this settles).
+    function ahead(m) {
+      var V = {}, into = {}, states = [[0, 0]], seen = { '0:0': 1 }, k;
+      for (k = 0; k < states.length; k++) {
+        var s = states[k], node = m.nodes[s[0]];
+        if (node.ending) V[s[0] + ':' + s[1]] = 0;
+        node.choices.forEach(function (c) {
+          if (!visible(c, s[1])) return;
+          var t = c.to + ':' + flagsAfter(c, s[1]);
+          (into[t] = into[t] || []).push([s, c.points]);
+          if (!seen[t]) { seen[t] = 1; states.push([c.to, flagsAfter(c, s[1])]); }
+        });
       }
-    };
+      var queue = states.filter(function (s) { return m.nodes[s[0]].ending; });
+      for (k = 0; k < queue.length; k++) {
+        var t = queue[k][0] + ':' + queue[k][1];
+        (into[t] || []).forEach(function (e) {
+          var from = e[0][0] + ':' + e[0][1], v = V[t] + e[1];
+          if (!(V[from] >= v)) { V[from] = v; queue.push(e[0]); }
+        });
+      }
+      return V;
+    }
+    function worth(V, c, mask) { var v = V[c.to + ':' + flagsAfter(c, mask)]; return v == null ? -Infinity : c.points + v; }
+
+    // What the current attempt has earned so far, and what counts of it: the best attempt does.
+    function live(i) {
+      var x = st.mods[i];
+      return i !== st.cur || !x ? 0 : ms[i].kind === 'scenario' ? attemptScore(ms[i], x.p) : ms[i].kind === 'quiz' ? x.s : 0;
+    }
+    function counted(i) { return Math.max(mscore(i), live(i)); }
+    function belowTarget(i) {
+      return !!st.mods[i] && ((ms[i].max > 0 && mpercent(i) < course.passMark) || (ms[i].kind === 'quiz' && !passed(i)));
+    }
+    function passedCourse() {
+      if (!completed() || percent() < course.passMark) return false;
+      for (var i = 0; i < N; i++) if (ms[i].kind === 'quiz' && !passed(i)) return false;
+      return true;
+    }
 
     function earn() {
       var got = [];
@@ -91,9 +144,10 @@
     }
     function out(rec, evaluate, delta) { return { rec: rec, got: evaluate ? earn() : [], delta: delta }; }
     function here() { return { i: st.cur, m: ms[st.cur], x: st.mods[st.cur] }; }
+    // A quiz attempt's questions and options, or a scenario attempt's choices, in the order shown.
     function order(i) {
       var key = i + ':' + st.mods[i].x;
-      return orders[key] || (orders[key] = S.quizOrder(ms[i], st.mods[i].x));
+      return orders[key] || (orders[key] = (ms[i].kind === 'quiz' ? S.quizOrder : S.choiceOrder)(ms[i], st.mods[i].x));
     }
     function attemptPassed(i) { return pct(st.mods[i].s, ms[i].max, true) >= ms[i].passMark; }
     function attempt(i) {
@@ -107,11 +161,7 @@
       score: score,
       percent: percent,
       completed: completed,
-      passedCourse: function () {
-        if (!completed() || percent() < course.passMark) return false;
-        for (var i = 0; i < N; i++) if (ms[i].kind === 'quiz' && !passed(i)) return false;
-        return true;
-      },
+      passedCourse: passedCourse,
       finished: finished,
       passed: passed,
       mscore: mscore,
@@ -121,12 +171,56 @@
       order: order,
       attempt: attempt,
       nq: nq,
-      visible: function (c) { return c['if'] == null || !!ev(c['if'], env); },
+      visible: function (c) { return visible(c); },
+      counted: counted,
 
-      // Saved data must describe a learner who moved through the modules in order.
+      // The header's score: points that count so far, of the points of the modules entered.
+      tally: function () {
+        for (var got = 0, max = 0, i = 0; i < N; i++) if (st.mods[i]) { got += counted(i); max += ms[i].max; }
+        return { got: got, max: max };
+      },
+
+      // On the results of a course not passed: the modules the learner may go back to.
+      offered: function () {
+        if (st.cur < N || passedCourse()) return [];
+        return ms.map(function (m, i) { return i; }).filter(function (i) {
+          var m = ms[i];
+          return belowTarget(i) && (m.kind === 'scenario' || (m.kind === 'quiz' && (m.retakes == null || st.mods[i].t < m.retakes)));
+        });
+      },
+      // The lesson a quiz's "Review and retake" reopens first: the nearest one before it.
+      lessonBefore: function (i) {
+        while (--i >= 0) if (ms[i].kind === 'lesson') return i;
+        return -1;
+      },
+      retake: function (i) {
+        st.cur = i;
+        st.back = true;
+        st.mods[i] = fresh(i, st.mods[i]);
+        return out([]);
+      },
+
+      // The decisions of the current scenario attempt; where a shown choice led to more points by
+      // the end (its points and the best that could follow), that choice and those points.
+      decisions: function () {
+        var m = ms[st.cur], x = st.mods[st.cur], at = 0, mask = 0, V = ahead(m);
+        return x.h.map(function (ci) {
+          var node = m.nodes[at], c = node.choices[ci], best = null, most = worth(V, c, mask);
+          node.choices.forEach(function (o) {
+            if (visible(o, mask) && worth(V, o, mask) > most) { best = o; most = worth(V, o, mask); }
+          });
+          mask = flagsAfter(c, mask);
+          at = c.to;
+          return { node: node, choice: c, best: best, most: most };
+        });
+      },
+
+      // Saved data must describe a learner who moved through the modules in order,
+      // or who went back from the results to one module with all the others finished.
       consistent: function () {
+        if (st.back && st.cur >= N) return false;
         for (var i = 0; i < N; i++) {
-          if (i < st.cur ? !finished(i) : (i === st.cur) !== !!st.mods[i]) return false;
+          if (i === st.cur ? !st.mods[i] : i < st.cur || st.back ? !finished(i) : !!st.mods[i]) return false;
         }
         return true;
       },
@@ -153,12 +247,17 @@
           if (x.q < nq(h.i) - 1) { x.q++; x.l = null; return out([]); }
           if (!finished(h.i)) { x.a++; x.q = 0; x.s = 0; x.x = seed(); x.l = null; return out([]); }
         }
-        st.cur++;
+        if (st.back) { st.cur = N; st.back = false; } // back from the results: on to them again
+        else st.cur++;
         if (st.cur < N) st.mods[st.cur] = fresh(st.cur);
         return out([], lessonDone);
       },
       back: function () { var x = st.mods[st.cur]; if (x.p > 0) x.p--; return out([]); },
-      replay: function () { var x = st.mods[st.cur]; x.n = 0; x.f = 0; x.p = 0; return out([]); },
+      replay: function () {
+        var x = st.mods[st.cur];
+        x.n = 0; x.f = 0; x.p = 0; x.x = seed(); x.h = []; x.more = false;
+        return out([]);
+      },
 
       choose: function (ci) {
         var h = here(), m = h.m, x = h.x, node = m.nodes[x.n], c = node.choices[ci];
@@ -166,8 +265,9 @@
           result: RESULT[c.points > 0 ? 'good' : c.points < 0 ? 'bad' : 'neutral'] }];
         // The floor (docs/course-json.md) bounds the resume state and changes no score.
         x.p = Math.max(x.p + c.points, m.floor);
-        c.unset.forEach(function (f) { x.f = S.setBit(x.f, f, false); });
-        c.set.forEach(function (f) { x.f = S.setBit(x.f, f, true); });
+        if (x.h.length < S.PATH_MAX) x.h.push(ci);
+        else x.more = true;
+        x.f = flagsAfter(c, x.f);
         x.n = c.to;
         var t = m.nodes[c.to];
         if (t.ending) {

@@ -1,20 +1,28 @@
 /* The learner's views and their wiring: reads the course JSON, restores or starts
-   the state, renders one view at a time (test hooks of authoring-format.md §5) and
+   the state, renders one view at a time (test hooks of authoring-format.md §6) and
    reports every step through CG.lms. No English here: every word is a course label. */
 (function (CG) {
   'use strict';
-  var FORMAT_MIN = 1, FORMAT_CURRENT = 1;
+  var FORMAT_MIN = 1, FORMAT_CURRENT = 2;
   var ICON = { good: '\u2713', neutral: '\u25CB', bad: '\u2717' };
   var CAP = { good: 'Good', neutral: 'Neutral', bad: 'Bad' };
-  var course, labels = {}, ms, eng, info, main, stage, ui = { cert: false };
-  var hdr = {}, live, toasts, notices, dlg, learnerName = '';
+  var course, labels = {}, ms, eng, info, main, stage;
+  // What lives only while the page is open: the cover, a lesson reread, the certificate,
+  // the moment after a choice (shown once, on the view it leads to).
+  var ui = { cert: false, cover: false, reread: null, moment: null };
+  var hdr = {}, live, notices, dlg, learnerName = '';
 
   function L(k, vars) {
     var s = labels[k] != null ? String(labels[k]) : k;
     return s.replace(/\{(\w+)\}/g, function (m, n) { return vars && vars[n] != null ? vars[n] : m; });
   }
   function minus(n) { return n < 0 ? '\u2212' + -n : String(n); }
-  function signed(n) { return n > 0 ? '+' + n : n < 0 ? minus(n) : '\u00B10'; }
+  // Points in words: "+10 points", "No points", "−5 points" (never a green ±0).
+  function pts(n) {
+    return L(n === 0 ? 'pointsNone' : Math.abs(n) === 1 ? (n > 0 ? 'pointsPlusOne' : 'pointsMinusOne') : n > 0 ? 'pointsPlus' : 'pointsMinus',
+      { n: Math.abs(n) });
+  }
+  function ptsTag(n) { return h('span', { 'class': 'pts ' + (n > 0 ? 'plus' : n < 0 ? 'minus' : 'zero'), text: pts(n) }); }
 
   // Element builder: text is set as text, html (already sanitised by the compiler) as HTML.
   function h(tag, a, kids) {
@@ -41,7 +49,24 @@
     fill.style.width = n + '%';
     return h('div', { 'class': 'bar', role: 'progressbar', 'aria-label': label, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': n }, [fill]);
   }
-  function content(html) { return html ? h('div', { 'class': 'content', html: html }) : null; }
+  // Author HTML; its tables learn their column names, to become cards on a phone.
+  function content(html) {
+    if (!html) return null;
+    var d = h('div', { 'class': 'content', html: html });
+    [].forEach.call(d.querySelectorAll('table'), cards);
+    return d;
+  }
+  function cards(t) {
+    var names = [].map.call(t.querySelectorAll('thead th'), function (th) {
+      var n = th.textContent.trim();
+      return n && /[\w)\]]$/.test(n) ? n + ':' : n; // "Score:", but "Can you post it?" as it is
+    });
+    t.classList.add('cards');
+    [].forEach.call(t.querySelectorAll('tbody tr'), function (tr) {
+      [].forEach.call(tr.children, function (td, k) { if (names[k]) td.setAttribute('data-label', names[k]); });
+    });
+    return t;
+  }
   function navRow(kids) { return h('div', { 'class': 'nav' }, kids); }
 
   // Any failure inside a handler leaves the current view usable and says so.
@@ -51,58 +76,55 @@
     };
   }
 
+  // One line, and a 44 px button that takes it away.
   function notice(kind, text, err) {
     var old = notices.querySelector('[data-notice="' + kind + '"]');
     if (old) old.remove();
     var n = h('div', { 'class': 'notice ' + kind, 'data-notice': kind }, [
-      h('p', { text: text }), err ? h('p', { 'class': 'detail', text: String(err && err.message || err) }) : null,
-      btn('dismiss', L('dismiss'), function () { n.remove(); })
+      h('p', null, [text, err ? h('span', { 'class': 'detail', text: ' ' + String(err && err.message || err) }) : null]),
+      btn('dismiss', '\u00D7', function () { n.remove(); }, { 'aria-label': L('dismiss') })
     ]);
     notices.appendChild(n);
   }
 
-  // ---- chrome: header with points, percent, course progress, badge shelf ----
+  // ---- chrome: one row of menu, title, points, badges; the course progress under it ----
   function chrome() {
     document.body.textContent = '';
-    hdr.pts = h('span', { 'class': 'num' });
-    hdr.pct = h('span', { 'class': 'num', 'data-percent': '0' });
+    hdr.tally = h('p', { 'class': 'tally' });
+    hdr.pct = h('span', { hidden: true, 'data-percent': '0' });
     hdr.badges = h('span', { 'class': 'count' });
-    hdr.shelf = btn('shelf', L('badges'), openShelf, { 'aria-haspopup': 'dialog' });
-    hdr.shelf.appendChild(hdr.badges);
+    hdr.shelf = btn('shelf', '', openShelf, { 'aria-haspopup': 'dialog' });
+    hdr.shelf.replaceChildren(h('span', { 'class': 'sr-only', text: L('badges') + ' ' }),
+      h('span', { 'class': 'star', 'aria-hidden': 'true', text: '\u2605' }), hdr.badges);
+    hdr.menu = btn('menu', L('menu'), openMenu, { 'aria-haspopup': 'dialog' });
     hdr.bar = h('div', { 'class': 'cbar' });
     stage = h('div', { 'class': 'stage' });
     live = h('div', { 'class': 'sr-only', 'aria-live': 'polite' });
-    toasts = h('div', { 'class': 'toasts', role: 'status' });
     notices = h('div', { 'class': 'notices', role: 'status' });
     main = h('main', { id: 'main' }, [notices, stage]);
-    dlg = h('dialog', { 'class': 'shelf', 'aria-labelledby': 'shelf-h' });
-    dlg.addEventListener('close', function () { dlg.textContent = ''; hdr.shelf.focus(); });
+    dlg = h('dialog', { 'class': 'shelf', 'aria-labelledby': 'dlg-h' });
+    dlg.addEventListener('close', function () { var back = dlg.back; dlg.textContent = ''; if (back) back.focus(); });
     [
       h('a', { 'class': 'skip', href: '#main', text: L('skip') }),
       h('header', { 'class': 'top' }, [
-        h('p', { 'class': 'ctitle', text: course.title }),
-        h('div', { 'class': 'stats' }, [
-          h('p', { 'class': 'points' }, [L('points') + ' ', hdr.pts]),
-          h('p', { 'class': 'percent' }, [L('score') + ' ', hdr.pct, '%']),
-          hdr.shelf
-        ]),
-        hdr.bar
+        h('div', { 'class': 'row' }, [hdr.menu, h('p', { 'class': 'ctitle', text: course.title }), hdr.tally, hdr.shelf]),
+        hdr.bar, hdr.pct
       ]),
-      main, live, toasts, dlg
+      main, live, dlg
     ].forEach(function (e) { document.body.appendChild(e); });
   }
 
   function stats() {
-    var pts = String(eng.score()), pct = eng.percent(), got = earned().length;
-    if (hdr.pts.textContent && hdr.pts.textContent !== pts) {
-      hdr.pts.classList.remove('bump');
-      void hdr.pts.offsetWidth; // restart the animation
-      hdr.pts.classList.add('bump');
+    var t = eng.tally(), pct = eng.percent(), text = L('tally', { n: t.got, max: t.max });
+    if (hdr.tally.textContent && hdr.tally.textContent !== text) {
+      hdr.tally.classList.remove('bump');
+      void hdr.tally.offsetWidth; // restart the animation
+      hdr.tally.classList.add('bump');
     }
-    hdr.pts.textContent = pts;
+    hdr.tally.textContent = t.max ? text : ''; // nothing to count before the first module with points
     hdr.pct.textContent = pct;
     hdr.pct.setAttribute('data-percent', pct);
-    hdr.badges.textContent = ' ' + got + '/' + course.badges.length;
+    hdr.badges.textContent = ' ' + earned().length + '/' + course.badges.length;
     hdr.bar.replaceChildren(bar(L('courseProgress'), eng.progress().course));
   }
 
@@ -125,71 +147,135 @@
       not.length ? h(level, { text: L('badgesLocked') }) : null, not.length ? badgeList(not, false) : null
     ];
   }
-  function openShelf() {
-    dlg.replaceChildren.apply(dlg, [h('h2', { id: 'shelf-h', text: L('badges') })]
-      .concat(badgeSections('h3'), [navRow([btn('close-shelf', L('close'), function () { dlg.close(); })])])
-      .filter(Boolean));
-    if (dlg.showModal) dlg.showModal(); else dlg.setAttribute('open', '');
+  // Badges earned by the step that led to this view, where it is read.
+  function newBadges(got) {
+    return got && got.length ? h('div', { 'class': 'earned' }, [h('h2', { text: L('badgeEarned') }), badgeList(got, true)]) : null;
   }
 
-  function toast(b) {
-    var t = h('div', { 'class': 'toast', 'data-toast': b.id }, [
-      b.icon ? h('img', { src: b.icon, alt: '' }) : h('span', { 'class': 'star', 'aria-hidden': 'true', text: '\u2605' }),
-      h('p', null, [h('strong', { text: L('badgeEarned') }), ' ' + b.title])
-    ]);
-    toasts.appendChild(t);
-    setTimeout(function () { t.remove(); }, 5000);
+  // A dialog that opens at its heading (not at its last button) and gives focus back on close.
+  function openDialog(title, kids, opener) {
+    var hd = h('h2', { id: 'dlg-h', tabindex: '-1', text: title });
+    dlg.replaceChildren.apply(dlg, [hd].concat(kids, [navRow([btn('close-dialog', L('close'), function () { dlg.close(); })])])
+      .filter(Boolean));
+    dlg.back = opener;
+    if (dlg.showModal) dlg.showModal(); else dlg.setAttribute('open', '');
+    dlg.scrollTop = 0;
+    hd.focus();
   }
+  function openShelf() { openDialog(L('badges'), badgeSections('h3'), hdr.shelf); }
+
+  // The course menu: each module's state and time, and finished lessons to read again.
+  function openMenu() {
+    var left = 0, rows = ms.map(function (m, i) {
+      var x = eng.st.mods[i], done = eng.finished(i), here = i === eng.st.cur;
+      if (!done) left += m.minutes || 0;
+      var state = m.kind === 'quiz' && done ? L(eng.passed(i) ? 'quizPassed' : 'quizFailed')
+        : done ? L('completed') : here || x ? L('inProgress') : L('notStarted');
+      return h('li', { 'class': here ? 'here' : null, 'aria-current': here ? 'step' : null }, [
+        h('span', { 'class': 'mt', text: m.title }),
+        h('span', { 'class': 'ms' }, [state, m.max && x ? ' \u00B7 ' + L('scoreOf', { n: eng.counted(i), max: m.max }) : null,
+          m.minutes ? ' \u00B7 ' + L('minutes', { n: m.minutes }) : null]),
+        m.kind === 'lesson' && done ? btn('reread', L('reread'), function () { dlg.close(); reread(i); }, { 'data-module': m.id }) : null
+      ]);
+    });
+    openDialog(L('menu'), [h('ol', { 'class': 'menu' }, rows), left ? h('p', { text: L('timeLeft', { n: left }) }) : null], hdr.menu);
+  }
+  function reread(i) { ui.reread = { i: i, p: 0 }; render(); }
 
   // ---- views ----
-  function view(name, attrs, title, kids) {
+  function view(name, attrs, title, kids, moment) {
     var a = { 'class': 'view ' + name, 'data-view': name };
     for (var k in attrs || {}) a[k] = attrs[k];
     var hd = h('h1', { tabindex: '-1' }, title);
-    return h('section', a, [kids[0], kids[1], hd].concat(kids.slice(2)));
+    return h('section', a, [moment || null, kids[0], kids[1], hd].concat(kids.slice(2)));
   }
   function eyebrow(m, extra) { return h('p', { 'class': 'eyebrow' }, [h('span', { text: m.title }), extra ? h('span', { 'class': 'extra' }, extra) : null]); }
   function modBar() { return bar(L('moduleProgress'), eng.progress().module); }
-  function attemptPts(n, delta) {
-    return [h('span', { 'data-attempt-points': n, text: L('attemptPoints', { n: minus(n) }) }),
-      delta != null ? h('span', { 'class': 'delta ' + (delta < 0 ? 'neg' : 'pos'), 'aria-hidden': 'true', text: signed(delta) }) : null];
-  }
+  // Never below the score it stands beside: an attempt's points are shown floored at 0.
+  function attemptPts(x) { var n = eng.attemptScore(); return [h('span', { 'data-attempt-points': n, text: L('attemptPoints', { n: n }) })]; }
 
-  function lessonView(m, x) {
-    var pg = m.pages[x.p];
-    return view('lesson', null, [pg.title], [
-      eyebrow(m, [L('pageOf', { n: x.p + 1, total: m.pages.length })]), modBar(),
-      content(pg.html),
-      navRow([x.p > 0 ? btn('back', L('back'), function () { step(eng.back()); }) : null,
-        btn('next', L('next'), function () { step(eng.next()); })])
+  // What the learner chose, what came of it, its points, and any badge it earned.
+  function momentBox(mo) {
+    if (!mo) return null;
+    return h('div', { 'class': 'moment' }, [
+      h('p', { 'class': 'chosen' }, [h('span', { text: L('youChose') + ' ' }), h('q', { html: mo.c.html || null, text: mo.c.html ? null : mo.c.text })]),
+      content(mo.c.consequence), h('p', null, [ptsTag(mo.c.points)]), newBadges(mo.got)
     ]);
   }
 
-  function nodeView(m, x, delta) {
+  function coverView() {
+    var mins = 0, quizzes = ms.filter(function (m) { return m.kind === 'quiz'; });
+    ms.forEach(function (m) { mins += m.minutes || 0; });
+    var need = course.maxPoints ? L(quizzes.length ? 'passNeedsQuizzes' : 'passNeeds', { percent: course.passMark, n: quizzes.length }) : null;
+    return view('cover', null, [course.title], [null, null,
+      course.description ? h('p', { 'class': 'lead', text: course.description }) : null,
+      course.objectives && course.objectives.length ? h('h2', { text: L('objectives') }) : null,
+      course.objectives && course.objectives.length ? h('ul', { 'class': 'objectives' }, course.objectives.map(function (o) { return h('li', { text: o }); })) : null,
+      h('ul', { 'class': 'facts' }, [
+        mins ? h('li', { text: L('aboutMinutes', { n: mins }) }) : null,
+        h('li', { text: L('modulesCount', { n: ms.length }) }),
+        need ? h('li', { text: need }) : null
+      ]),
+      navRow([btn('next', L('start'), function () { ui.cover = false; render(); })])
+    ]);
+  }
+
+  function lessonView(m, x, rereading) {
+    var pg = m.pages[x.p];
+    var back = function () { if (rereading) { x.p--; render(); } else step(eng.back()); };
+    var next = function () {
+      if (!rereading) return step(eng.next());
+      if (x.p < m.pages.length - 1) x.p++;
+      else ui.reread = null;
+      render();
+    };
+    return view('lesson', null, [pg.title], [
+      eyebrow(m, [L(rereading ? 'rereading' : 'pageOf', { n: x.p + 1, total: m.pages.length })]), rereading ? null : modBar(),
+      content(pg.html),
+      navRow([x.p > 0 ? btn('back', L('back'), back) : null, btn('next', L(rereading && x.p === m.pages.length - 1 ? 'backToCourse' : 'next'), next)])
+    ]);
+  }
+
+  function nodeView(i, m, x, mo) {
     var node = m.nodes[x.n];
     return view('node', { 'data-node': node.id }, [node.title], [
-      eyebrow(m, attemptPts(x.p, delta)), modBar(),
+      eyebrow(m, attemptPts(x)), modBar(),
       content(node.html),
       h('h2', { 'class': 'ask', id: 'ask', text: L('choose') }),
-      h('ul', { 'class': 'choices', 'aria-labelledby': 'ask' }, node.choices.map(function (c, i) {
+      h('ul', { 'class': 'choices', 'aria-labelledby': 'ask' }, eng.order(i)[x.n].map(function (k) {
+        var c = node.choices[k];
         if (!eng.visible(c)) return null; // hidden, but the others keep their source number
-        return h('li', null, [h('button', { type: 'button', 'data-choice': i, html: c.html || null, text: c.html ? null : c.text,
-          on: function () { step(eng.choose(i)); } })]);
+        return h('li', null, [h('button', { type: 'button', 'data-choice': k, html: c.html || null, text: c.html ? null : c.text,
+          on: function () { ui.moment = { c: c }; step(eng.choose(k)); } })]);
       }))
-    ]);
+    ], momentBox(mo));
   }
 
-  function endingView(m, x, delta) {
+  function decisionList() {
+    var list = eng.decisions(), more = eng.st.mods[eng.st.cur].more;
+    if (!list.length) return [];
+    return [h('h2', { text: L('yourDecisions') }), h('ol', { 'class': 'decisions' }, list.map(function (d) {
+      return h('li', null, [
+        h('p', { 'class': 'dn', text: d.node.title }),
+        h('p', null, [h('q', { text: d.choice.text }), ' ', ptsTag(d.choice.points)]),
+        d.best ? h('p', { 'class': 'better' }, [h('span', { text: L('betterMove') + ' ' }), h('q', { text: d.best.text }), ' ',
+          h('span', { 'class': 'pts plus', text: L('upTo', { n: minus(d.most) }) })]) : null
+      ]);
+    })), more ? h('p', { text: L('moreDecisions') }) : null];
+  }
+
+  function endingView(i, m, x, mo) {
     var node = m.nodes[x.n], got = eng.attemptScore();
     return view('ending', { 'data-node': node.id }, [node.title], [
-      eyebrow(m, attemptPts(x.p, delta)), modBar(),
+      eyebrow(m, attemptPts(x)), modBar(),
       h('p', { 'class': 'outcome ' + node.ending }, [ico(node.ending), ' ' + L('outcome' + CAP[node.ending])]),
       content(node.html),
       h('p', { 'class': 'sum', text: L('scenarioScore', { score: got, max: m.max }) }),
-      x.b > got ? h('p', { 'class': 'sum', text: L('bestScore', { score: x.b, max: m.max }) }) : null,
+      x.b > got ? h('p', { 'class': 'sum', text: L('bestScore', { score: x.b, max: m.max }) }) : null
+    ].concat(decisionList(), [
       navRow([btn('replay', L('replay'), function () { step(eng.replay()); }),
-        btn('next', L('next'), function () { step(eng.next()); })])
-    ]);
+        btn('next', L(eng.st.back ? 'toResults' : 'next'), function () { step(eng.next()); })])
+    ]), momentBox(mo));
   }
 
   function quizHead(i, m, x) {
@@ -224,15 +310,15 @@
       [quizHead(i, m, x), modBar(), x.q === 0 ? content(m.intro) : null, form]);
   }
 
-  function feedbackView(i, m, x) {
+  function feedbackView(i, m, x, got) {
     var o = eng.order(i), q = m.questions[o.qs[x.q]], bit = CG.state.bit, right = true, a = eng.attempt(i);
     q.options.forEach(function (op, k) { if (bit(x.l, k) !== !!op.correct) right = false; });
     var list = h('ul', { 'class': 'review' }, o.opts[x.q].map(function (k) {
       var mine = bit(x.l, k), ok = !!q.options[k].correct;
-      return h('li', { 'class': (mine ? 'mine ' : '') + (ok ? 'right' : '') }, [
+      return h('li', { 'class': (mine ? 'mine ' : '') + (ok ? 'right' : mine ? 'wrong' : '') }, [
         ico(ok ? 'good' : mine ? 'bad' : 'none'), h('span', { html: q.options[k].html }),
-        mine ? h('span', { 'class': 'tag', text: L('yourAnswer') }) : null,
-        ok ? h('span', { 'class': 'tag', text: L('correctAnswer') }) : null
+        mine && !ok ? h('span', { 'class': 'tag bad', text: L('wrongAnswer') }) : mine ? h('span', { 'class': 'tag', text: L('yourAnswer') }) : null,
+        ok ? h('span', { 'class': 'tag good', text: L('correctAnswer') }) : null
       ]);
     }));
     var retake = a.done && !a.finished;
@@ -241,30 +327,42 @@
         quizHead(i, m, x), modBar(),
         h('div', { 'class': 'qtext', html: q.html }), list,
         content(q.explanation),
-        h('p', { 'class': 'sum', text: L('pointsEarned', { n: right ? q.points : 0 }) }),
+        h('p', { 'class': 'sum' }, [L('pointsEarned') + ' ', ptsTag(right ? q.points : 0)]),
         a.done ? h('div', { 'class': 'attempt ' + (a.passed ? 'good' : 'bad') }, [
           h('h2', null, [ico(a.passed ? 'good' : 'bad'), ' ' + L(a.passed ? 'quizPassed' : 'quizFailed')]),
           h('p', { text: L('attemptScore', { percent: a.percent, passMark: m.passMark }) }),
           retake ? h('p', { text: L('attemptsLeft', { n: a.left }) }) : null
         ]) : null,
-        navRow([btn('next', L(retake ? 'retake' : 'next'), function () { step(eng.next()); }, { 'data-retake': retake ? '' : null })])
+        newBadges(got),
+        navRow([btn('next', L(retake ? 'retake' : eng.st.back && a.finished ? 'toResults' : 'next'), function () { step(eng.next()); },
+          { 'data-retake': retake ? '' : null })])
       ]);
   }
 
-  function resultsView() {
-    var ok = eng.passedCourse(), rows = ms.map(function (m, i) {
+  function resultsView(got) {
+    var ok = eng.passedCourse(), offered = eng.offered(), rows = ms.map(function (m, i) {
       var res = m.kind === 'lesson' ? L('completed') : m.kind === 'quiz' ? L(eng.passed(i) ? 'quizPassed' : 'quizFailed')
         : L('outcome' + CAP[eng.outcome(i)]);
+      var again = offered.indexOf(i) < 0 ? null : m.kind === 'scenario'
+        ? btn('replay', L('replayModule'), function () { step(eng.retake(i)); }, { 'data-module': m.id })
+        : btn('retake', L('reviewRetake'), function () {
+          var lesson = eng.lessonBefore(i);
+          ui.reread = lesson < 0 ? null : { i: lesson, p: 0 };
+          step(eng.retake(i));
+        }, { 'data-module': m.id });
       return h('tr', null, [h('th', { scope: 'row', text: m.title }),
-        h('td', { text: m.max ? eng.mscore(i) + '/' + m.max : '\u2013' }), h('td', { text: res })]);
+        h('td', { text: m.max ? L('scoreOf', { n: eng.mscore(i), max: m.max }) : '\u2013' }),
+        h('td', null, [res, again ? h('span', { 'class': 'again' }, [again]) : null])]);
     });
     return view('results', null, [L('resultsTitle')], [null, null,
       h('p', { 'class': 'verdict ' + (ok ? 'good' : 'bad') }, [ico(ok ? 'good' : 'bad'), ' ' + L(ok ? 'coursePassed' : 'courseFailed')]),
-      h('p', { 'class': 'sum', text: L('resultsScore', { percent: eng.percent(), passMark: course.passMark }) }),
-      h('div', { 'class': 'table' }, [h('table', null, [
+      h('p', { 'class': 'sum', 'data-percent': eng.percent(), text: L('resultsScore', { percent: eng.percent(), passMark: course.passMark }) }),
+      !ok && offered.length ? h('p', { text: L('howToPass') }) : null,
+      newBadges(got),
+      h('div', { 'class': 'table' }, [cards(h('table', null, [
         h('thead', null, [h('tr', null, [h('th', { scope: 'col', text: L('colModule') }),
           h('th', { scope: 'col', text: L('colScore') }), h('th', { scope: 'col', text: L('colResult') })])]),
-        h('tbody', null, rows)])])
+        h('tbody', null, rows)]))])
     ].concat(badgeSections('h2'), [
       ok ? navRow([btn('certificate', L('certificate'), function () { ui.cert = true; render(); })]) : null
     ]));
@@ -287,13 +385,17 @@
   }
 
   // ---- flow ----
-  function render(delta) {
-    var i = eng.st.cur, m = ms[i], x = eng.st.mods[i], sec;
+  function render(got) {
+    var i = eng.st.cur, m = ms[i], x = eng.st.mods[i], mo = ui.moment, sec;
+    ui.moment = null;
+    if (mo) mo.got = got;
     if (ui.cert) sec = certificateView();
-    else if (i >= ms.length) sec = resultsView();
+    else if (ui.cover) sec = coverView();
+    else if (ui.reread) sec = lessonView(ms[ui.reread.i], ui.reread, true);
+    else if (i >= ms.length) sec = resultsView(got);
     else if (m.kind === 'lesson') sec = lessonView(m, x);
-    else if (m.kind === 'scenario') sec = (m.nodes[x.n].ending ? endingView : nodeView)(m, x, delta);
-    else sec = (x.l != null ? feedbackView : questionView)(i, m, x);
+    else if (m.kind === 'scenario') sec = (m.nodes[x.n].ending ? endingView : nodeView)(i, m, x, mo);
+    else sec = x.l != null ? feedbackView(i, m, x, got) : questionView(i, m, x);
     stats();
     stage.replaceChildren(sec);
     window.scrollTo(0, 0);
@@ -301,9 +403,12 @@
     hd.focus();
     // Clear then set, so the same words are announced again.
     live.textContent = '';
-    var say = hd.cloneNode(true);
-    [].forEach.call(say.querySelectorAll('[aria-hidden]'), function (e) { e.remove(); });
-    setTimeout(function () { live.textContent = (delta != null ? L('delta', { n: signed(delta) }) + ' ' : '') + say.textContent.trim(); }, 50);
+    var say = [].map.call(sec.querySelectorAll('.moment, .earned, h1'), function (e) {
+      var c = e.cloneNode(true);
+      [].forEach.call(c.querySelectorAll('[aria-hidden]'), function (a) { a.remove(); });
+      return c.textContent.replace(/\s+/g, ' ').trim();
+    }).join(' ');
+    setTimeout(function () { live.textContent = say; }, 50);
   }
 
   var finishedBefore = -1;
@@ -326,8 +431,7 @@
 
   function step(r) {
     save(r);
-    r.got.forEach(function (b) { toast(course.badges[b]); });
-    render(r.delta);
+    render(r.got.map(function (b) { return course.badges[b]; }));
   }
 
   function check() {
@@ -341,6 +445,7 @@
       if (m.kind === 'quiz') {
         if (m.passMark == null) m.passMark = course.passMark;
         m.attempts = m.attempts || 1;
+        if (m.retakes === undefined) m.retakes = null;
       }
       (m.nodes || []).forEach(function (n) { n.choices.forEach(function (c) { if (c['if'] != null) CG.expr.check(c['if'], ms.length); }); });
     });
@@ -368,6 +473,7 @@
       eng = CG.engine(course, st);
       var restarted = !!data && !(st && eng.consistent());
       if (restarted) eng = CG.engine(course, null);
+      ui.cover = !!course.cover && !data; // a first launch; a learner coming back goes straight in
       CG.lms.badges(course.badges.map(function (b, i) { return { id: b.id, earned: CG.state.bit(eng.st.badges, i) }; }));
       chrome();
       CG.lms.onNotice(function (on) {

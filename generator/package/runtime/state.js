@@ -1,5 +1,5 @@
 /* Resume state (suspend_data) and the seeded PRNG, exactly as docs/course-json.md
-   specifies; generator/state.py computes the worst-case length of this encoding. */
+   specifies; generator/check/state.py computes the worst-case length of this encoding. */
 (function (CG) {
   'use strict';
 
@@ -32,6 +32,14 @@
   }
   function range(n) { for (var a = [], i = 0; i < n; i++) a.push(i); return a; }
 
+  // Source indices in the order shown: the unpinned items shuffled among the unpinned places.
+  function arrange(items, rnd) {
+    var free = range(items.length).filter(function (k) { return !items[k].pinned; });
+    var moved = shuffle(free.slice(), rnd), out = range(items.length);
+    free.forEach(function (place, k) { out[place] = moved[k]; });
+    return out;
+  }
+
   // Questions asked in an attempt (source indices, in order) and each one's option order.
   function quizOrder(quiz, seed) {
     var rnd = mulberry32(seed), qs = range(quiz.questions.length);
@@ -42,10 +50,16 @@
     return {
       qs: qs,
       opts: qs.map(function (qi) {
-        var o = range(quiz.questions[qi].options.length);
-        return quiz.shuffle ? shuffle(o, rnd) : o;
+        var o = quiz.questions[qi].options;
+        return quiz.shuffle ? arrange(o, rnd) : range(o.length);
       })
     };
+  }
+
+  // Each node's choices in the order one attempt shows them, drawn node by node from one generator.
+  function choiceOrder(scenario, seed) {
+    var rnd = mulberry32(seed);
+    return scenario.nodes.map(function (n) { return scenario.shuffle ? arrange(n.choices, rnd) : range(n.choices.length); });
   }
 
   function b36(n) { return n == null ? '-' : n.toString(36); }
@@ -53,28 +67,43 @@
   function w36(n) { return b36(n).length; }
   function pad(n, width) { var s = b36(n); while (s.length < width) s = '0' + s; return s; }
 
-  // A module the learner has left keeps only its result: a lesson nothing, a
-  // scenario its best score and ending, a quiz its best score, passed and attempts.
+  // A scenario attempt keeps the choices it took (to review them at its ending), at most PATH_MAX.
+  var PATH_MAX = 40;
+  function pathWidth(m) {
+    var most = 1;
+    m.nodes.forEach(function (n) { most = Math.max(most, n.choices.length); });
+    return w36(most - 1);
+  }
+
+  // A module the learner has left keeps only its result: a lesson nothing, a scenario its
+  // best score and ending, a quiz its best score, passed, attempts and (when limited) retakes.
   function widths(m) {
     if (m.kind === 'lesson') return [];
     if (m.kind === 'scenario') return [w36(m.max), w36(m.nodes.length - 1)];
-    return [w36(m.max), 1, w36(m.attempts)];
+    return [w36(m.max), 1, w36(m.attempts)].concat(m.retakes != null ? [w36(m.retakes)] : []);
   }
   function settle(m, f) {
     var w = widths(m);
     if (m.kind === 'lesson') return '';
     if (m.kind === 'scenario') return pad(f.b, w[0]) + pad(f.e, w[1]);
-    return pad(f.b, w[0]) + (f.r ? '1' : '0') + pad(f.a, w[2]);
+    return pad(f.b, w[0]) + (f.r ? '1' : '0') + pad(f.a, w[2]) + (m.retakes != null ? pad(f.t, w[3]) : '');
   }
   function full(m, f) {
     if (m.kind === 'lesson') return b36(f.p) + (f.done ? '*' : '');
-    return (m.kind === 'scenario' ? [f.n, f.f, f.p, f.b, f.e] : [f.a, f.q, f.s, f.x, f.b, f.r, f.l]).map(b36).join('_');
+    if (m.kind === 'scenario') {
+      var w = pathWidth(m);
+      return [f.n, f.f, f.p, f.b, f.e, m.shuffle ? f.x : null].map(b36).join('_') + '_' +
+        f.h.map(function (c) { return pad(c, w); }).join('') + (f.more ? '+' : '');
+    }
+    return [f.a, f.q, f.s, f.x, f.b, f.r, f.l].concat(m.retakes != null ? [f.t] : []).map(b36).join('_');
   }
 
+  // Settled: the modules before the current one, or every other one when the learner
+  // went back from the results (current then carries a "+").
   function encode(course, st) {
     var ms = course.modules, settled = '';
-    for (var i = 0; i < st.cur && i < ms.length; i++) settled += settle(ms[i], st.mods[i]);
-    var body = [b36(st.cur), b36(st.badges), settled];
+    for (var i = 0; i < ms.length; i++) if (i < st.cur || (st.back && i !== st.cur)) settled += settle(ms[i], st.mods[i]);
+    var body = [b36(st.cur) + (st.back ? '+' : ''), b36(st.badges), settled];
     if (st.cur < ms.length) body.push(full(ms[st.cur], st.mods[st.cur]));
     body = body.join('.');
     return course.stateKey + '|' + fnv(body).toString(36) + '|' + body;
@@ -100,11 +129,25 @@
     if (m.kind === 'scenario') {
       var b = n(0, 0, m.max), e = n(1, 0, m.nodes.length - 1);
       if (!m.nodes[e].ending) throw new Bad();
-      return { n: e, f: 0, p: b, b: b, e: e };
+      return { n: e, f: 0, p: b, b: b, e: e, x: 0, h: [], more: false };
     }
     var best = n(0, 0, m.max), r = n(1, 0, 1), a = n(2, 1, m.attempts), last = (m.draw != null ? m.draw : m.questions.length) - 1;
     if (!r && a < m.attempts) throw new Bad(); // a failed quiz is left only when its attempts are used up
-    return { a: a, q: last, s: best, x: 0, b: best, r: r, l: 1 };
+    return { a: a, q: last, s: best, x: 0, b: best, r: r, l: 1, t: m.retakes != null ? n(3, 0, m.retakes) : 0 };
+  }
+
+  // The choices of a scenario attempt, which must lead from the start to the current node
+  // (none: the history is unknown, as when the author's preview jumps to a node).
+  function path(m, s, node) {
+    var more = s.slice(-1) === '+', digits = more ? s.slice(0, -1) : s, w = pathWidth(m), h = [], at = 0;
+    if (digits.length % w || digits.length > PATH_MAX * w || (more && digits.length < PATH_MAX * w)) throw new Bad();
+    for (var k = 0; k < digits.length; k += w) {
+      var c = num(digits.slice(k, k + w), 0, m.nodes[at].choices.length - 1);
+      h.push(c);
+      at = m.nodes[at].choices[c].to;
+    }
+    if (!more && h.length && at !== node) throw new Bad();
+    return { h: h, more: more };
   }
 
   function field(m, s) {
@@ -115,17 +158,22 @@
     }
     var v = s.split('_'), f;
     if (m.kind === 'scenario') {
-      if (v.length !== 5) throw new Bad();
+      if (v.length !== 7 || (!m.shuffle && v[5] !== '-')) throw new Bad();
       f = { n: num(v[0], 0, m.nodes.length - 1), f: num(v[1], 0, Math.pow(2, m.flags.length) - 1),
-        p: num(v[2], m.floor, BIG), b: num(v[3], 0, m.max, 1), e: num(v[4], 0, m.nodes.length - 1, 1) };
+        p: num(v[2], m.floor, BIG), b: num(v[3], 0, m.max, 1), e: num(v[4], 0, m.nodes.length - 1, 1),
+        x: m.shuffle ? num(v[5], 0, U32) : 0 };
       if ((f.b == null) !== (f.e == null) || (f.e != null && !m.nodes[f.e].ending)) throw new Bad();
+      var taken = path(m, v[6], f.n);
+      f.h = taken.h;
+      f.more = taken.more;
       return f;
     }
     var n = m.draw != null ? m.draw : m.questions.length, most = 0;
     m.questions.forEach(function (q) { most = Math.max(most, q.options.length); });
-    if (v.length !== 7) throw new Bad();
+    if (v.length !== (m.retakes != null ? 8 : 7)) throw new Bad();
     return { a: num(v[0], 1, m.attempts), q: num(v[1], 0, n - 1), s: num(v[2], 0, m.max), x: num(v[3], 0, U32),
-      b: num(v[4], 0, m.max, 1), r: num(v[5], 0, 1), l: num(v[6], 1, Math.pow(2, most) - 1, 1) };
+      b: num(v[4], 0, m.max, 1), r: num(v[5], 0, 1), l: num(v[6], 1, Math.pow(2, most) - 1, 1),
+      t: m.retakes != null ? num(v[7], 0, m.retakes) : 0 };
   }
 
   // Returns the state object, or null when the data is foreign, damaged or inconsistent.
@@ -133,19 +181,24 @@
     try {
       var parts = String(data).split('|');
       if (parts.length !== 3 || parts[0] !== course.stateKey || parts[1] !== fnv(parts[2]).toString(36)) return null;
-      var v = parts[2].split('.'), ms = course.modules, cur = num(v[0], 0, ms.length), at = 0;
-      if (v.length !== (cur < ms.length ? 4 : 3)) return null;
+      var v = parts[2].split('.'), ms = course.modules, back = v[0].slice(-1) === '+', at = 0;
+      var cur = num(back ? v[0].slice(0, -1) : v[0], 0, back ? ms.length - 1 : ms.length);
+      if (v.length !== (cur < ms.length ? 4 : 3) || (back && ms[cur].kind === 'lesson')) return null;
       var mods = ms.map(function (m, i) {
-        if (i < cur) { var f = unsettle(m, v[2], at); at += widths(m).reduce(function (a, b) { return a + b; }, 0); return f; }
-        return i === cur ? field(m, v[3]) : null;
+        if (i === cur) return field(m, v[3]);
+        if (i > cur && !back) return null;
+        var f = unsettle(m, v[2], at);
+        at += widths(m).reduce(function (a, b) { return a + b; }, 0);
+        return f;
       });
       if (at !== v[2].length) return null;
-      return { cur: cur, badges: num(v[1], 0, Math.pow(2, course.badges.length) - 1), mods: mods };
+      return { cur: cur, back: back, badges: num(v[1], 0, Math.pow(2, course.badges.length) - 1), mods: mods };
     } catch (e) {
       if (e instanceof Bad) return null;
       throw e;
     }
   }
 
-  CG.state = { encode: encode, decode: decode, fnv: fnv, quizOrder: quizOrder, mulberry32: mulberry32, bit: bit, setBit: setBit };
+  CG.state = { encode: encode, decode: decode, fnv: fnv, quizOrder: quizOrder, choiceOrder: choiceOrder, PATH_MAX: PATH_MAX,
+    mulberry32: mulberry32, bit: bit, setBit: setBit };
 })(window.CG = window.CG || {});

@@ -24,14 +24,50 @@ async (plan) => {
     measure(current());
     return current();
   }
-  // With a narrow viewport, every view is measured: a phone must never scroll sideways.
+  // With a narrow viewport, every view is measured: a phone must never scroll sideways. On a
+  // phone (plan.phone) also: the page header at most 72 px high, every control at least 44 px
+  // each way, no word split across lines in a table cell, and the first scenario node's first
+  // choice above the fold.
+  let firstNode = true;
   function measure(v) {
-    if (!plan.overflow) return;
-    const page = document.scrollingElement;
+    if (!plan.overflow && !plan.phone) return;
+    const page = document.scrollingElement, where = info(v).view + (info(v).node ? ' "' + info(v).node + '"' : '');
     if (page.scrollWidth > page.clientWidth)
-      events.push({step: step, overflow: info(v).view + (info(v).node ? ' "' + info(v).node + '"' : ''),
-                   width: page.scrollWidth, viewport: page.clientWidth});
+      events.push({step: step, overflow: where, width: page.scrollWidth, viewport: page.clientWidth});
+    if (!plan.phone) return;
+    const phone = (problem) => events.push({step: step, phone: where, problem: problem});
+    const header = document.querySelector('header');
+    if (header && header.getBoundingClientRect().height > 72)
+      phone('the header is ' + Math.round(header.getBoundingClientRect().height) + ' px high (at most 72)');
+    for (const el of document.querySelectorAll('button, input, select, textarea, summary, [role="button"]')) {
+      if (!el.checkVisibility()) continue;
+      const box = ((el.labels && el.labels[0]) || el).getBoundingClientRect();
+      if (box.width < 44 || box.height < 44)
+        phone('"' + (el.textContent.trim() || el.getAttribute('aria-label') || el.tagName) + '" is a ' +
+              Math.round(box.width) + ' x ' + Math.round(box.height) + ' px tap target (at least 44 x 44)');
+    }
+    for (const cell of document.querySelectorAll('td, th')) {
+      if (!cell.checkVisibility() || cell.getBoundingClientRect().width < 2) continue; // a header row kept for screen readers
+      const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+        for (const m of t.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(t, m.index);
+          range.setEnd(t, m.index + m[0].length);
+          const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (lines.size > 1) phone('the word "' + m[0] + '" breaks across lines in a table cell');
+        }
+      }
+    }
+    if (info(v).view === 'node' && firstNode) {
+      firstNode = false;
+      const choice = [...v.querySelectorAll('[data-choice]')].find((b) => b.checkVisibility());
+      if (choice && choice.getBoundingClientRect().bottom > innerHeight)
+        phone('the first choice ends ' + Math.round(choice.getBoundingClientRect().bottom) + ' px down, below the fold at ' +
+              innerHeight + ' px');
+    }
   }
+  // Pressed as a finger would: nothing may lie over its centre or its corners.
   function press(selector, what) {
     const all = [...document.querySelectorAll(selector)];
     const el = all.find((e) => e.checkVisibility());
@@ -39,10 +75,14 @@ async (plan) => {
     el.scrollIntoView({block: 'center'});
     const box = el.getBoundingClientRect();
     if (el.disabled) fail(what + ' is disabled');
-    const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
     const label = el.labels && el.labels[0];
-    if (top && top !== el && !el.contains(top) && !(label && (label === top || label.contains(top))))
-      fail(what + ' is covered by ' + top.outerHTML.slice(0, 80));
+    const inset = Math.min(3, box.width / 4, box.height / 4);
+    for (const [x, y] of [[box.left + box.width / 2, box.top + box.height / 2], [box.left + inset, box.top + inset],
+      [box.right - inset, box.top + inset], [box.left + inset, box.bottom - inset], [box.right - inset, box.bottom - inset]]) {
+      const top = document.elementFromPoint(x, y);
+      if (top && top !== el && !el.contains(top) && !(label && (label === top || label.contains(top))))
+        fail(what + ' is covered by ' + top.outerHTML.slice(0, 80));
+    }
     el.click();
   }
   async function moveOn(selector, what) {
@@ -70,7 +110,10 @@ async (plan) => {
     measure(v);
     for (step = 0; step < plan.steps.length; step++) {
       const s = plan.steps[step];
-      if (s.op === 'page') {
+      if (s.op === 'cover') {
+        expect(v, 'cover');
+        v = await next('the cover');
+      } else if (s.op === 'page') {
         expect(v, 'lesson');
         v = await next('a lesson page');
       } else if (s.op === 'choose') {
@@ -98,6 +141,10 @@ async (plan) => {
         while (info(v).view === 'feedback') v = await next('feedback');
       } else if (s.op === 'results') {
         expect(v, 'results');
+      } else if (s.op === 'again') {
+        expect(v, 'results');
+        v = await moveOn('[data-view="results"] [data-action="' + s.action + '"][data-module="' + s.module + '"]',
+          'the ' + s.action + ' button of "' + s.module + '"');
       }
     }
     return {ok: true, events: events};
