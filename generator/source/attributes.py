@@ -35,7 +35,8 @@ def parse(body: str, at: Location, diags: Diagnostics) -> list[Attribute]:
         match = _ATTR.match(body, pos)
         if not match or match.end() == pos:
             break
-        start = match.start(match.lastgroup) if match.lastgroup else pos
+        # Where the attribute starts: its key, not its value (the last group a key=value matched).
+        start = next((match.start(g) for g in ("id", "cls", "key", "junk") if match.group(g) is not None), pos)
         where = at.shifted(start)
         if match.group("id") is not None:
             attributes.append(Attribute("id", match.group("id")[1:], None, where, where.shifted(1)))
@@ -50,7 +51,7 @@ def parse(body: str, at: Location, diags: Diagnostics) -> list[Attribute]:
                 # `if=flag.a and flag.b`: one condition with spaces, not three attributes.
                 end = _words_after(body, end)
                 value = body[value_start:end]
-                diags.error(where, f'a condition with spaces needs double quotes: write if="{value}"')
+                diags.error(at.shifted(value_start), f'a condition with spaces needs double quotes: write if="{value}"')
             attributes.append(Attribute("key", match.group("key"), value, where, at.shifted(value_start)))
             pos = end
             continue

@@ -27,6 +27,12 @@ MODULE_KEYS = {
     "scenario": ("id", "title", "kind", "characters", "shuffle"),
     "quiz": ("id", "title", "kind", "pass_mark", "shuffle", "draw", "attempts", "retakes"),
 }
+# Why a key of another kind of module means nothing in this one, where it is a likely slip.
+WHY_NOT_HERE = {
+    ("scenario", "retakes"): "a scenario not passed can always be replayed from the results",
+    ("scenario", "pass_mark"): "a scenario's points count towards the course's pass_mark, in course.yaml",
+    ("lesson", "characters"): "dialogue is spoken only in a scenario",
+}
 CHARACTER_KEYS = ("name", "role", "portrait")
 ICON_SUFFIXES = (".svg", ".png")  # badge icons and character portraits
 
@@ -67,11 +73,12 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
                   pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
                   tuple(modules), tuple(badges), course_file, root.location, locations,
                   tuple(tag for tag, _ in languages), owned, limits, fields.string("xapi_base"),
-                  tuple(unread), _load_objectives(fields.get("objectives"), diags))
+                  tuple(unread), _load_objectives(fields.get("objectives"), text.splitlines(), diags))
 
 
-def _load_objectives(value: Value | None, diags: Diagnostics) -> tuple[Objective, ...]:
-    """What the learner will be able to do: a list of short sentences for the cover."""
+def _load_objectives(value: Value | None, lines: list[str], diags: Diagnostics) -> tuple[Objective, ...]:
+    """What the learner will be able to do: a list of short sentences for the cover. `lines`: the
+    course file's, to tell two objectives YAML ran together."""
     if value is None or value.data is None:
         return ()
     items = value.data if isinstance(value.data, list) else None
@@ -82,9 +89,33 @@ def _load_objectives(value: Value | None, diags: Diagnostics) -> tuple[Objective
     for item in items:
         if not isinstance(item.data, str) or not item.data.strip():
             diags.error(item.location, "an objective must be a sentence of text")
+        elif joined := _run_together(item, lines):
+            diags.error(item.text_location, f'"{item.data}" is {"two" if len(joined) == 2 else len(joined)} objectives run together: the line '
+                        f'with "- {joined[1].data}" is indented more than the "-" above it, so YAML reads it as '
+                        "more of this objective: line the dashes up")
+            objectives += [Objective(part.data, part.location) for part in joined]  # read as meant
         else:
             objectives.append(Objective(item.data.strip(), item.text_location))
     return tuple(objectives)
+
+
+def _run_together(item: Value, lines: list[str]) -> list[Value] | None:
+    """A list item YAML read on from the lines below it because they are indented more than its
+    "-": each such line starting with "- " was meant as an item of its own. None otherwise."""
+    if item.quoted or " - " not in item.data:
+        return None
+    parts = item.data.split(" - ")
+    at = item.location.line  # the item's first line, 1-based; the parts that follow, one a line
+    found = [Value(parts[0], item.text_location)]
+    for offset, part in enumerate(parts[1:], start=1):
+        if at + offset > len(lines):
+            return None
+        text = lines[at + offset - 1]
+        column = len(text) - len(text.lstrip(" "))
+        if column < item.location.column - 1 or text[column:] != f"- {part}":
+            return None
+        found.append(Value(part, Location(item.location.path, at + offset, column + 3)))
+    return found
 
 
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB)\s*$", re.IGNORECASE)
@@ -218,7 +249,7 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
             diags.error(kind_value.value.text_location, f'kind must be lesson, scenario or quiz, not "{kind}"'
                         + did_you_mean(str(kind), MODULE_KEYS))
         return None
-    fields = Fields(root, f"the front matter of a {kind}", diags, MODULE_KEYS[kind])
+    fields = Fields(root, f"the front matter of a {kind}", diags, MODULE_KEYS[kind], _elsewhere(kind))
     module_id = fields.string("id", required=True) or ""
     title = fields.string("title", required=True) or ""
     location = fields.value_location("id") if isinstance(root.data, dict) else Location(path, 1, 1)
@@ -235,7 +266,27 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
                 fields.boolean("shuffle", True), fields.integer("draw", None, 1),
                 fields.integer("attempts", 1, 1), path, location,
                 fields.value_location("draw") if fields.get("draw") else location,
-                fields.integer("retakes", None, 0))
+                _retakes(fields, diags))
+
+
+def _retakes(fields: Fields, diags: Diagnostics) -> int | None:
+    """How many rounds a quiz allows from the results; None, the default, is no limit."""
+    value = fields.get("retakes")
+    if value is not None and isinstance(value.data, str):  # "unlimited", "none", "no limit"…
+        diags.error(value.text_location, f'"retakes" must be a whole number, not "{value.data}": leave the line '
+                    "out for no limit (the default), or write 0 for none")
+        return None
+    return fields.integer("retakes", None, 0)
+
+
+def _elsewhere(kind: str) -> dict[str, str]:
+    """The front matter keys of the other kinds of module, each with what to do with it in this one."""
+    hints = {}
+    for key in {key for keys in MODULE_KEYS.values() for key in keys} - set(MODULE_KEYS[kind]):
+        takers = " or a ".join(other for other, keys in MODULE_KEYS.items() if key in keys)
+        why = f" ({WHY_NOT_HERE[kind, key]})" if (kind, key) in WHY_NOT_HERE else ""
+        hints[key] = f'only a {takers} takes "{key}": remove it{why}'
+    return hints
 
 
 def _load_characters(value: Value | None, module_file: Path, diags: Diagnostics) -> list[Character]:

@@ -22,6 +22,7 @@ CHOICE = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<text>(?:[^\[\]]|\[[^
 TASK = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+(?P<text>.*?)[ \t]*$")
 DIALOGUE = re.compile(r"^(?P<lead>[ \t]{0,3}>[ \t]?)\[(?P<speaker>[^\]\s]+)\][ \t]*(?P<text>.*)$")
 QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
+CONSEQUENCE_DIALOGUE = re.compile(r"^[ \t]+>[ \t]?\[(?P<speaker>[^\]\s]+)\]")
 # The alt text stops at the next "![", so a line of unclosed images is read in linear time.
 IMAGE = re.compile(r"!\[(?P<alt>(?:[^\]!]|!(?!\[))*)\]\(\s*<?(?P<ref>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 RAW_HTML = re.compile(r"<(?P<tag>/?[A-Za-z][A-Za-z0-9-]*)(?=[\s/>])|<!--|<\?")
@@ -360,6 +361,8 @@ def _node(source, index, title, attrs, body_lines, characters, diags) -> Node:
     body_lines, choice_lines = _split_choices(body_lines)
     if not choice_lines and not is_ending:
         body_lines, choice_lines = _choices_before_text(body_lines, node_id, source, diags)
+    if choice_lines:
+        body_lines, choice_lines = _text_between_choices(body_lines, choice_lines, node_id, source, diags)
     choices = [c for c in (_choice(source, item, diags) for item in choice_lines) if c]
     for body_line in body_lines:
         if not body_line.in_fence and CHOICE.match(body_line.text):
@@ -380,8 +383,33 @@ def _choices_before_text(lines: list[Line], node_id: str, source: Source, diags:
     after = [line for line in lines[last + 1:] if line.text.strip()]
     if items and after:
         diags.error(source.at(after[0]), f'text after the choices of node "{node_id}": the list of choices ends '
-                    "a node, so move this text above the choices (or into the node a choice leads to)")
+                    "a node, so move this text above the choices, or indent it under a choice (two spaces) to "
+                    "make it what that choice leads to")
     return body + lines[last + 1:], items
+
+
+def _text_between_choices(body: list[Line], items: list[list[Line]], node_id: str, source: Source,
+                          diags: Diagnostics) -> tuple[list[Line], list[list[Line]]]:
+    """Choices, then text not indented under them, then more choices: the text was meant as the
+    consequence of the choice above it (indented, it would be). Say so once, at that text, and
+    read it so: every choice counts, so no node is reported unreachable for want of them."""
+    first = next((i for i, line in enumerate(body) if not line.in_fence and CHOICE.match(line.text)), None)
+    if first is None:
+        return body, items
+    tail = body[first:]
+    if any(line.in_fence or (LIST_ITEM.match(line.text) and not CHOICE.match(line.text))
+           or line.text.lstrip().startswith("#") for line in tail):
+        return body, items  # more than choices and their text: a choice in the middle of the node's text
+    above: list[list[Line]] = []
+    for line in tail:
+        if CHOICE.match(line.text):
+            above.append([line])
+        else:
+            above[-1].append(line)
+    stray = next(line for item in above for line in item[1:] if line.text.strip())
+    diags.error(source.at(stray), f'text between the choices of node "{node_id}": indent it under the choice '
+                "above (two spaces) to make it what that choice leads to, or move it above the choices")
+    return body[:first], above + items
 
 
 def _split_choices(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
@@ -450,10 +478,12 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
     for attr in attrs:
         if attr.kind == "class" and attr.name == PINNED:
             pinned = True
+        elif attr.kind == "key" and attr.name == PINNED:
+            diags.error(attr.location, f'{PINNED} is a class, not a key: write .{PINNED} (with a dot, no value)')
+            pinned = True  # read as meant
         elif attr.kind != "key" or attr.name not in CHOICE_KEYS:
-            shown = {"id": "#", "class": "."}.get(attr.kind, "") + attr.name
-            diags.error(attr.location, f'unknown choice attribute "{shown}" (use points=, set=, unset=, if=, '
-                        f'.{PINNED})' + did_you_mean(attr.name, CHOICE_KEYS + (PINNED,)))
+            diags.error(attr.location, f'unknown choice attribute "{_shown(attr)}" (use points=, set=, unset=, if=, '
+                        f'.{PINNED})' + _meant(attr, CHOICE_KEYS))
         elif attr.name == "points":
             if not re.fullmatch(r"[+-]?\d+", attr.value or ""):
                 diags.error(attr.value_location, f'points must be a whole number, not "{attr.value}"')
@@ -470,8 +500,28 @@ def _choice(source: Source, item: list[Line], diags: Diagnostics) -> Choice | No
                   target_location, consequence, pinned)
 
 
+def _shown(attr: attributes.Attribute) -> str:
+    return {"id": "#", "class": "."}.get(attr.kind, "") + attr.name
+
+
+def _meant(attr: attributes.Attribute, keys: tuple[str, ...]) -> str:
+    """A "did you mean" written as the attribute should be: `points=` for a key, `.pinned` for the class."""
+    close = closest(attr.name, keys + (PINNED,))
+    if close is None:
+        return ""
+    return f' (did you mean "{"." + close if close == PINNED else close + "="}"?)'
+
+
 def _consequence(lines: list[Line], source: Source, diags: Diagnostics) -> Markdown | None:
     """The indented text under a choice, a paragraph or a blockquote: what its choice leads to."""
+    for line in lines:
+        match = None if line.in_fence else CONSEQUENCE_DIALOGUE.match(line.text)
+        if match:
+            speaker = match.group("speaker")
+            diags.warning(source.at(line, match.start("speaker")),
+                          f'"> [{speaker}]" under a choice is not dialogue: it shows as a quote starting '
+                          f'"[{speaker}]", since a consequence is narration: move the line to the top of the node '
+                          f'the choice leads to, where "> [{speaker}] …" speaks')
     text_lines = []
     for line in lines:
         indent = len(line.text) - len(line.text.lstrip(" \t"))
@@ -732,8 +782,10 @@ def _option_attributes(task: re.Match, line: Line, source: Source, diags: Diagno
     for attr in attributes.parse(body, source.at(line, task.start("text") + offset + 1), diags):
         if attr.kind == "class" and attr.name == PINNED:
             pinned = True
+        elif attr.kind == "key" and attr.name == PINNED:
+            diags.error(attr.location, f'{PINNED} is a class, not a key: write .{PINNED} (with a dot, no value)')
+            pinned = True  # read as meant
         else:
-            shown = {"id": "#", "class": "."}.get(attr.kind, "") + attr.name
-            diags.error(attr.location, f'unknown option attribute "{shown}" (only .{PINNED}, which keeps the '
-                        "option in its place when options are shuffled)" + did_you_mean(attr.name, (PINNED,)))
+            diags.error(attr.location, f'unknown option attribute "{_shown(attr)}" (only .{PINNED}, which keeps the '
+                        "option in its place when options are shuffled)" + _meant(attr, ()))
     return title, pinned

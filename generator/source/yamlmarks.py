@@ -220,7 +220,9 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
 class Fields:
     """Reads a YAML mapping's keys for one object, reporting author mistakes."""
 
-    def __init__(self, value: Value, what: str, diags: Diagnostics, allowed: tuple[str, ...]):
+    def __init__(self, value: Value, what: str, diags: Diagnostics, allowed: tuple[str, ...],
+                 elsewhere: dict[str, str] | None = None):
+        """`elsewhere`: keys that belong to another object, each with where, and what to do here."""
         self.what, self.diags, self.location = what, diags, value.location
         if not isinstance(value.data, dict):
             diags.error(value.location, f"{what} must be a mapping of keys to values")
@@ -228,7 +230,9 @@ class Fields:
         else:
             self.entries = value.data
         for key, entry in self.entries.items():
-            if key not in allowed:
+            if key not in allowed and elsewhere and key in elsewhere:
+                diags.error(entry.key_location, f'unknown key "{key}" in {what}: {elsewhere[key]}')
+            elif key not in allowed:
                 diags.error(entry.key_location, f'unknown key "{key}" in {what}' + did_you_mean(key, allowed))
 
     def get(self, key: str) -> Value | None:
