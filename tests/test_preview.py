@@ -401,6 +401,7 @@ def test_a_renamed_node_under_the_saved_place_lands_nearby_with_a_note_not_a_res
         return page.frame_locator("#course").locator('[data-notice="restart"]')
 
     def body(page):
+        past_the_cover(page)
         expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
         view(page).locator('[data-choice="1"]').click()
         expect(view(page)).to_have_attribute("data-node", "check")
