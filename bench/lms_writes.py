@@ -45,7 +45,7 @@ def measure(course: Path = FLAGSHIP) -> list[Written]:
     out = []
     for (fmt, walk), result in zip(played, report.results, strict=True):
         d = result.delivery
-        out.append(Written(result.walk, fmt, len(checked.course.modules), again(walk),
+        out.append(Written(walk.role, fmt, len(checked.course.modules), again(walk),
                            len(runner.Walker(checked, walk, fmt, ROOT).steps), d.commits, d.posted, d.largest,
                            d.final, d.finished, d.refused, result.failures))
     return out

@@ -321,12 +321,8 @@ def _test(args) -> int:
     finally:
         console.stop()
     for report in result.reports:
-        for walk in report.results:
-            for failure in walk.failures:
-                where = ", ".join(p for p in (walk.fmt, walk.profile, f"walk {walk.walk}") if p)
-                print(f"{failure}  [{where}]", file=sys.stderr)
-            for artifact in walk.artifacts:
-                print(f"  saved {artifact}", file=sys.stderr)
+        for line in runner.failure_lines(report):
+            print(line, file=sys.stderr)
     if junit:
         junit.parent.mkdir(parents=True, exist_ok=True)
         junit.write_text(runner.junit_catalogue(result), encoding="utf-8")

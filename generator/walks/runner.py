@@ -164,7 +164,7 @@ def _prepare(number: int, entry, formats, max_paths: int, site: pool.Site,
     checked = build.check(argument, formats=tuple(formats))
     walks = walks if walks is not None else plan.walks(checked.course, checked.analyses, max_paths)
     if only is not None:
-        walks = [walk for walk in walks if walk.name in only]
+        walks = [walk for walk in walks if {walk.name, walk.role} & only]
     prefix = f"/course/{number}/"
     cmi5_folder = None
     if packages:  # packages built before, walked as they are
@@ -375,7 +375,8 @@ async def _walk(host, course: _Course, job: Job, options: dict) -> WalkResult:
 
 
 def _stem(walk, job: Job) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{job.profile}-{walk.name}").strip("-")
+    # The walk's name is a path, too long for a file name: its number in the plan instead.
+    return re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{job.profile}-walk-{walk.number}").strip("-")
 
 
 @functools.cache
@@ -408,7 +409,7 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
     SCORM walk plays against each LMS profile in `profiles`.
 
     `walks` (one list of plan.Walk per course, or None) plays those instead of the plan; `only`
-    plays just the planned walks of those names. `phone` (with `viewport`) adds the phone
+    plays just the planned walks of those names or roles ("best"). `phone` (with `viewport`) adds the phone
     checks of the in-page walker (Walker.argument).
     Never raises for a failing walk or a failing browser: a browser that drops out has its
     walks played by the others, and the catalogue names it. A course with errors raises
@@ -516,7 +517,7 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     launcher answer every third xAPI request with 503 until the course has sent
     everything, and recover before the learner leaves). `viewport` (width, height)
     plays every walk at that size and fails any view that scrolls sideways; `phone` adds the
-    phone checks of `Walker.argument`. `only` plays just the walks of those names.
+    phone checks of `Walker.argument`. `only` plays just the walks of those names or roles ("best").
     `language` walks the course's translation (or a pseudo-locale) with the
     source's plan and predictions: a translation changes no score. `walks`
     plays these planned walks (e.g. plan.longest) instead of the course's plan.
@@ -539,6 +540,22 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     report.seconds = catalogue.seconds
     report.failed_browsers = catalogue.failed_browsers
     return report
+
+
+def failure_lines(report: TestReport) -> list[str]:
+    """What `coursegen test` prints for the failed walks: each failure (the first names the line
+    where the walk first went wrong), then the walk by its path, then what was saved."""
+    numbers = {name: i + 1 for i, name in enumerate(report.walk_names)}
+    lines = []
+    for result in report.results:
+        if result.ok:
+            continue
+        lines += result.failures
+        where = ", ".join(p for p in (result.fmt, result.profile) if p)  # cmi5 has no LMS profile
+        role = f' "{result.role}"' if result.role else ""
+        lines.append(f"  in walk {numbers.get(result.walk, '?')}{role} ({where}): {result.walk}")
+        lines += [f"  saved {artifact}" for artifact in result.artifacts]
+    return lines
 
 
 def junit_xml(report: TestReport, course_id: str) -> str:
