@@ -162,6 +162,23 @@ def test_a_tampered_branch_fails_naming_the_node_where_the_walk_diverged(tmp_pat
                'the page shows node "assume"' in f for f in failures), failures
 
 
+def _zipped(folders: dict[str, Path], formats) -> dict[str, bytes]:
+    """Unpacked packages zipped again, named as build.packages names them (coursegen test
+    packages a course in memory: replacing build.packages walks these instead)."""
+    import io
+    import zipfile
+
+    zips = {}
+    for fmt in formats:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for path in sorted(folders[fmt].rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(folders[fmt]).as_posix())
+        zips[f"tampered-{fmt}.zip"] = buffer.getvalue()
+    return zips
+
+
 def test_a_failing_walk_is_named_by_its_path_and_points_first_at_the_choice_that_differs(
         tmp_path, monkeypatch, capsys):
     """`coursegen test` on a package whose choice "Tell Ben what you changed" (audit.md) was
@@ -175,7 +192,7 @@ def test_a_failing_walk_is_named_by_its_path_and_points_first_at_the_choice_that
     course = COURSES["branching"]
     tampered = _tampered_packages(tmp_path / "pkg", course,
                                   lambda d: _choice(d, "audit", "restricted", 0).update(points=7))
-    monkeypatch.setattr(runner, "unpacked", lambda *args, **kwargs: tampered)
+    monkeypatch.setattr(build, "packages", lambda checked, formats, *rest: (_zipped(tampered, formats), 0))
     junit = tmp_path / "report.xml"
     code = cli.main(["test", str(course), "--format", "scorm12", "--format", "scorm2004", "--workers", "1",
                      "--max-paths", "3", "--junit", str(junit)])
