@@ -12,7 +12,7 @@ from lxml import etree
 from repo import REPO
 
 from generator import cli
-from generator.translate import catalogue
+from generator.translate import catalogue, ui
 
 FIXTURE = REPO / "tests" / "fixtures" / "courses" / "translated"
 SCHEMAS = REPO / "generator" / "translate" / "schemas"
@@ -59,9 +59,16 @@ def test_the_export_validates_against_the_oasis_schema(course_copy, tmp_path):
     assert schema.validate(document), schema.error_log
     files = document.findall(".//x:file", NS)
     assert [f.get("original") for f in files] == ["locales/de/course.po", "locales/de/why-clean.po",
-                                                  "locales/de/visitor.po", "locales/de/desk-check.po"]
+                                                  "locales/de/visitor.po", "locales/de/desk-check.po",
+                                                  "locales/de/ui.po"]
     assert {(f.get("source-language"), f.get("target-language"), f.get("datatype")) for f in files} == {("en", "de", "po")}
-    assert len(document.findall(".//x:trans-unit", NS)) == 38
+    # The course's 38 texts, and the player's words: one unit each, or one per German plural form (2).
+    words = sum(2 if u.plural else 1 for u in ui.units())
+    assert len(document.findall(".//x:trans-unit", NS)) == 38 + words
+    plural = document.find(".//x:group[@id='ui#pointsPlus']", NS)
+    assert plural.get("restype") == "x-gettext-plurals"
+    assert [(u.get("id"), u.find("x:source", NS).text, u.find("x:target", NS).text) for u in plural] == [
+        ("ui#pointsPlus[0]", "+{n} point", "+{n} Punkt"), ("ui#pointsPlus[1]", "+{n} points", "+{n} Punkte")]
 
 
 def test_placeholders_are_inline_markup_and_the_units_carry_state_notes_and_limits(course_copy, tmp_path):

@@ -177,7 +177,7 @@ def test_a_first_launch_opens_on_the_cover_and_a_return_goes_straight_in(launch,
     text = frame.inner_text('[data-view="cover"]')
     for part in ["Sharing Safely: a runtime sample", sample_course["description"], "What you will be able to do",
                  "Spot confidential details in a photo", "About 12 minutes",
-                 "To pass: 60% of the points, and pass each quiz (1)."]:
+                 "To pass: 60% of the points, and pass the quiz."]:  # one quiz: the singular form
         assert part in text
     assert frame.locator('[data-view="cover"] [data-action="next"]').count() == 1
     NEXT(frame)
