@@ -125,14 +125,13 @@ def test_a_word_that_loses_or_invents_a_value_is_refused_at_its_line(course_copy
     plural_line = next(i for i, line in enumerate(lines, 1) if line == 'msgstr[1] "+{x} Punkte"')
     assert cli.main(["check", str(course_copy), "--lang", "de"]) == cli.EXIT_COURSE
     errors = [line.split(": error: ") for line in capsys.readouterr().err.splitlines() if ": error: " in line]
-    manifest = f"manifest.json:{ui._line('pageOf')}:1)", f"manifest.json:{ui._line('pointsPlus')}:1)"
     assert [(where.rsplit("/", 3)[-3:], message) for where, message in errors] == [
-        (["locales", "de", f"ui.po:{page_line}:1"], "{total} is missing: the player puts a value there; keep it"
-         f" (source: generator/package/runtime/{manifest[0]}"),
+        (["locales", "de", f"ui.po:{page_line}:1"], '{total} is missing: the player puts a value there; keep it'
+         ' (English: "Page {n} of {total}")'),
         (["locales", "de", f"ui.po:{plural_line}:1"], "plural form 1: {x} is not one of this word's values ({n})"
-         f" (source: generator/package/runtime/{manifest[1]}"),
+         ' (English: "+{n} points")'),
         (["locales", "de", f"ui.po:{plural_line}:1"], "plural form 1: {n} is missing: the player puts a value "
-         f"there; keep it (source: generator/package/runtime/{manifest[1]}"),
+         'there; keep it (English: "+{n} points")'),
     ], errors
 
 

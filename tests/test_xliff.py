@@ -125,6 +125,28 @@ def test_an_agencys_translation_comes_back_into_the_catalogue(course_copy, tmp_p
     assert cli.main(["check", str(course_copy), "--lang", "de"]) == 0
 
 
+def test_a_plural_form_comes_back_into_its_msgstr_and_a_broken_one_is_refused(course_copy, tmp_path, capsys):
+    path = tmp_path / "de.xlf"
+    document = export(course_copy, path)
+    unit(document, "ui#minutes[1]").find("x:target", NS).text = "{n} Minuten"
+    document.write(str(path), xml_declaration=True, encoding="UTF-8")
+    assert cli.main(["translate", "import", str(course_copy), str(path)]) == 0
+    po = {e.msgctxt: e for e in polib.pofile(str(course_copy / "locales/de/ui.po"))}
+    assert po["ui#minutes"].msgstr_plural == {0: "{n} Min.", 1: "{n} Minuten"} and not po["ui#minutes"].fuzzy
+    # The "other" form must show {n}; the file's line is named and nothing is written.
+    document = export(course_copy, path)
+    target = unit(document, "ui#minutes[1]").find("x:target", NS)
+    target.text = "Minuten"
+    document.write(str(path), xml_declaration=True, encoding="UTF-8")
+    before = (course_copy / "locales/de/ui.po").read_bytes()
+    capsys.readouterr()
+    assert cli.main(["translate", "import", str(course_copy), str(path)]) == cli.EXIT_COURSE
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
+    line = etree.parse(str(path)).find(".//x:trans-unit[@id='ui#minutes[1]']/x:target", NS).sourceline
+    assert len(errors) == 1 and f"de.xlf:{line}:1: error: plural form 1: {{n}} is missing" in errors[0], errors
+    assert (course_copy / "locales/de/ui.po").read_bytes() == before
+
+
 def test_a_broken_target_is_reported_at_its_xliff_line_and_nothing_is_written(course_copy, tmp_path, capsys):
     path = tmp_path / "de.xlf"
     document = export(course_copy, path)

@@ -147,7 +147,7 @@ def _entries(read: Catalogue, units: list[Unit], tag: str, diags: Diagnostics, r
                 waived += 1
             else:
                 where = read.at(entry) if entry is not None else Location(read.path, 1, 1)
-                diags.error(where, problem, unit.location)
+                diags.error(where, problem, unit.source_location)
             result.untranslated.append(unit)
             continue
         if unit.plural is not None:
@@ -155,7 +155,7 @@ def _entries(read: Catalogue, units: list[Unit], tag: str, diags: Diagnostics, r
             continue
         errors = problems_of(unit, entry.msgstr, pseudo=languages.is_pseudo(tag))
         for message in errors:
-            diags.error(read.at(entry), message, unit.location)
+            diags.error(read.at(entry), message, unit.source_location)
         if not errors:
             result.texts[unit.key] = unit.protected.restore(entry.msgstr)
     return waived
@@ -173,7 +173,7 @@ def _plural_word(read: Catalogue, entry: polib.POEntry, unit: Unit, tag: str, di
             other = index >= len(names) or names[index] == "other"
             errors += [(index, m) for m in problems_of(unit, text, form=index, last=other)]
     for index, message in errors:
-        diags.error(read.at(entry, f"msgstr[{index}]"), message, unit.location)
+        diags.error(read.at(entry, f"msgstr[{index}]"), message, unit.source_location)
     if not errors and all(forms[:languages.plural_count(tag)]):
         result.texts[unit.key] = ui.value(unit, entry, tag, read.po.metadata.get("Plural-Forms"))
 

@@ -82,11 +82,12 @@ def variable_problems(unit: Unit, translated: str, form: int | None = None, last
     wanted = set(VARIABLE.findall(unit.source + (unit.plural or "")))
     have = set(VARIABLE.findall(translated))
     where = f"plural form {form}: " if form is not None else ""
+    english = f' (English: "{unit.plural if form is not None and last else unit.source}")'
     found = [f"{where}{{{name}}} is not one of this word's values ({', '.join(f'{{{w}}}' for w in sorted(wanted)) or 'none'})"
-             for name in sorted(have - wanted)]
+             f"{english}" for name in sorted(have - wanted)]
     for name in sorted(wanted - have):
         if not (form is not None and not last and name == COUNT):
-            found.append(f"{where}{{{name}}} is missing: the player puts a value there; keep it")
+            found.append(f"{where}{{{name}}} is missing: the player puts a value there; keep it{english}")
     return found
 
 

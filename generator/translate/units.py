@@ -47,6 +47,12 @@ class Unit:
     def msgid(self) -> str:
         return self.protected.text
 
+    @property
+    def source_location(self) -> Location | None:
+        """Where a diagnostic names the source: the author's file; none for a word of the
+        player, whose English ships with coursegen (the message quotes it instead)."""
+        return None if self.kind == LABEL else self.location
+
 
 Note = Callable[[object, tuple], str]
 

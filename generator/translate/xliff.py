@@ -290,7 +290,7 @@ def _read_units(element, read: catalogue.Catalogue, found: dict[str, Unit], path
             expected = entry.msgid
         if _text(source, where, diags) != expected:
             diags.error(Location(path, source.sourceline or where.line, 1), "the source text changed since this "
-                        "file was exported: export again and carry the translation over", unit.location)
+                        "file was exported: export again and carry the translation over", unit.source_location)
             continue
         target = trans_unit.find(_q("target"))
         text = _text(target, where, diags) if target is not None else ""
@@ -300,7 +300,7 @@ def _read_units(element, read: catalogue.Catalogue, found: dict[str, Unit], path
         problems = review.problems_of(unit, text, form=index, last=index >= len(names) or names[index] == "other") \
             if index is not None else review.problems_of(unit, text)
         for message in problems:
-            diags.error(target_at, message, unit.location)
+            diags.error(target_at, message, unit.source_location)
         if problems:
             continue
         state = target.get("state")
