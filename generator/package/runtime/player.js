@@ -378,7 +378,7 @@
   }
 
   function certificateView() {
-    var d = new Date().toLocaleDateString(course.language || undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+    var now = new Date(), d = now.toLocaleDateString(course.language || undefined, { year: 'numeric', month: 'long', day: 'numeric' });
     return view('certificate', null, [L('certificateTitle')], [null, null,
       h('p', { text: L('certifies') }),
       h('p', { 'class': 'name' }, [learnerName ? h('bdi', { text: learnerName }) : L('learner')]),
@@ -386,7 +386,7 @@
       h('p', { 'class': 'course', text: course.title }),
       h('p', { text: L('version', { v: course.version }) }),
       h('p', { text: L('certScore', { percent: pc(eng.percent()) }) }),
-      h('p', { text: L('date', { date: d }) }),
+      h('p', null, dated(L('date', { date: '\u0000' }), h('time', { datetime: [now.getFullYear(), now.getMonth() + 1, now.getDate()].map(function (n) { return (n < 10 ? '0' : '') + n; }).join('-'), text: d }))),
       earned().length ? badgeList(earned(), true) : null,
       navRow([btn('print', L('print'), function () { window.print(); }),
         btn('results', L('backToResults'), function () { ui.cert = false; render(); })])
@@ -508,6 +508,12 @@
     numbers = make(Intl.NumberFormat);
     percents = make(Intl.NumberFormat, { style: 'percent', maximumFractionDigits: 2 });
     plurals = make(Intl.PluralRules);
+  }
+
+  // A word with an element in place of one of its values (marked \u0000): the date as <time>.
+  function dated(text, el) {
+    var at = text.indexOf('\u0000');
+    return at < 0 ? [text] : [text.slice(0, at), el, text.slice(at + 1)];
   }
 
   function fatal(e) {
