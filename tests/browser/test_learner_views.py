@@ -219,3 +219,17 @@ def test_the_header_counts_points_that_count_of_the_points_in_play(launch, sampl
     play(frame, [NEXT, answer("q-multi", 0)])
     assert tally() == "21 of 36 points"
     assert errors == []
+
+
+def test_a_plain_string_left_in_the_source_language_is_marked_with_it(launch, package_factory, sample_course, errors):
+    # A review build (--allow-untranslated) lists such strings in `untranslated` (docs/course-json.md).
+    sample_course.update(language="de", untranslated={"/title": "en", "/modules/0/title": "en"})
+    page, frame = launch(package_factory(sample_course), "2004")
+    assert frame.get_attribute("header .ctitle", "lang") == "en"
+    assert frame.get_attribute("header .ctitle", "dir") == "auto"
+    eyebrow = frame.locator("[data-view] .eyebrow > span").first
+    assert eyebrow.inner_text() == sample_course["modules"][0]["title"] and eyebrow.get_attribute("lang") == "en"
+    heading = frame.locator("[data-view] h1")
+    assert heading.get_attribute("lang") is None  # translated text is the page's language
+    assert frame.evaluate("document.documentElement.lang") == "de"
+    assert errors == []

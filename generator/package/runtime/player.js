@@ -11,6 +11,8 @@
   // the moment after a choice (shown once, on the view it leads to).
   var ui = { cert: false, cover: false, reread: null, moment: null };
   var hdr = {}, live, notices, dlg, learnerName = '';
+  // Plain strings a review build left in the source language (course.untranslated), by text.
+  var foreign = {};
 
   // A word of the course's language: its {values} filled, numbers written as the language
   // writes them; a word with plural forms ({one: …, other: …}) takes the form {n} asks for.
@@ -38,13 +40,26 @@
     for (var k in a || {}) {
       var v = a[k];
       if (v == null || v === false) continue;
-      if (k === 'text') e.textContent = v;
+      if (k === 'text') { e.textContent = v; if (foreign[v]) marked(e, foreign[v]); }
       else if (k === 'html') e.innerHTML = v;
       else if (k === 'on') e.addEventListener('click', act(v));
       else e.setAttribute(k, v === true ? '' : v);
     }
-    (kids || []).forEach(function (c) { if (c || c === 0) e.appendChild(typeof c === 'object' ? c : document.createTextNode(c)); });
+    (kids || []).forEach(function (c) {
+      if (c || c === 0) e.appendChild(typeof c === 'object' ? c : foreign[c] ? h('span', { text: c }) : document.createTextNode(c));
+    });
     return e;
+  }
+  // Its own language, so a screen reader switches voice, and its own direction.
+  function marked(e, lang) { e.setAttribute('lang', lang); e.setAttribute('dir', 'auto'); }
+  function untranslated() {
+    var list = course.untranslated || {};
+    Object.keys(list).forEach(function (pointer) {
+      var v = pointer.split('/').slice(1).reduce(function (o, k) {
+        return o == null ? o : o[k.replace(/~1/g, '/').replace(/~0/g, '~')];
+      }, course);
+      if (typeof v === 'string' && v) foreign[v] = list[pointer];
+    });
   }
   function btn(action, text, fn, extra) {
     var a = { type: 'button', 'data-action': action, text: text, on: fn };
@@ -469,6 +484,7 @@
       course = JSON.parse(document.getElementById('course-data').textContent);
       labels = course.labels || {};
       speak(course.language || document.documentElement.lang, course.dir);
+      untranslated();
       check();
       info = CG.lms.start(course.id, document.documentElement.getAttribute('data-scorm'));
       if (info.passMark != null) course.passMark = info.passMark; // the LMS's mastery score rules (cmi5)
