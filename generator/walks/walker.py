@@ -26,16 +26,38 @@ class Divergence(Exception):
 
 
 @dataclass
+class Delivery:
+    """How the course's data travelled to the LMS during one walk."""
+
+    commits: int = 0  # Commit (1.2: LMSCommit) calls
+    finished: bool = False  # Terminate (1.2: LMSFinish) answered "true"
+    posted: int = 0  # bytes that reached the LMS server (Moodle-like profile; 0 for plain scorm-again)
+    final: int = 0  # bytes of the last write, Terminate's beacon (Moodle-like profile)
+    refused: int = 0  # writes the LMS server refused (a beacon past 64 KiB in flight)
+
+    @classmethod
+    def of(cls, log: list[dict], arrivals: list[dict]) -> Delivery:
+        finish = [e for e in log if e["fn"] in ("Terminate", "LMSFinish") and not e.get("injected")]
+        return cls(commits=sum(1 for e in log if e["fn"] in ("Commit", "LMSCommit")),
+                   finished=bool(finish) and finish[-1]["ret"] == "true",
+                   posted=sum(a["bytes"] for a in arrivals if a["accepted"]),
+                   final=next((a["bytes"] for a in arrivals if a["kind"] == "terminate"), 0),
+                   refused=sum(1 for a in arrivals if not a["accepted"]))
+
+
+@dataclass
 class WalkResult:
     walk: str
     fmt: str
     failures: list[str]
+    profile: str = "scorm-again"  # the LMS profile it played against (runner.PROFILES; "" for cmi5)
     seconds: float = 0.0
     choices: set = field(default_factory=set)  # (scenario id, node index, choice)
     endings: set = field(default_factory=set)  # (scenario id, node index)
     artifacts: list[str] = field(default_factory=list)
     injected_faults: int = 0  # LMS calls the host made fail on purpose
     lms: dict = field(default_factory=dict)  # the cmi data the LMS held at the end
+    delivery: Delivery = field(default_factory=Delivery)
 
     @property
     def ok(self) -> bool:
@@ -59,11 +81,12 @@ def in_page_script() -> str:
 
 
 class Walker:
-    def __init__(self, checked: build.CheckedCourse, walk: plan.Walk, fmt: str, cwd: Path):
+    def __init__(self, checked: build.CheckedCourse, walk: plan.Walk, fmt: str, cwd: Path,
+                 profile: str = "scorm-again"):
         self.checked, self.course, self.walk, self.fmt, self.cwd = checked, checked.course, walk, fmt, cwd
         self.steps = self._plan_steps()
         self.expected_interactions: list[dict] = []
-        self.result = WalkResult(walk.name, fmt, [])
+        self.result = WalkResult(walk.name, fmt, [], profile)
 
     def where(self, location: Location) -> str:
         return location.display(self.cwd)
@@ -189,9 +212,14 @@ def _doing(step: Step) -> str:
     return "at the end of the course"
 
 
+def _weighting(points: int, fmt: str) -> dict:
+    # SCORM 2004 records no weighting: its players post the whole record on every write (scorm.js).
+    return {} if fmt == "scorm2004" else {"weighting": points}
+
+
 def choice_interaction(scenario, node, choice: int, points: int, fmt) -> dict:
     return {"id": f"{scenario.id}__{node.id}", "type": "choice", "response": b36(choice),
-            "result": result_word(leaning(points), fmt), "weighting": points,
+            "result": result_word(leaning(points), fmt), **_weighting(points, fmt),
             "source": node.choices[choice].location}
 
 
@@ -212,7 +240,7 @@ def answer_interaction(quiz, question, picks, fmt, language) -> dict:
     # Judged here from the picks, not taken from the page: the runtime's judgement is under test.
     right = answer_right(question, picks)
     return {"id": f"{quiz.id}__{question.id}", "type": kind, "response": response,
-            "result": result_word("good" if right else "bad", fmt), "weighting": question.points,
+            "result": result_word("good" if right else "bad", fmt), **_weighting(question.points, fmt),
             "source": question.location}
 
 
