@@ -63,3 +63,38 @@ def test_axe_finds_no_wcag_violation_on_any_kind_of_view(host, flagship):
     violations = {kind: problems for kind, problems in found.items() if problems}
     assert violations == {}, violations
     assert errors == []
+
+
+def test_a_failed_course_is_passed_from_its_results_with_the_keyboard_alone(host, flagship):
+    checked, walks = flagship
+    recovered = next(w for w in walks if w.role == "fail, then recover")
+    page, frame, errors = launch(host, "scorm2004", reduced_motion="reduce")
+    Keyboard(page, frame).play(Walker(checked, recovered, "scorm2004", Path.cwd()))
+    assert int(frame.get_attribute("[data-percent]", "data-percent")) == recovered.expected.percent
+    assert "Passed" in frame.inner_text(".verdict")
+    assert errors == []
+
+
+def test_the_menu_works_with_the_keyboard_and_rereads_a_lesson(host, flagship):
+    checked, walks = flagship
+    page, frame, errors = launch(host, "scorm2004", reduced_motion="reduce")
+    keyboard = Keyboard(page, frame)
+    walker = Walker(checked, walks[0], "scorm2004", Path.cwd())
+    first_choice = next(i for i, s in enumerate(walker.steps) if s.js["op"] == "choose")
+    walker.steps = walker.steps[:first_choice + 1]
+    keyboard.play(walker)
+    node = frame.get_attribute("[data-view]", "data-node")
+    keyboard.focus('[data-action="menu"]')
+    page.keyboard.press("Enter")
+    assert frame.evaluate("document.activeElement.id") == "dlg-h"  # the dialog opens at its heading
+    keyboard.focus('dialog [data-action="reread"]')
+    page.keyboard.press("Enter")
+    assert frame.get_attribute("[data-view]", "data-view") == "lesson"
+    while frame.get_attribute("[data-view]", "data-view") == "lesson":
+        keyboard.press_on('[data-action="next"]')
+    assert frame.get_attribute("[data-view]", "data-node") == node  # back where the learner was
+    keyboard.focus('[data-action="menu"]')
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    assert frame.evaluate("document.activeElement.dataset.action") == "menu"
+    assert errors == []

@@ -33,7 +33,7 @@ def test_no_view_of_the_german_or_arabic_course_scrolls_sideways_on_a_320_pixel_
                         only={"best", "fail, then recover"}, artifacts=tmp_path)
     failures = [f"[{r.walk}] {f}" for r in report.results for f in r.failures]
     assert not failures, "\n".join(failures)
-    assert {r.walk for r in report.results} == {"best", "fail, then recover"}
+    assert {r.role for r in report.results} == {"best", "fail, then recover"}
 
 
 def test_the_overflow_check_catches_a_view_wider_than_a_phone(tmp_path):
@@ -56,7 +56,7 @@ def test_every_view_of_every_walk_fits_a_360_by_740_phone(lms_present):
     failures = [f"[{r.walk}] {f}" for r in report.results for f in r.failures]
     assert not failures, "\n".join(failures)
     # The failing walk goes back from the results: its Replay and Review buttons are measured too.
-    assert "fail, then recover" in {r.walk for r in report.results}
+    assert "fail, then recover" in {r.role for r in report.results}
 
 
 # Each phone check undone in the built stylesheet, and the words its failure must say.

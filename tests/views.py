@@ -151,7 +151,7 @@ def every_kind_of_view(page, frame, checked, walks, look) -> dict[str, object]:
                 if action == "certificate":
                     frame.click('[data-action="results"], [data-action="back"]')
 
-    recovered = next(w for w in walks if w.name == "fail, then recover")
+    recovered = next(w for w in walks if w.role == "fail, then recover")
     Keyboard(page, frame, check).play(Walker(checked, recovered, "scorm2004", Path.cwd()))
     assert KINDS <= set(found), set(found)
     return found
