@@ -112,9 +112,10 @@ def read_report(statements: list[dict], au_id: str) -> Report:
     defined = [s for s in statements if CATEGORY_CMI5 in _categories(s) and s["verb"]["id"] in VERB_NAMES]
     verbs = [VERB_NAMES[s["verb"]["id"]] for s in defined]
     verdicts = [s for s in defined if VERB_NAMES[s["verb"]["id"]] in ("passed", "failed")]
-    verdict = VERB_NAMES[verdicts[0]["verb"]["id"]] if verdicts else None
-    score = verdicts[0].get("result", {}).get("score") if verdicts else None
-    mastery = verdicts[0].get("context", {}).get("extensions", {}).get(MASTERY_SCORE) if verdicts else None
+    # The registration's standing verdict is its last: a later session's passed follows a failed.
+    verdict = VERB_NAMES[verdicts[-1]["verb"]["id"]] if verdicts else None
+    score = verdicts[-1].get("result", {}).get("score") if verdicts else None
+    mastery = verdicts[-1].get("context", {}).get("extensions", {}).get(MASTERY_SCORE) if verdicts else None
     interactions = [_interaction(s, au_id) for s in statements if s["verb"]["id"] == ANSWERED]
     badges = [s["object"]["id"].rsplit("/", 1)[-1] for s in statements if s["verb"]["id"] == EARNED]
     return Report(verdict, verbs.count("completed"), score, mastery, interactions, badges)
