@@ -364,7 +364,7 @@ def test_course_text_is_written_in_its_own_words() -> None:
     assert not problems, "Course text repeats the seed articles:\n" + "\n".join(problems)
 
 
-# With the seeds at hand (a developer's machine beside ../shared): the fingerprints are current,
+# With the seeds at hand (COURSEGEN_SEEDS set on a maintainer's machine): the fingerprints are current,
 # and a sentence lifted from a real seed is caught through them.
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cmi5host import Launcher, Session
+from .lmscheck import page_problems
 from .ralph import LrsClient
 from .walker import STEP_TIMEOUT_MS, Walker
 from .xapi_rules import MASTERY_SCORE, VERB_NAMES, CATEGORY_CMI5
@@ -148,13 +149,7 @@ def check_statements(walker: Walker, page_state: dict, statements: list[dict], s
     where = walker.where(walker.course.location)
     mastery = structure.mastery_score
     report = read_report(statements, structure.au_id)
-    problems = []
-    shown = page_state.get("percent")
-    if shown is None or int(shown) != expected.percent:
-        problems.append(f"{where}: the results show {shown}% but the course predicts {expected.percent}%")
-    if sorted(page_state.get("badges", [])) != sorted(expected.badges):
-        problems.append(f"{where}: the page shows badges {sorted(page_state.get('badges', []))}, "
-                        f"predicted {sorted(expected.badges)}")
+    problems = page_problems(where, page_state, expected)
     verdict = "passed" if expected.passed else "failed"
     if report.completed != 1 or report.verdict != verdict:
         problems.append(f"{where}: the LRS holds {report.completed} completed and verdict {report.verdict}, "
