@@ -48,7 +48,7 @@ SIZES = [(10, 10), (100, 50), (1000, 500), (10000, 5000)]
 
 # Budgets. Never loosen one to make it pass. KB and MB are read the strict way (10^3, 10^6).
 RUNTIME_MAX = 80_000  # bytes of runtime JS + CSS in the flagship package (60,000 before issue 16: see README)
-RUNTIME_GZ_MAX = 25_000  # the same gzipped, what a learner's browser downloads
+RUNTIME_GZ_MAX = 27_000  # the same gzipped, what a learner's browser downloads (25,000 before issue 18: see README)
 PEAK_MAX = 300_000_000  # bytes of peak RSS building the 10,000-node course
 PATHOLOGICAL_MAX = 2.0  # seconds for analyse + coverage_paths on 30 sequential two-way choices
 SUSPEND_MAX = 1.5  # suspend_data characters per decision

@@ -336,6 +336,9 @@ class Course:
     # Listed modules that could not be loaded: what follows only from them is not reported again.
     unread: tuple[Unread, ...] = ()
     objectives: tuple["Objective", ...] = ()  # what the learner will be able to do, shown on the cover
+    # The runtime's words in the course's language, where a translation gives them (translate/ui.py):
+    # key -> text, or a plural word as {CLDR category: text}. The rest are the runtime's English.
+    labels: Mapping[str, object] = field(default_factory=dict)
 
     def where(self, key: str) -> Location:
         return self.field_locations.get(key, self.location)

@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 import re
 
+import babel
+import babel.numbers
+
 # Runtime places that hold numbers, by name: selector (several elements give a list).
 SLOTS = {
     "tally": "header .tally", "badges": "header [data-action=shelf] .count", "eyebrow": "[data-view] .eyebrow .extra",
@@ -55,19 +58,34 @@ RECORDER = """(args) => {
 }"""
 
 
+LANGUAGE = "en"  # the walks read an English build; Babel's CLDR data says how English writes numbers
+
+
+class Percent(int):
+    """A value the runtime writes as a percentage ("80%")."""
+
+
+def number(value) -> str:
+    if isinstance(value, Percent):
+        return babel.numbers.format_percent(value / 100, locale=LANGUAGE)
+    if isinstance(value, int):
+        return babel.numbers.format_decimal(value, locale=LANGUAGE).replace("-", "\u2212")
+    return str(value)
+
+
 def fill(labels: dict, key: str, **values) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), labels[key])
-
-
-def minus(n: int) -> str:
-    return f"\u2212{-n}" if n < 0 else str(n)
+    """A word of the player (docs/course-json.md "labels"): a plural word's form picked by {n}
+    with CLDR's rule as Babel has it, every number written as the language writes it."""
+    word = labels[key]
+    if isinstance(word, dict):
+        word = word.get(babel.Locale.parse(LANGUAGE).plural_form(values["n"]), word["other"])
+    return re.sub(r"\{(\w+)\}", lambda m: number(values[m.group(1)]), word)
 
 
 def points(labels: dict, n: int) -> str:
     if n == 0:
         return labels["pointsNone"]
-    key = ("pointsPlusOne" if n > 0 else "pointsMinusOne") if abs(n) == 1 else ("pointsPlus" if n > 0 else "pointsMinus")
-    return fill(labels, key, n=abs(n))
+    return fill(labels, "pointsPlus" if n > 0 else "pointsMinus", n=abs(n))
 
 
 def evaluate(tree, values: dict):
@@ -157,8 +175,8 @@ class Ledger:
         L, m = self.labels, self.ms[self.cur] if self.cur < len(self.ms) else None
         got = sum(max(self.best[i] or 0, self.live(i)) for i in range(len(self.ms)) if self.entered[i])
         most = sum(self.ms[i]["max"] for i in range(len(self.ms)) if self.entered[i])
-        want = {"tally": [fill(L, "tally", n=got, max=most)] if most else [""],
-                "badges": [f"{len(self.badges)}/{len(self.c['badges'])}"],
+        want = {"tally": [fill(L, "tally", score=got, n=most)] if most else [""],
+                "badges": [fill(L, "badgeCount", n=len(self.badges), total=len(self.c["badges"]))],
                 "eyebrow": [], "heading": [], "moment": [], "sum": [], "attempt": [], "chosen": [], "better": [],
                 "facts": [], "scores": []}
         if self.moment is not None:
@@ -167,7 +185,7 @@ class Ledger:
             quizzes = sum(1 for x in self.ms if x["kind"] == "quiz")
             want["facts"] = [fill(L, "aboutMinutes", n=sum(x.get("minutes", 0) for x in self.ms)),
                              fill(L, "modulesCount", n=len(self.ms)),
-                             fill(L, "passNeedsQuizzes" if quizzes else "passNeeds", percent=self.c["passMark"], n=quizzes)]
+                             fill(L, "passNeedsQuizzes" if quizzes else "passNeeds", percent=Percent(self.c["passMark"]), n=quizzes)]
         elif view == "lesson":
             want["eyebrow"] = [fill(L, "rereading" if self.rereading else "pageOf", n=self.page + 1,
                                     total=len(self.lesson["pages"]))]
@@ -189,11 +207,11 @@ class Ledger:
                 want["sum"] = [L["pointsEarned"] + " " + points(L, question["points"] if self.last_right else 0)]
                 if self.position == asked - 1:
                     pct = percent_of(self.score, m["max"])
-                    want["attempt"] = [fill(L, "attemptScore", percent=pct, passMark=m["passMark"])]
+                    want["attempt"] = [fill(L, "attemptScore", percent=Percent(pct), passMark=Percent(m["passMark"]))]
                     if pct < m["passMark"] and self.attempt < m["attempts"]:
                         want["attempt"].append(fill(L, "attemptsLeft", n=m["attempts"] - self.attempt))
         elif view == "results":
-            want["sum"] = [fill(L, "resultsScore", percent=self.percent(), passMark=self.c["passMark"])]
+            want["sum"] = [fill(L, "resultsScore", percent=Percent(self.percent()), passMark=Percent(self.c["passMark"]))]
             want["scores"] = [fill(L, "scoreOf", n=self.best[i] or 0, max=x["max"]) if x["max"] else "\u2013"
                               for i, x in enumerate(self.ms)]
         return want
@@ -212,7 +230,7 @@ class Ledger:
             chosen.append(points(L, choices[k]["points"]))
             top = max(worth.values())
             if top > worth[k]:
-                better.append(fill(L, "upTo", n=minus(top)))
+                better.append(fill(L, "upTo", n=top))
             flags = _after(choices[k], flags)
         return chosen, better
 

@@ -13,6 +13,9 @@ results.png         the results page once passed
 badge-shelf.png     the badge shelf, opened from the header
 certificate.png     the printable certificate
 phone-node.png      the first scene on a 360 x 740 phone, under the "not reported" notice
+de-consequence.png  the German course: the moment after a choice, the player's words in German
+ar-node.png         the Arabic course, right to left: a scene with its dialogue and choices
+ar-results.png      the Arabic course: the results of a course not passed, on a 360 x 740 phone
 """
 from __future__ import annotations
 
@@ -100,7 +103,33 @@ def main() -> None:
         phone.wait_for_selector("[data-view]")
         play(phone, recovery[:first])
         phone.screenshot(path=str(HERE / "phone-node.png"))
+        translations(browser, recovery, first, results, Path(temp))
         browser.close()
+
+
+def translations(browser, recovery, first: int, results: int, temp: Path) -> None:
+    """The German and Arabic courses, built from the flagship's catalogues (docs/translation.md)."""
+    built = build.build(COURSE, ("web",), temp / "translated", ["de", "ar"])
+    index = {path.name.split("-")[-3]: (path / "index.html").as_uri() for path in built.outputs}
+
+    def opened(tag: str, width: int, height: int, scale: int = 1):
+        page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale,
+                                reduced_motion="reduce")
+        page.add_init_script(SEEDED)
+        page.goto(index[tag])
+        page.wait_for_selector("[data-view]")
+        page.evaluate("document.querySelectorAll('[data-notice] [data-action=dismiss]').forEach(b => b.click())")
+        return page
+
+    german = opened("de", 1100, 860)
+    play(german, recovery[:first + 1])
+    german.screenshot(path=str(HERE / "de-consequence.png"))
+    arabic = opened("ar", 1100, 860)
+    play(arabic, recovery[:first])
+    arabic.screenshot(path=str(HERE / "ar-node.png"))
+    phone = opened("ar", 360, 740, 2)
+    play(phone, recovery[:results])
+    phone.screenshot(path=str(HERE / "ar-results.png"))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from ..source import expressions
 from . import cmi5, openbadges
 from .assets import Asset
 from ..model import Course, DialogueLine, ForeignText, Lesson, Markdown, Quiz, Scenario
-from ..rules import RESULTS, course_max, true_false_words
+from ..rules import RESULTS, course_max, right_to_left, true_false_words
 
 FORMAT = 2
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -63,7 +63,7 @@ def render(course: Course, analyses: dict, runtime_dir: Path | None = None, lms:
     files.update({f"runtime/{name}": content for name, content in runtime["files"].items()})
     for asset in assets.values():
         files[asset.package_path] = asset.source.read_bytes()
-    files.update(openbadges.files(course))
+    files.update(openbadges.files(course, data["labels"]))
     return Rendered(files, data)
 
 
@@ -172,13 +172,14 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
             entry.update(_quiz(module, course, html))
         modules.append(entry)
     true_word, false_word = true_false_words(course.language)
-    labels = dict(labels, true=true_word, false=false_word)
+    labels = dict(labels, **course.labels, true=true_word, false=false_word)
     badges = [{"id": b.id, "title": b.title, "description": b.description,
                "icon": assets[b.icon.resolve()].package_path if b.icon else None,
                "when": expressions.to_runtime(b.when.tree, module_index, {}) if b.when else None}
               for b in course.badges]
     data = {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
-            "language": course.language, "description": course.description,
+            "language": course.language, "dir": "rtl" if right_to_left(course.language) else "ltr",
+            "description": course.description,
             "objectives": [o.text for o in course.objectives], "cover": True,
             "passMark": course.pass_mark, "maxPoints": course_max(course, maxima(analyses)),
             "stateKey": state.state_key(course), "results": RESULTS, "labels": labels, "modules": modules,
@@ -241,7 +242,7 @@ def _dialogue(line: DialogueLine, character, html: _Html) -> str:
         src = html.assets[character.portrait.resolve()].package_path
         portrait = f'<img class="portrait" src="{escape(src)}" alt="{escape(name)}"{_lang(name)} width="48" height="48">'
     return (f'<div class="line{" with-portrait" if portrait else ""}" data-speaker="{escape(line.speaker)}">{portrait}'
-            f'<p class="speaker"><span class="name"{_lang(name)}>{escape(name)}</span>{role}</p>{html(line.text)}</div>')
+            f'<p class="speaker"><bdi class="name"{_lang(name)}>{escape(name)}</bdi>{role}</p>{html(line.text)}</div>')
 
 
 def _lang(text: str) -> str:
@@ -297,12 +298,18 @@ def embed_json(data: dict) -> str:
 
 
 def _launch_page(course: Course, data: dict, runtime: dict, csp: str) -> str:
-    return launch_page(course.title, course.language, embed_json(data), runtime["scripts"], runtime["styles"], csp)
+    labels = data["labels"]
+    return launch_page(course.title, course.language, embed_json(data), runtime["scripts"], runtime["styles"], csp,
+                       direction=data["dir"], no_script=labels.get("noScript", ""),
+                       startup_error=labels.get("errorStartup", ""))
 
 
 def launch_page(title: str, lang: str, course_json: str, scripts: list[str], styles: list[str],
-                csp: str = CSP) -> str:
+                csp: str = CSP, *, direction: str = "ltr", no_script: str = "", startup_error: str = "") -> str:
     """The launch page (templates/index.html) around the course JSON, every value escaped.
+
+    `no_script` and `startup_error` are the words the page shows before (or without) the
+    course JSON, in the course's language.
 
     A string.Template rather than Jinja2: one page with two lists does not need a template
     language, and importing and compiling one was a sixth of a small course's build.
@@ -311,6 +318,7 @@ def launch_page(title: str, lang: str, course_json: str, scripts: list[str], sty
 
     page = Template((resources.files("generator.package") / "templates" / "index.html").read_text("utf-8"))
     return page.substitute(
-        lang=escape(lang), csp=escape(csp), title=escape(title), course_json=course_json,
+        lang=escape(lang), dir=escape(direction), csp=escape(csp), title=escape(title), course_json=course_json,
+        no_script=escape(no_script), startup_error=escape(startup_error),
         styles="".join(f'<link rel="stylesheet" href="{escape(href)}">\n' for href in styles),
         scripts="".join(f'<script src="{escape(src)}" defer></script>\n' for src in scripts))

@@ -33,7 +33,11 @@ def render_package(course: dict, out_dir: str | Path) -> Path:
     manifest = runtime_manifest()
     for name in manifest["scripts"] + manifest["styles"]:
         shutil.copyfile(RUNTIME / name, out / "runtime" / name)
+    labels = course.get("labels", {})
+    # As the compiler does: the words the page needs before (or without) the course JSON.
     html = launch_page(course["title"], course.get("language", "en"), course_json(course),
-                       ["runtime/" + n for n in manifest["scripts"]], ["runtime/" + n for n in manifest["styles"]])
+                       ["runtime/" + n for n in manifest["scripts"]], ["runtime/" + n for n in manifest["styles"]],
+                       direction=course.get("dir", "ltr"), no_script=labels.get("noScript", ""),
+                       startup_error=labels.get("errorStartup", ""))
     (out / "index.html").write_text(html, encoding="utf-8")
     return out / "index.html"
