@@ -129,7 +129,7 @@ def walks(report, runs: int = 3, server_counts=SERVER_COUNTS) -> None:
                    f"versions, against one LMS profile, {cores} local browsers × 2 pages (the default on this "
                    "machine). The profile: the Moodle-like one (its commits and final beacon reach the coordinator "
                    f"through request routing) if its CPU a walk is within ×{PROFILE_COST_MAX:.2f} of plain "
-                   "scorm-again's, else plain scorm-again; both were measured once to choose:", "")
+                   "scorm-again's, else plain scorm-again; both were measured once to choose:")
     report.table(["LMS profile", "walks", "failures", "wall", "CPU, all processes", "CPU per walk",
                   "load at start"],
                  [[name, r["walks"], r["failures"], _secs(r["wall"]), _secs(_cpu(r)), _secs(cost[name]), r["load"]]
