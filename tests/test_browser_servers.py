@@ -63,15 +63,19 @@ def _summary(catalogue: runner.Catalogue) -> list:
 
 
 def test_walks_through_two_browser_servers_report_what_a_local_run_reports(servers):
-    local = runner.run_catalogue(CATALOGUE, workers=2)
-    remote = runner.run_catalogue(CATALOGUE, servers=[s.url for s in servers])
+    # The Moodle-like profile alone: everything plain scorm-again needs from the coordinator
+    # (the host page, scorm-again, the packages) comes through the routes it uses too, and its
+    # commits and final beacon come back through them besides; both profiles would double the
+    # test's walks and prove no more (the next test plays both through the servers).
+    local = runner.run_catalogue(CATALOGUE, workers=2, profiles=("moodle",))
+    remote = runner.run_catalogue(CATALOGUE, servers=[s.url for s in servers], profiles=("moodle",))
     assert local.ok and remote.ok, [f for r in remote.reports for w in r.results for f in w.failures][:5]
     assert _summary(remote) == _summary(local)
     assert sum(len(r.results) for r in remote.reports) > 100
     # The Moodle-like profile's writes reached the coordinator from the servers' browsers: every
     # walk's final write (Terminate, a beacon) arrived, and was held against the prediction.
-    moodle = [w for r in remote.reports for w in r.results if w.profile == "moodle"]
-    assert len(moodle) * 2 == sum(len(r.results) for r in remote.reports)
+    moodle = [w for r in remote.reports for w in r.results]
+    assert {w.profile for w in moodle} == {"moodle"}
     assert all(w.delivery.finished and w.delivery.final > 0 and not w.delivery.refused for w in moodle)
     # Both servers took part, and nothing was played twice.
     assert [b.split(": ")[0] for b in remote.browsers] == [s.url for s in servers]
