@@ -162,6 +162,9 @@ class Option:
     correct: bool
     location: Location
     pinned: bool = False  # keeps its source position when the options are shuffled ("None of the above")
+    # matching (addition to v1): the right-hand side of the pair, `- A lost laptop -> IT service desk`
+    target: str = ""
+    target_location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,18 @@ class Question:
     explanation: Markdown | None
     location: Location
     id_location: Location
+    points_location: Location | None = None  # of points= in the heading, when written
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """A matching question's choices for every situation: its distinct right-hand sides,
+        sorted (so the list the learner picks from gives nothing away)."""
+        return tuple(sorted({o.target for o in self.options}, key=lambda t: (t.casefold(), t)))
+
+    @property
+    def scored(self) -> bool:
+        """A likert question asks for a view, never for an answer: it is never scored."""
+        return self.type != "likert"
 
 
 @dataclass(frozen=True)

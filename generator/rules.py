@@ -8,6 +8,7 @@ scenario's maximum comes from check/analysis and is passed in by module id).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Mapping
 
 from .model import Course, Question, Quiz, Scenario
@@ -21,7 +22,8 @@ FORMATS = ("scorm12", "scorm2004", "cmi5", "web")
 SCORM = ("scorm12", "scorm2004")
 
 OUTCOMES = ("good", "neutral", "bad")
-QUESTION_TYPES = ("single", "multiple", "truefalse")
+QUESTION_TYPES = ("single", "multiple", "truefalse", "matching", "sequencing", "fill-in", "likert")
+CHOICE_TYPES = ("single", "multiple", "truefalse")  # options ticked: - [x] right, - [ ] wrong
 # What an interaction records as its result (SCORM 1.2 words; 2004 writes "incorrect" for
 # "wrong"): an ending by its outcome, a choice by the outcome its points lean to, an answer
 # "good" when right and "bad" when not. The runtime reads this table from the course JSON.
@@ -85,8 +87,46 @@ def scenario_score(points: int, maximum: int) -> int:
 
 
 def answer_right(question: Question, picks) -> bool:
-    """single/truefalse: the one correct option; multiple: exactly the set of correct ones."""
+    """single/truefalse: the one correct option; multiple: exactly the set of correct ones;
+    the listed types: every part right (question_points)."""
+    if question.type not in CHOICE_TYPES:
+        right, parts = right_parts(question, picks)
+        return question.scored and right == parts
     return set(picks) == {i for i, option in enumerate(question.options) if option.correct}
+
+
+def normalise_answer(text: str) -> str:
+    """A fill-in answer as it is compared: accents dropped (NFD, combining marks removed), lower
+    case, runs of white space one space, none at either end. runtime/engine.js does the same."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(plain.lower().split())
+
+
+def right_parts(question: Question, response) -> tuple[int, int]:
+    """(parts right, parts) of a response to a listed question: a matching question's pairs
+    (response: the target index picked for each situation, in source order), a sequencing
+    question's steps in their right place (response: step indices in the order given), a
+    fill-in answer accepted or not (response: the text typed)."""
+    if question.type == "matching":
+        targets = question.targets
+        return sum(1 for o, t in zip(question.options, response) if targets.index(o.target) == t), len(question.options)
+    if question.type == "sequencing":
+        return sum(1 for place, step in enumerate(response) if place == step), len(question.options)
+    if question.type == "fill-in":
+        accepted = {normalise_answer(o.text) for o in question.options}
+        return (1 if normalise_answer(response) in accepted else 0), 1
+    return 0, 0
+
+
+def question_points(question: Question, response) -> int:
+    """The points a response earns: matching and sequencing in proportion to the parts right,
+    rounded down (partial credit); the others all or nothing; a likert question none."""
+    if not question.scored:
+        return 0
+    if question.type in CHOICE_TYPES:
+        return question.points if answer_right(question, response) else 0
+    right, parts = right_parts(question, response)
+    return question.points * right // parts if parts else 0
 
 
 def course_passed(completed: bool, course_percent: int, pass_mark: int, quizzes_passed: bool) -> bool:

@@ -34,7 +34,7 @@ class Progress:
     at: analysis.State | None = None
     number: int = 1  # a quiz: the attempt under way (1-based)
     position: int = 0
-    answers: list = field(default_factory=list)  # (question, right, mask) in this attempt
+    answers: list = field(default_factory=list)  # (question, response) in this attempt
     seed: int = 0
     last: int | None = None  # the answer on the feedback view
 
@@ -91,23 +91,35 @@ class Learner:
             x.attempts.append(analysis.Path(tuple(x.steps), t.target.node, sum(s.points for s in x.steps)))
             self._said(walker.ending_interaction(module, module.nodes[t.target.node], "scorm12"))
 
-    def answer(self, question_id: str, how) -> list[int]:
-        """Answers the question shown; returns the option indices ticked."""
+    def answer(self, question_id: str, how):
+        """Answers the question shown; returns the option indices ticked (choice types) and the
+        response as the runtime takes it (the listed types)."""
         module, x = self.here()
         if not isinstance(module, Quiz) or x.last is not None:
             raise CaseError("no question is asked here")
         question = next((q for q in module.questions if q.id == question_id), None)
         if question is None:
             raise CaseError(f'no question "{question_id}" in quiz "{module.id}"')
-        picks = list(plan.answer(question, how)) if isinstance(how, bool) else list(how)
-        right = rules.answer_right(question, picks)
-        x.answers.append((question, right))
-        x.last = sum(1 << k for k in picks)
-        self._said(walker.answer_interaction(module, question, picks, "scorm12", self.course.language))
+        if isinstance(how, bool) or how == "partial":
+            response = plan.answer(question, how)
+            if response is None:
+                raise CaseError(f'"{question_id}" gives no partial credit')
+        elif question.type == "likert":
+            response = how[0]
+        else:
+            response = how if isinstance(how, str) else tuple(how)
+        x.answers.append((question, response))
+        x.last = state.last_answer(question, response)
+        self._said(walker.answer_interaction(module, question, response, "scorm12", self.course.language))
         if x.position == module.asked - 1:
-            policy = plan.QuizPolicy(f"attempt {x.number}", right_ids=frozenset(q.id for q, r in x.answers if r))
-            x.attempts.append((policy, sum(q.points for q, r in x.answers if r)))
-        return picks
+            policy = plan.QuizPolicy(f"attempt {x.number}", right_ids=frozenset(), responses=tuple((q.id, r) for q, r in x.answers))
+            x.attempts.append((policy, self._points(x.answers)))
+        picks = list(response) if question.type in rules.CHOICE_TYPES else []
+        return picks, (list(response) if isinstance(response, tuple) else response)
+
+    @staticmethod
+    def _points(answers) -> int:
+        return sum(rules.question_points(q, response) for q, response in answers)
 
     def next(self) -> None:
         module, x = self.here()
@@ -291,7 +303,7 @@ class Learner:
             else:
                 pass_mark = self.course.quiz_pass_mark(module)
                 scores = [score for p in earlier + [x] for _, score in p.attempts]
-                so_far = sum(q.points for q, r in x.answers if r)
+                so_far = self._points(x.answers)
                 begun = sum(1 for i, _ in self.rounds if i == self.cur)  # rounds back from the results
                 retakes = begun if module.retakes is not None else None
                 current = state.quiz_field(x.number, x.position, so_far, x.seed, max(scores) if scores else None,

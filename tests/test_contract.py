@@ -92,9 +92,12 @@ def steps(case: dict) -> list:
         if op == "choose":
             parsed.append((op, int(rest)))
         elif op == "answer":
-            question, how = rest.split()
-            parsed.append((op, (question, {"right": True, "wrong": False}.get(how) if how in ("right", "wrong")
-                                else [int(k) for k in how.split(",")])))
+            question, _, how = rest.partition(" ")
+            if how.startswith("text:"):  # a fill-in answer, typed as it stands after the colon
+                parsed.append((op, (question, how[len("text:"):])))
+            else:
+                parsed.append((op, (question, {"right": True, "wrong": False, "partial": "partial"}.get(how)
+                                    if how in ("right", "wrong", "partial") else [int(k) for k in how.split(",")])))
         elif op == "again":
             parsed.append((op, rest))
         else:
@@ -112,8 +115,8 @@ def python_side(checked, case: dict) -> tuple[list[dict], list]:
             seen.append(learner.snapshot(set(argument)))
             actions.append({"op": "check"})
         elif op == "answer":
-            picks = learner.answer(*argument)
-            actions.append({"op": op, "question": argument[0], "picks": picks})
+            picks, response = learner.answer(*argument)
+            actions.append({"op": op, "question": argument[0], "picks": picks, "response": response})
         elif op == "choose":
             learner.choose(argument)
             actions.append({"op": op, "choice": argument})
@@ -172,7 +175,7 @@ def test_the_contract_has_at_least_40_cases_over_every_rule():
     assert len(CASES) >= 40
     files = {path.stem for path in case_files()}
     for topic in ("floor", "loops", "flags", "unknown-values", "quiz-attempts", "quiz-draw", "badges", "verdict",
-                  "resume", "replay", "percent", "lessons", "interactions", "clamp", "again", "shuffle"):
+                  "resume", "replay", "percent", "lessons", "interactions", "clamp", "again", "shuffle", "question-types"):
         assert topic in files, f"no contract cases for {topic}"
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..model import Course, Lesson, Quiz, Scenario
-from ..rules import module_max
+from ..rules import CHOICE_TYPES, module_max, normalise_answer
 from .analysis import ScenarioAnalysis, maxima
 
 LIMITS = {"scorm12": 4096, "scorm2004": 64000}
@@ -102,11 +102,39 @@ def scenario_field(node: int, flags: int, points: int, best: int | None, ending:
 
 
 def quiz_field(attempt: int, position: int, score: int, seed: int, best: int | None, passed: bool,
-               last: int | None, retakes: int | None = None) -> str:
-    """The quiz the learner is in: attempt, position, score so far, seed, best, passed, last answer,
-    and the retakes used when the quiz limits them."""
-    numbers = (attempt, position, score, seed, best, 1 if passed else 0, last) + ((retakes,) if retakes is not None else ())
-    return "_".join(b36(n) for n in numbers)
+               last, retakes: int | None = None) -> str:
+    """The quiz the learner is in: attempt, position, score so far, seed, best, passed, last answer
+    (last_answer), and the retakes used when the quiz limits them."""
+    numbers = (attempt, position, score, seed, best, 1 if passed else 0) + ((retakes,) if retakes is not None else ())
+    texts = [b36(n) for n in numbers]
+    texts.insert(6, "".join(b36(n) for n in last) if isinstance(last, (list, tuple)) else b36(last))
+    return "_".join(texts)
+
+
+def last_answer(question, response):
+    """What the resume state keeps of the answer on the feedback view (runtime/state.js lastValue):
+    choice types the mask of the options ticked, matching and sequencing the response itself,
+    fill-in 1 + the accepted answer it matched (0: none), likert the point."""
+    if question.type in CHOICE_TYPES:
+        return sum(1 << k for k in response)
+    if question.type == "fill-in":
+        typed = normalise_answer(response)
+        return next((k + 1 for k, o in enumerate(question.options) if normalise_answer(o.text) == typed), 0)
+    return list(response) if isinstance(response, (list, tuple)) else response
+
+
+def last_width(question) -> int:
+    """Most characters of a question's last answer in the resume state: choice types a mask of
+    the options, matching and sequencing one character an item, fill-in 1 + the accepted answer
+    it matched, likert the point chosen (runtime/state.js lastValue)."""
+    count = len(question.options)
+    if question.type in ("matching", "sequencing"):
+        return max(count, 1)
+    if question.type == "fill-in":
+        return digits(count)
+    if question.type == "likert":
+        return digits(max(count - 1, 0))
+    return max(digits((1 << count) - 1), 1)
 
 
 def lesson_field(page: int, done: bool) -> str:
@@ -131,7 +159,9 @@ def state_key(course: Course) -> str:
         if isinstance(module, Scenario):
             shape.append([[n.id, [c.target for c in n.choices]] for n in module.nodes])
         elif isinstance(module, Quiz):
-            shape.append([[q.id, len(q.options)] for q in module.questions])
+            # A listed type (addition to v1) keys its type too; the choice types keep the keys they had.
+            shape.append([[q.id, len(q.options)] + ([] if q.type in CHOICE_TYPES else [q.type])
+                          for q in module.questions])
         elif isinstance(module, Lesson):
             shape.append(len(module.pages))
     shape.append([badge.id for badge in course.badges])
@@ -216,8 +246,8 @@ def longest_path(scenario: Scenario) -> int:
 
 
 def _quiz(quiz: Quiz) -> int:
-    widest = max((len(q.options) for q in quiz.questions), default=1)
+    widest = max((last_width(q) for q in quiz.questions), default=1)
     score = digits(quiz.max_points)
     retakes = 1 + digits(quiz.retakes) if quiz.retakes is not None else 0
     return (digits(quiz.attempts) + 1 + digits(quiz.asked) + 1 + score + 1 + SEED_DIGITS + 1
-            + max(score, 1) + 1 + 1 + 1 + max(digits((1 << widest) - 1), 1) + retakes)
+            + max(score, 1) + 1 + 1 + 1 + widest + retakes)

@@ -25,7 +25,7 @@ from ..source import expressions
 from . import cmi5, openbadges
 from .assets import Asset
 from ..model import Course, DialogueLine, ForeignText, Lesson, Markdown, Quiz, Scenario
-from ..rules import RESULTS, course_max, true_false_words
+from ..rules import RESULTS, course_max, normalise_answer, true_false_words
 
 FORMAT = 2
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -246,14 +246,21 @@ def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
                 item["pinned"] = True
             if q.type == "truefalse":
                 item["value"] = option.text == true_word
+            if q.type == "matching":
+                item["match"] = q.targets.index(option.target)
+            if q.type == "fill-in":
+                item["text"], item["accept"] = str(option.text), normalise_answer(option.text)
             options.append(item)
+        extra = {}
+        if q.type == "matching":
+            extra["targets"] = [{"html": html.text(t, q.location), "text": str(t)} for t in q.targets]
         body = html(q.body) if q.body else ""
         prompt = html.text(q.prompt, q.location) + body
         # Plain text for the LMS's description: the heading, or the question's text without one.
         title = q.prompt or " ".join(unescape(nh3.clean(body, tags=set())).split())
         questions.append({"id": q.id, "type": q.type, "points": q.points, "html": prompt,
                           "title": title, "options": options, "explanation": html(q.explanation),
-                          "line": q.location.line})
+                          "line": q.location.line, **extra})
     return {"max": quiz.max_points, "passMark": course.quiz_pass_mark(quiz), "shuffle": quiz.shuffle,
             "draw": quiz.draw if quiz.draws else None, "attempts": quiz.attempts, "retakes": quiz.retakes,
             "intro": html(quiz.intro), "questions": questions}

@@ -72,6 +72,9 @@ def _check_interactions(walker: Walker, actual: list[dict]) -> list[str]:
         wanted = {k: want[k] for k in fields}
         if "weighting" in want:
             fields["weighting"], wanted["weighting"] = _number(got.get("weighting")), want["weighting"]
+        if "patterns" in want:  # a question's right response(s), in the version's format
+            fields["patterns"] = [c.get("pattern") for c in _numbered(got.get("correct_responses"))]
+            wanted["patterns"] = want["patterns"]
         if fields != wanted:
             diffs = ", ".join(f"{k}={fields[k]!r} (predicted {wanted[k]!r})" for k in fields if fields[k] != wanted[k])
             return [f"{walker.where(want['source'])}: interaction {index} \"{want['id']}\" differs: {diffs}"]
@@ -115,6 +118,8 @@ def check_call_log(log: list[dict], fmt: str, checked: build.CheckedCourse, wher
     elif names.index(terminate) != len(names) - 1:
         problems.append(f"{where}: calls after {terminate}: {names[names.index(terminate) + 1:][:5]}")
     sets = [(e["args"][0], e["args"][1]) for e in calls if e["fn"].endswith("SetValue") and len(e["args"]) == 2]
+    types = {key.rsplit(".", 1)[0]: value for key, value in sets if key.startswith("cmi.interactions.")
+             and key.endswith(".type")}
     limit = state.LIMITS[fmt]
     worst = state.worst_case(checked.course, checked.analyses).total
     for key, value in sets:
@@ -125,7 +130,8 @@ def check_call_log(log: list[dict], fmt: str, checked: build.CheckedCourse, wher
                             f"{worst} (limit {limit})")
         elif v12 and key == "cmi.core.exit" and value not in ("suspend", "logout", "time-out", ""):
             problems.append(f'{where}: cmi.core.exit="{value}" is not a SCORM 1.2 value')
-        elif not v12 and key.endswith("learner_response") and "," in value.replace("[,]", ""):
+        elif not v12 and key.endswith("learner_response") and "," in value.replace("[,]", "") \
+                and types.get(key.rsplit(".", 1)[0]) != "fill-in":  # typed text may hold a comma
             problems.append(f'{where}: 2004 response "{value}" joins with "," instead of "[,]"')
         elif key.endswith(".id") and " " in value:
             problems.append(f'{where}: identifier "{value}" holds a space')

@@ -26,6 +26,17 @@ class QuizPolicy:
     name: str
     right_ids: frozenset[str] | None = None
     right_count: int | None = None
+    # Questions answered otherwise, by id: a response of the question's type (`answer`), as the
+    # partly-right walks and the contract cases give them. They override right_ids.
+    responses: tuple[tuple[str, object], ...] = ()
+
+    def response(self, question: Question, position: int = 0):
+        """What this policy answers to a question (asked at `position` of the attempt)."""
+        given = dict(self.responses)
+        if question.id in given:
+            return given[question.id]
+        right = question.id in self.right_ids if self.right_ids is not None else position < (self.right_count or 0)
+        return answer(question, right)
 
 
 @dataclass(frozen=True)
@@ -85,8 +96,31 @@ class Prediction:
     records: dict[str, ModuleRecord] = field(default_factory=dict)
 
 
-def answer(question: Question, right: bool) -> tuple[int, ...]:
-    """The option indices a walk ticks for a right or a wrong answer."""
+def answer(question: Question, right):
+    """A walk's response, right (True), wrong (False) or partly right ("partial", None when the
+    type gives no partial credit): the option indices ticked (choice types), the target picked
+    for each situation (matching), the steps in the order given (sequencing), the text typed
+    (fill-in) or the point chosen (likert: "right" the last, "wrong" the first)."""
+    kind, count = question.type, len(question.options)
+    if kind == "matching":
+        targets = question.targets
+        own = [targets.index(o.target) for o in question.options]
+        # Wrong: each situation the next match round from its own (there are two or more).
+        wrong = [(t + 1) % len(targets) for t in own]
+        return tuple(own if right is True else wrong if right is False else own[:1] + wrong[1:])
+    if kind == "sequencing":
+        if right == "partial":  # the last two swapped: every other step in its place
+            return tuple(range(count - 2)) + (count - 1, count - 2) if count > 2 else None
+        return tuple(range(count)) if right else tuple(range(1, count)) + (0,)  # wrong: all one place late
+    if kind == "fill-in":
+        if right == "partial":
+            return None
+        # Right: the first accepted answer as a hurried learner types it (case and spaces differ).
+        return f"  {question.options[0].text.upper()}  " if right else "I am not sure"
+    if kind == "likert":
+        return None if right == "partial" else (count - 1 if right else 0)
+    if right == "partial":
+        return None
     correct = tuple(i for i, o in enumerate(question.options) if o.correct)
     if right:
         return correct
@@ -126,6 +160,10 @@ def quiz_variants(quiz: Quiz, pass_mark: int) -> list[QuizPlay]:
     for policy in (at, below):
         if policy:
             plays.append(QuizPlay((policy,)))
+    partly = [q for q in quiz.questions if answer(q, "partial") is not None]
+    if partly and not quiz.draws:  # partly right where partial credit is given, the rest right
+        plays.append(QuizPlay((QuizPolicy("partly right", right_ids=frozenset(q.id for q in quiz.questions),
+                                          responses=tuple((q.id, answer(q, "partial")) for q in partly)),)))
     if quiz.attempts > 1:
         plays.append(QuizPlay((nothing, everything)))  # fail, then pass on the retake
     return plays
@@ -318,5 +356,5 @@ def attempt_policies(quiz: Quiz, pass_mark: int, play: QuizPlay):
 
 def _attempt_score(quiz: Quiz, policy: QuizPolicy) -> int:
     if policy.right_ids is not None:
-        return sum(q.points for q in quiz.questions if q.id in policy.right_ids)
+        return sum(rules.question_points(q, policy.response(q)) for q in quiz.questions)
     return (policy.right_count or 0) * quiz.questions[0].points

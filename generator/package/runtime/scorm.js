@@ -94,10 +94,15 @@
     return ver === '1.2' ? pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2)
       : d.toISOString().slice(0, 22) + 'Z';
   }
+  // Each version's format (shared/scorm-notes.md §2): indices in base 36; 1.2 joins with "," and
+  // pairs with ".", 2004 with "[,]" and "[.]". A typed answer is cut to what the element holds.
   function fmt(type, v) {
-    if (type === 'true-false') return ver === '1.2' ? (v ? 't' : 'f') : String(v);
-    if (type === 'fill-in') return v;
-    return v.map(function (n) { return n.toString(36); }).join(ver === '1.2' ? ',' : '[,]');
+    var v12 = ver === '1.2', b = function (n) { return n.toString(36); };
+    if (type === 'true-false') return v12 ? (v ? 't' : 'f') : String(v);
+    if (type === 'fill-in') return String(v).replace(/\[[,.:]\]/g, ' ').slice(0, v12 ? 255 : 250);
+    if (type === 'likert') return b(v);
+    if (type === 'matching') return v.map(function (p) { return b(p[0]) + (v12 ? '.' : '[.]') + b(p[1]); }).join(v12 ? ',' : '[,]');
+    return v.map(b).join(v12 ? ',' : '[,]');
   }
 
   function interaction(r) {
@@ -107,6 +112,8 @@
     put(p + (v12 ? 'time' : 'timestamp'), stamp());
     if (r.weight != null) put(p + 'weighting', r.weight); // an ending has no points at stake of its own
     if (r.pattern != null) put(p + 'correct_responses.0.pattern', fmt(r.type, r.pattern));
+    // A fill-in question's accepted answers, one pattern each (2004 holds at least five).
+    (r.patterns || []).slice(0, 5).forEach(function (a, k) { put(p + 'correct_responses.' + k + '.pattern', fmt(r.type, a)); });
     put(p + (v12 ? 'student_response' : 'learner_response'), fmt(r.type, r.resp));
     put(p + 'result', r.result === 'wrong' && !v12 ? 'incorrect' : r.result);
     if (!v12) put(p + 'description', String(r.desc).slice(0, 250));
