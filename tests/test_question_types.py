@@ -220,3 +220,11 @@ def test_axe_finds_no_wcag_violation_on_any_types_question_or_feedback(host, che
     assert len(found) >= 7, found  # the last feedback is checked when the results come
     assert {kind: problems for kind, problems in found.items() if problems} == {}
     assert errors == []
+
+
+def test_paths_json_lists_what_each_type_earns_right_partly_and_wrong(checked):
+    quiz, = build.paths_report(checked)["quizzes"]
+    earned = {q["id"]: {name: a["points"] for name, a in q["answers"].items()} for q in quiz["questions"]}
+    assert earned == {"q-order": {"right": 4, "partial": 2, "wrong": 0}, "q-where": {"right": 3, "partial": 1, "wrong": 0},
+                      "q-desk": {"right": 2, "wrong": 0}, "q-sure": {"right": 0, "wrong": 0}}
+    assert json.loads(json.dumps(quiz))["questions"][2]["answers"]["right"]["response"] == "  SECURITY DESK  "

@@ -96,36 +96,8 @@ class Prediction:
     records: dict[str, ModuleRecord] = field(default_factory=dict)
 
 
-def answer(question: Question, right):
-    """A walk's response, right (True), wrong (False) or partly right ("partial", None when the
-    type gives no partial credit): the option indices ticked (choice types), the target picked
-    for each situation (matching), the steps in the order given (sequencing), the text typed
-    (fill-in) or the point chosen (likert: "right" the last, "wrong" the first)."""
-    kind, count = question.type, len(question.options)
-    if kind == "matching":
-        targets = question.targets
-        own = [targets.index(o.target) for o in question.options]
-        # Wrong: each situation the next match round from its own (there are two or more).
-        wrong = [(t + 1) % len(targets) for t in own]
-        return tuple(own if right is True else wrong if right is False else own[:1] + wrong[1:])
-    if kind == "sequencing":
-        if right == "partial":  # the last two swapped: every other step in its place
-            return tuple(range(count - 2)) + (count - 1, count - 2) if count > 2 else None
-        return tuple(range(count)) if right else tuple(range(1, count)) + (0,)  # wrong: all one place late
-    if kind == "fill-in":
-        if right == "partial":
-            return None
-        # Right: the first accepted answer as a hurried learner types it (case and spaces differ).
-        return f"  {question.options[0].text.upper()}  " if right else "I am not sure"
-    if kind == "likert":
-        return None if right == "partial" else (count - 1 if right else 0)
-    if right == "partial":
-        return None
-    correct = tuple(i for i, o in enumerate(question.options) if o.correct)
-    if right:
-        return correct
-    wrong = [i for i, o in enumerate(question.options) if not o.correct]
-    return (wrong[0],) if wrong else correct[:-1]
+# The response a walk gives, right (True), wrong (False) or partly right ("partial").
+answer = rules.sample_response
 
 
 # --- planning -------------------------------------------------------------------
