@@ -199,6 +199,11 @@ class Lesson:
     pages: tuple[Page, ...]
     source: Path
     location: Location  # of the id's value in the front matter
+    # An attestation (addition to v1): the statement the learner confirms on the last page,
+    # recorded as its own interaction; while `required`, the lesson is finished only once confirmed.
+    attest: str | None = None
+    required: bool = True
+    attest_location: Location | None = None
     kind: str = field(default="lesson", init=False)
 
 

@@ -20,6 +20,9 @@ from generator.walks import plan, walker
 from browser.suspend import choice_order  # the PRNG and arrangement as the docs define them
 
 
+NOW = 1764547200000  # what the runtime's clock says in every case (ms since 1970): tests/contract/engine.js
+
+
 class CaseError(Exception):
     """The case asks for something a learner could not do, or the Python side cannot tell."""
 
@@ -37,6 +40,7 @@ class Progress:
     answers: list = field(default_factory=list)  # (question, response) in this attempt
     seed: int = 0
     last: int | None = None  # the answer on the feedback view
+    attested: bool | None = None  # a lesson's attestation: confirmed, declined (not required), or not yet
 
 
 class Learner:
@@ -121,12 +125,26 @@ class Learner:
     def _points(answers) -> int:
         return sum(rules.question_points(q, response) for q, response in answers)
 
+    def attest(self, confirmed: bool) -> None:
+        """On an attestation's last page: confirm the statement and move on, or move on without
+        (a required statement keeps the learner where they are, and records nothing)."""
+        module, x = self.here()
+        if not isinstance(module, Lesson) or not module.attest or x.page < len(module.pages) - 1:
+            raise CaseError("no statement to confirm here")
+        if not confirmed and module.required:
+            return
+        x.attested = confirmed
+        self._said(walker.attest_interaction(module, confirmed, "scorm12"))
+        self.next()
+
     def next(self) -> None:
         module, x = self.here()
         if isinstance(module, Lesson):
             if x.page < len(module.pages) - 1:
                 x.page += 1
                 return
+            if module.attest and x.attested is None:
+                raise CaseError("an attestation's last page moves on with attest or decline")
         elif isinstance(module, Scenario):
             if not module.nodes[x.at.node].is_ending:
                 raise CaseError("only an ending moves on from a scenario")
@@ -191,7 +209,7 @@ class Learner:
     def _play(self, module, x: Progress, under_way: bool):
         """The play of one pass through a module, or None while nothing of it counts yet."""
         if isinstance(module, Lesson):
-            return None if under_way else plan.LessonPlay(len(module.pages))
+            return None if under_way else plan.LessonPlay(len(module.pages), x.attested if module.attest else None)
         if not x.attempts:
             return None
         if isinstance(module, Scenario):
@@ -284,7 +302,9 @@ class Learner:
             if not (index < self.cur or (self.returning and index != self.cur)):
                 continue
             record = records[module.id]
-            if isinstance(module, Scenario):
+            if isinstance(module, Lesson):  # the moment a statement was confirmed: the runtime's clock
+                settled += state.settle_lesson(module, NOW // 60000 if self.progress[index].attested else None)
+            elif isinstance(module, Scenario):
                 settled += state.settle_scenario(module, self.scenario_max[module.id], record.score, record.ending)
             elif isinstance(module, Quiz):
                 settled += state.settle_quiz(module, record.score, record.passed, record.attempts, record.retakes)

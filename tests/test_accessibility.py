@@ -129,6 +129,9 @@ class Keyboard:
             op = step.js["op"]
             if op in ("cover", "page", "ending"):
                 self.view()
+                if step.js.get("attest"):  # an attestation: its checkbox ticked with Space
+                    self.focus("[data-attest]")
+                    self.page.keyboard.press("Space")
                 self.press_on('[data-action="next"]')
             elif op == "again":
                 assert self.view() == "results"

@@ -7,7 +7,8 @@ learner actions and what must hold after them (`expect`), or at any point on the
 (`check: {...}`). Actions: `choose N` (a choice by its source position), `answer QID right`,
 `answer QID wrong`, `answer QID 0,2` (the options ticked), `next`, `back`, `replay`,
 `again MODULE-ID` (from the results, back to a module below target: "Replay" or "Review and
-retake"), `resume` (the runtime writes its resume data, reads it back and carries on from it).
+retake"), `attest` / `decline` (on an attestation's last page: confirm the statement and move on,
+or try to move on without), `resume` (the runtime writes its resume data, reads it back and carries on from it).
 What can be expected:
 
     points       running points of the scenario attempt under way (null elsewhere)
@@ -101,7 +102,7 @@ def steps(case: dict) -> list:
         elif op == "again":
             parsed.append((op, rest))
         else:
-            assert op in ("next", "back", "replay", "resume") and not rest, action
+            assert op in ("next", "back", "replay", "resume", "attest", "decline") and not rest, action
             parsed.append((op, None))
     assert set(case["expect"]) <= KEYS, case["expect"]
     return parsed + [("check", case["expect"])]
@@ -122,6 +123,9 @@ def python_side(checked, case: dict) -> tuple[list[dict], list]:
             actions.append({"op": op, "choice": argument})
         elif op == "resume":
             actions.append({"op": op})  # the Python side keeps no state of its own to carry over
+        elif op in ("attest", "decline"):
+            learner.attest(op == "attest")
+            actions.append({"op": op})
         elif op == "again":
             learner.again(argument)
             actions.append({"op": op, "module": argument})

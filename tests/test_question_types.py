@@ -228,3 +228,19 @@ def test_paths_json_lists_what_each_type_earns_right_partly_and_wrong(checked):
     assert earned == {"q-order": {"right": 4, "partial": 2, "wrong": 0}, "q-where": {"right": 3, "partial": 1, "wrong": 0},
                       "q-desk": {"right": 2, "wrong": 0}, "q-sure": {"right": 0, "wrong": 0}}
     assert json.loads(json.dumps(quiz))["questions"][2]["answers"]["right"]["response"] == "  SECURITY DESK  "
+
+
+def test_the_runtime_reads_back_each_types_last_answer_and_refuses_impossible_ones(checked):
+    import runtime_node
+    course = checked.course
+    data = render.render(course, checked.analyses).course_json
+
+    def at(position, last):  # shuffle is off: position k asks question k
+        return state.suspend_data(course, 0, "", state.quiz_field(1, position, 0, 7, None, False, last))
+
+    read = [r["state"] for r in runtime_node.run([{"course": data, "decode": d} for d in (
+        at(0, [1, 0, 3, 2]), at(1, [2, 2, 0]), at(2, 2), at(3, 3),  # readable
+        at(0, [1, 1, 3, 2]), at(1, [3, 0, 0]), at(2, 3), at(3, 4), at(0, [0, 1, 2]))])]
+    assert [r["mods"][0]["l"] for r in read[:4]] == [[1, 0, 3, 2], [2, 2, 0], 2, 3]
+    # a step twice, a match that is not one, an accepted answer past the list, a point off the scale, a step short
+    assert read[4:] == [None] * 5

@@ -23,6 +23,8 @@ PATH_MAX = 40  # choices of a scenario attempt kept for its ending's review (run
 ENCODING = 2  # of the resume state: data written by another encoding is foreign (it is part of the key)
 CHECKSUM_DIGITS = 7  # FNV-1a 32-bit in base 36
 KEY_DIGITS = 6
+# An attestation's moment: whole minutes since 1970 in base 36, fixed width (to the year 6100).
+ATTEST_DIGITS = 6
 
 
 def digits(number: int) -> int:
@@ -62,7 +64,7 @@ def pad36(number: int, width: int) -> str:
 def settled_widths(module, max_points: int) -> list[int]:
     """Digits of each number in the record of a module the learner has left."""
     if isinstance(module, Lesson):
-        return []
+        return [ATTEST_DIGITS] if module.attest else []
     if isinstance(module, Scenario):
         return [digits(max_points), digits(max(len(module.nodes) - 1, 0))]
     retakes = [digits(module.retakes)] if module.retakes is not None else []
@@ -78,6 +80,12 @@ def path_text(scenario: Scenario, choices, more: bool = False) -> str:
     """A scenario attempt's path: each choice taken, fixed width, at most PATH_MAX, "+" past it."""
     width = path_width(scenario)
     return "".join(pad36(c, width) for c in list(choices)[:PATH_MAX]) + ("+" if more or len(choices) > PATH_MAX else "")
+
+
+def settle_lesson(lesson: Lesson, attested: int | None) -> str:
+    """The record of a lesson the learner has left: an attestation's moment (minutes since 1970;
+    0: declined, as a statement not required may be), nothing for other lessons."""
+    return pad36(attested or 0, ATTEST_DIGITS) if lesson.attest else ""
 
 
 def settle_scenario(scenario: Scenario, maximum: int, best: int, ending: int) -> str:
@@ -163,7 +171,8 @@ def state_key(course: Course) -> str:
             shape.append([[q.id, len(q.options)] + ([] if q.type in CHOICE_TYPES else [q.type])
                           for q in module.questions])
         elif isinstance(module, Lesson):
-            shape.append(len(module.pages))
+            # An attestation (addition to v1) adds to the key; other lessons keep the keys they had.
+            shape.append([len(module.pages), module.attest is not None] if module.attest else len(module.pages))
     shape.append([badge.id for badge in course.badges])
     digest = hashlib.sha256(json.dumps(shape).encode()).digest()
     return b36(int.from_bytes(digest[:4], "big"))[:6]

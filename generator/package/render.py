@@ -152,6 +152,9 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
                  "minutes": timing.module_minutes(module, analyses.get(module.id))}
         if isinstance(module, Lesson):
             entry.update(max=0, pages=[{"title": p.title, "html": html(p.body)} for p in module.pages])
+            if module.attest:
+                entry["attest"] = {"text": module.attest, "html": html.text(module.attest, module.attest_location),
+                                   "required": module.required}
         elif isinstance(module, Scenario):
             entry.update(_scenario(module, analyses[module.id], html, module_index))
         else:

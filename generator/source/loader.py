@@ -23,7 +23,7 @@ COURSE_KEYS = ("id", "title", "version", "language", "languages", "description",
 LIMIT_KEYS = ("asset", "package")
 BADGE_KEYS = ("id", "title", "description", "icon", "when")
 MODULE_KEYS = {
-    "lesson": ("id", "title", "kind"),
+    "lesson": ("id", "title", "kind", "attest", "required"),
     "scenario": ("id", "title", "kind", "characters", "shuffle"),
     "quiz": ("id", "title", "kind", "pass_mark", "shuffle", "draw", "attempts", "retakes"),
 }
@@ -177,7 +177,12 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
     location = fields.value_location("id") if isinstance(root.data, dict) else Location(path, 1, 1)
     source = parser.Source(text[end.end() + 1:], path, body_first_line)
     if kind == "lesson":
-        return Lesson(module_id, title, tuple(parser.lesson_pages(source, diags)), path, location)
+        attest = fields.string("attest")
+        if fields.get("required") and not attest:
+            diags.error(fields.key_location("required"), '"required" belongs to an attestation: add attest: with the '
+                        "statement the learner confirms, or remove required:")
+        return Lesson(module_id, title, tuple(parser.lesson_pages(source, diags)), path, location, attest,
+                      fields.boolean("required", True), fields.value_location("attest") if attest else None)
     if kind == "scenario":
         characters = _load_characters(fields.get("characters"), path, diags)
         nodes = parser.scenario_nodes(source, {c.key: c for c in characters}, diags)

@@ -42,6 +42,7 @@ class QuizPolicy:
 @dataclass(frozen=True)
 class LessonPlay:
     pages: int
+    attest: bool | None = None  # an attestation confirmed (True) or not (False); None: the lesson has none
 
 
 @dataclass(frozen=True)
@@ -176,13 +177,20 @@ def _threshold_policies(quiz: Quiz, pass_mark: int):
     return at, below
 
 
+def lesson_variants(lesson: Lesson) -> list[LessonPlay]:
+    """Every page; an attestation confirmed, and declined too where it is not required."""
+    if not lesson.attest:
+        return [LessonPlay(len(lesson.pages))]
+    return [LessonPlay(len(lesson.pages), True)] + ([] if lesson.required else [LessonPlay(len(lesson.pages), False)])
+
+
 def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
     """Whole-course walks: walk i plays variant i of each module (its last one
     once it runs out), so the number of walks is the largest variant count."""
     variants: list[list[Play]] = []
     for module in course.modules:
         if isinstance(module, Lesson):
-            variants.append([LessonPlay(len(module.pages))])
+            variants.append(lesson_variants(module))
         elif isinstance(module, Scenario):
             variants.append(scenario_variants(analyses[module.id], max_paths))
         else:
@@ -279,6 +287,8 @@ def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
             record.score, record.attempts = max(scores + earlier), len(scores)
             record.passed = record.passed or rules.attempt_passed(record.score, module.max_points, pass_mark)
         else:
+            if module.attest and module.required and not play.attest:
+                return  # a required statement not confirmed: the lesson is not finished, nothing moves on
             record.passed = True
         record.finished = True
         earned += earned_badges(course, lookup, completed(), earned)

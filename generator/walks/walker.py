@@ -51,6 +51,7 @@ class Step:
     module: str
     choice: tuple | None = None  # (scenario, node index, choice index, points)
     ending: tuple | None = None  # (scenario, node index)
+    attest: tuple | None = None  # (lesson, confirmed) on an attestation's last page
 
 
 def in_page_script() -> str:
@@ -86,7 +87,14 @@ class Walker:
 
     def _module_steps(self, module, play) -> list[Step]:
         if isinstance(play, LessonPlay):
-            return [Step({"op": "page"}, page.location, module.id) for page in module.pages]
+            steps = [Step({"op": "page"}, page.location, module.id) for page in module.pages]
+            if module.attest and play.attest is not None and steps:
+                last = steps[-1]
+                last.js.update(attest=play.attest, required=module.required)
+                last.source = module.attest_location or last.source
+                if play.attest or not module.required:  # a required statement not confirmed records nothing
+                    last.attest = (module.id, play.attest)
+            return steps
         if isinstance(play, QuizPlay):
             return self._quiz_steps(module, play)
         steps = []
@@ -146,6 +154,8 @@ class Walker:
                 self.result.choices.add((scenario_id, node_index, choice_index))
                 self.expected_interactions.append(
                     choice_interaction(scenario, scenario.nodes[node_index], choice_index, points, self.fmt))
+            elif step.attest:
+                self.expected_interactions.append(attest_interaction(by_id[step.attest[0]], step.attest[1], self.fmt))
             elif step.ending:
                 scenario = by_id[step.ending[0]]
                 self.result.endings.add(step.ending)
@@ -194,6 +204,14 @@ def choice_interaction(scenario, node, choice: int, points: int, fmt) -> dict:
     return {"id": f"{scenario.id}__{node.id}", "type": "choice", "response": b36(choice),
             "result": result_word(leaning(points), fmt), "weighting": points,
             "source": node.choices[choice].location}
+
+
+def attest_interaction(lesson, confirmed: bool, fmt) -> dict:
+    """An attestation: the statement confirmed (`correct`) or, where not required, declined (`neutral`)."""
+    word = (lambda v: "t" if v else "f") if fmt == "scorm12" else (lambda v: "true" if v else "false")
+    return {"id": f"{lesson.id}__attest", "type": "true-false", "response": word(confirmed), "patterns": [word(True)],
+            "result": result_word("good" if confirmed else "neutral", fmt), "weighting": 0,
+            "source": lesson.attest_location or lesson.location}
 
 
 def ending_interaction(scenario, ending, fmt) -> dict:

@@ -23,6 +23,7 @@ function runtime(seeds) {
     crypto: { getRandomValues(a) { if (!seeds.length) throw new Error('the case ran out of seeds'); a[0] = seeds.shift(); return a; } },
   };
   sandbox.window = sandbox; // the runtime files attach themselves to window.CG
+  sandbox.CG = { now: () => 1764547200000 }; // a fixed clock: an attestation's moment is in its resume state
   vm.createContext(sandbox);
   for (const [name, code] of sources) vm.runInContext(code, sandbox, { filename: name });
   return sandbox.CG;
@@ -52,6 +53,10 @@ function play(job) {
       // Choice types tick options (a mask); the listed types take their response as it is.
       const choice = ['single', 'multiple', 'truefalse'].includes(q.type);
       record(eng.answer(choice ? a.picks.reduce((mask, k) => mask + Math.pow(2, k), 0) : a.response));
+    } else if (a.op === 'attest' || a.op === 'decline') {
+      if (!h.m || !h.m.attest || h.x.p !== h.m.pages.length - 1) throw new CaseError(where + ': no statement to confirm here');
+      const out = eng.next(a.op === 'attest');
+      if (out) record(out); // a required statement declined: no move, nothing recorded
     } else if (a.op === 'next' || a.op === 'back' || a.op === 'replay') {
       record(eng[a.op]());
     } else if (a.op === 'again') {

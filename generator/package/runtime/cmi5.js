@@ -120,6 +120,10 @@
       obj = activity('quizzes/' + m.id + '/questions/' + qn.id, INTERACTION, r.desc, def);
       res = { response: fmt(r.resp) };
       if (t !== 'likert') res.score = { raw: r.points, min: 0, max: qn.points };
+    } else if (m.kind === 'lesson') { // an attestation: the statement confirmed (or declined)
+      obj = activity('lessons/' + m.id + '/attestation', INTERACTION, r.desc, { interactionType: 'true-false',
+        correctResponsesPattern: ['true'] });
+      res.response = String(r.resp);
     } else if (r.type === 'fill-in') { // the ending reached: one choice among the scenario's endings
       obj = activity('scenarios/' + m.id + '/ending', INTERACTION, m.title, { interactionType: 'choice',
         choices: m.nodes.filter(function (n) { return n.ending; }).map(function (n) { return { id: n.id, description: words(n.title) }; }) });

@@ -103,7 +103,7 @@
     // A module entered for the first time, or (old) again from the results, keeping its best.
     function fresh(i, old) {
       var k = ms[i].kind;
-      return k === 'lesson' ? { p: 0, done: false }
+      return k === 'lesson' ? { p: 0, done: false, c: null }
         : k === 'scenario' ? { n: 0, f: 0, p: 0, b: old ? old.b : null, e: old ? old.e : null, x: seed(), h: [], more: false }
         : { a: 1, q: 0, s: 0, x: seed(), b: old ? old.b : null, r: old ? old.r : 0, l: null, t: old ? old.t + 1 : 0 };
     }
@@ -303,10 +303,18 @@
       },
 
       // data-action=next: next lesson page, past an ending or a feedback, or on to the next module.
-      next: function () {
-        var h = here(), m = h.m, x = h.x, lessonDone = false;
+      // On an attestation's last page, `attested` is the learner's confirmation: without it a
+      // required one does not move on (null), one not required is recorded as declined.
+      next: function (attested) {
+        var h = here(), m = h.m, x = h.x, lessonDone = false, rec = [];
         if (m.kind === 'lesson') {
           if (x.p < m.pages.length - 1) { x.p++; return out([]); }
+          if (m.attest) {
+            if (!attested && m.attest.required) return null;
+            x.c = attested ? Math.floor((CG.now ? CG.now() : Date.now()) / 60000) : null;
+            rec.push({ id: m.id + '__attest', type: 'true-false', resp: !!attested, pattern: true, weight: 0, points: 0,
+              desc: m.attest.text, result: RESULT[attested ? 'good' : 'neutral'], at: x.c });
+          }
           x.done = lessonDone = true;
         } else if (m.kind === 'quiz') {
           if (x.q < nq(h.i) - 1) { x.q++; x.l = null; return out([]); }
@@ -315,7 +323,7 @@
         if (st.back) { st.cur = N; st.back = false; } // back from the results: on to them again
         else st.cur++;
         if (st.cur < N) st.mods[st.cur] = fresh(st.cur);
-        return out([], lessonDone);
+        return out(rec, lessonDone);
       },
       back: function () { var x = st.mods[st.cur]; if (x.p > 0) x.p--; return out([]); },
       replay: function () {

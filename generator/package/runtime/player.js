@@ -220,10 +220,30 @@
     ]);
   }
 
+  // An attestation on a lesson's last page: one checkbox whose label is the statement.
+  function attestBox(m) {
+    var a = m.attest;
+    return h('fieldset', { 'class': 'attest', 'aria-describedby': 'attest-hint' }, [
+      h('legend', { text: L('attestTitle') }),
+      h('p', { 'class': 'hint', id: 'attest-hint', text: L(a.required ? 'attestRequired' : 'attestOptional') }),
+      h('label', null, [h('input', { type: 'checkbox', 'data-attest': m.id }), h('span', { html: a.html })]),
+      h('p', { 'class': 'err', id: 'attest-err', role: 'alert' })
+    ]);
+  }
+  function when(minute) {
+    return new Date(minute * 60000).toLocaleString(course.language || undefined,
+      { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  }
+
   function lessonView(m, x, rereading) {
-    var pg = m.pages[x.p];
+    var pg = m.pages[x.p], attest = !rereading && m.attest && x.p === m.pages.length - 1 ? attestBox(m) : null;
     var back = function () { if (rereading) { x.p--; render(); } else step(eng.back()); };
     var next = function () {
+      if (attest) {
+        var box = attest.querySelector('input'), r = eng.next(box.checked);
+        if (!r) { attest.querySelector('.err').textContent = L('attestFirst'); box.focus(); return; }
+        return step(r);
+      }
       if (!rereading) return step(eng.next());
       if (x.p < m.pages.length - 1) x.p++;
       else ui.reread = null;
@@ -231,7 +251,7 @@
     };
     return view('lesson', null, [pg.title], [
       eyebrow(m, [L(rereading ? 'rereading' : 'pageOf', { n: x.p + 1, total: m.pages.length })]), rereading ? null : modBar(),
-      content(pg.html),
+      content(pg.html), attest,
       navRow([x.p > 0 ? btn('back', L('back'), back) : null, btn('next', L(rereading && x.p === m.pages.length - 1 ? 'backToCourse' : 'next'), next)])
     ]);
   }
@@ -458,7 +478,9 @@
 
   function resultsView(got) {
     var ok = eng.passedCourse(), offered = eng.offered(), rows = ms.map(function (m, i) {
-      var res = m.kind === 'lesson' ? L('completed') : m.kind === 'quiz' ? L(eng.passed(i) ? 'quizPassed' : 'quizFailed')
+      var c = m.attest && eng.st.mods[i] ? eng.st.mods[i].c : null;
+      var res = m.attest ? (c ? L('attestedOn', { date: when(c) }) : L(eng.finished(i) ? 'attestDeclined' : 'notAttested'))
+        : m.kind === 'lesson' ? L('completed') : m.kind === 'quiz' ? L(eng.passed(i) ? 'quizPassed' : 'quizFailed')
         : L('outcome' + CAP[eng.outcome(i)]);
       var again = offered.indexOf(i) < 0 ? null : m.kind === 'scenario'
         ? btn('replay', L('replayModule'), function () { step(eng.retake(i)); }, { 'data-module': m.id })
@@ -495,10 +517,14 @@
       h('p', { text: L('version', { v: course.version }) }),
       h('p', { text: L('certScore', { percent: eng.percent() }) }),
       h('p', { text: L('date', { date: d }) }),
-      earned().length ? badgeList(earned(), true) : null,
+      earned().length ? badgeList(earned(), true) : null
+    ].concat(ms.map(function (m, i) {
+      var c = m.attest && eng.st.mods[i] ? eng.st.mods[i].c : null; // each statement confirmed, and when
+      return c ? h('p', { 'class': 'attested' }, [L('certAttested', { date: when(c) }) + ' ', h('q', { html: m.attest.html })]) : null;
+    }), [
       navRow([btn('print', L('print'), function () { window.print(); }),
         btn('results', L('backToResults'), function () { ui.cert = false; render(); })])
-    ]);
+    ]));
   }
 
   // ---- flow ----

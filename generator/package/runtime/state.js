@@ -108,14 +108,16 @@
 
   // A module the learner has left keeps only its result: a lesson nothing, a scenario its
   // best score and ending, a quiz its best score, passed, attempts and (when limited) retakes.
+  // An attestation's moment: whole minutes since 1970, six base-36 digits (0: declined).
+  var ATTEST = 6;
   function widths(m) {
-    if (m.kind === 'lesson') return [];
+    if (m.kind === 'lesson') return m.attest ? [ATTEST] : [];
     if (m.kind === 'scenario') return [w36(m.max), w36(m.nodes.length - 1)];
     return [w36(m.max), 1, w36(m.attempts)].concat(m.retakes != null ? [w36(m.retakes)] : []);
   }
   function settle(m, f) {
     var w = widths(m);
-    if (m.kind === 'lesson') return '';
+    if (m.kind === 'lesson') return m.attest ? pad(f.c || 0, ATTEST) : '';
     if (m.kind === 'scenario') return pad(f.b, w[0]) + pad(f.e, w[1]);
     return pad(f.b, w[0]) + (f.r ? '1' : '0') + pad(f.a, w[2]) + (m.retakes != null ? pad(f.t, w[3]) : '');
   }
@@ -157,7 +159,11 @@
       var from = at + w.slice(0, k).reduce(function (a, b) { return a + b; }, 0);
       return num(s.slice(from, from + w[k]), min, max);
     };
-    if (m.kind === 'lesson') return { p: m.pages.length - 1, done: true };
+    if (m.kind === 'lesson') {
+      var c = m.attest ? n(0, 0, Math.pow(36, ATTEST) - 1) || null : null;
+      if (m.attest && m.attest.required && c == null) throw new Bad(); // a required statement is left only confirmed
+      return { p: m.pages.length - 1, done: true, c: c };
+    }
     if (m.kind === 'scenario') {
       var b = n(0, 0, m.max), e = n(1, 0, m.nodes.length - 1);
       if (!m.nodes[e].ending) throw new Bad();
@@ -186,7 +192,7 @@
     if (s === '') return null;
     if (m.kind === 'lesson') {
       var star = s.slice(-1) === '*';
-      return { p: num(star ? s.slice(0, -1) : s, 0, m.pages.length - 1), done: star };
+      return { p: num(star ? s.slice(0, -1) : s, 0, m.pages.length - 1), done: star, c: null };
     }
     var v = s.split('_'), f;
     if (m.kind === 'scenario') {

@@ -150,6 +150,16 @@ async (plan) => {
         v = await next('the cover');
       } else if (s.op === 'page') {
         expect(v, 'lesson');
+        if (s.attest === true) press('[data-attest]', 'the attestation checkbox');
+        if (s.attest === false && s.required) {
+          // Not confirmed, a required statement keeps the learner here and says why.
+          press('[data-action="next"]', 'the next button');
+          await new Promise((resolve) => requestAnimationFrame(resolve));
+          if (current() !== v || !v.querySelector('[data-attest]') || !v.querySelector('.attest .err').textContent)
+            fail('a required attestation let the learner move on without confirming');
+          events.push({step: step, refused: true});
+          continue;
+        }
         v = await next('a lesson page');
       } else if (s.op === 'choose') {
         const seen = expect(v, 'node', s.node);
