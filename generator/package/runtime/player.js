@@ -234,6 +234,12 @@
     return new Date(minute * 60000).toLocaleString(course.language || undefined,
       { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   }
+  // A label around a moment: its words as text, the moment in a <time> element.
+  function moment(key, minute) {
+    var parts = L(key, { date: '\u0000' }).split('\u0000');
+    return h('span', { 'class': 'attested-on' }, [parts[0],
+      h('time', { datetime: new Date(minute * 60000).toISOString(), text: when(minute) }), parts[1] || '']);
+  }
 
   function lessonView(m, x, rereading) {
     var pg = m.pages[x.p], attest = !rereading && m.attest && x.p === m.pages.length - 1 ? attestBox(m) : null;
@@ -439,7 +445,7 @@
       list = h('div', null, [h('h2', { text: L('yourOrder') }), h('ol', { 'class': 'review' }, x.l.map(function (k, place) {
         var ok = k === place;
         return h('li', { 'class': 'mine ' + (ok ? 'right' : 'wrong') }, [ico(ok ? 'good' : 'bad'), h('span', { html: q.options[k].html }),
-          h('span', { 'class': 'tag' + (ok ? ' good' : ' bad'), text: L(ok ? 'rightPlace' : 'rightPlaceIs', { n: k + 1 }) })]);
+          h('span', { 'class': 'tag at' + (ok ? ' good' : ' bad'), text: L(ok ? 'rightPlace' : 'rightPlaceIs', { n: k + 1 }) })]);
       })), h('h2', { text: L('rightOrder') }), h('ol', { 'class': 'plain' }, q.options.map(function (op) { return h('li', { html: op.html }); }))]);
     } else if (q.type === 'fill-in') {
       list = h('div', null, [ui.typed != null ? h('p', null, [L('yourAnswer') + ': ', h('q', { text: ui.typed })]) : null,
@@ -461,7 +467,7 @@
       [ico(v === 'partial' ? 'neutral' : v), ' ' + L(VERDICT[v])], [
         quizHead(i, m, x), modBar(),
         h('div', { 'class': 'qtext', html: q.html }),
-        v === 'partial' ? h('p', { text: L('partsRight', { n: j.right, total: j.parts }) }) : null,
+        v === 'partial' ? h('p', { 'class': 'parts', text: L('partsRight', { n: j.right, total: j.parts }) }) : null,
         list,
         content(q.explanation),
         v === 'neutral' ? h('p', { 'class': 'sum', text: L('notScored') }) : h('p', { 'class': 'sum' }, [L('pointsEarned') + ' ', ptsTag(j.points)]),
@@ -479,7 +485,7 @@
   function resultsView(got) {
     var ok = eng.passedCourse(), offered = eng.offered(), rows = ms.map(function (m, i) {
       var c = m.attest && eng.st.mods[i] ? eng.st.mods[i].c : null;
-      var res = m.attest ? (c ? L('attestedOn', { date: when(c) }) : L(eng.finished(i) ? 'attestDeclined' : 'notAttested'))
+      var res = m.attest ? (c ? moment('attestedOn', c) : L(eng.finished(i) ? 'attestDeclined' : 'notAttested'))
         : m.kind === 'lesson' ? L('completed') : m.kind === 'quiz' ? L(eng.passed(i) ? 'quizPassed' : 'quizFailed')
         : L('outcome' + CAP[eng.outcome(i)]);
       var again = offered.indexOf(i) < 0 ? null : m.kind === 'scenario'
@@ -520,7 +526,7 @@
       earned().length ? badgeList(earned(), true) : null
     ].concat(ms.map(function (m, i) {
       var c = m.attest && eng.st.mods[i] ? eng.st.mods[i].c : null; // each statement confirmed, and when
-      return c ? h('p', { 'class': 'attested' }, [L('certAttested', { date: when(c) }) + ' ', h('q', { html: m.attest.html })]) : null;
+      return c ? h('p', { 'class': 'attested' }, [moment('certAttested', c), ' ', h('q', { html: m.attest.html })]) : null;
     }), [
       navRow([btn('print', L('print'), function () { window.print(); }),
         btn('results', L('backToResults'), function () { ui.cert = false; render(); })])
