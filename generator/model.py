@@ -317,6 +317,30 @@ class Objective:
 
 
 @dataclass(frozen=True)
+class Palette:
+    """One colour scheme of a theme: colours as #rrggbb."""
+
+    primary: str
+    accent: str
+    background: str
+    locations: Mapping[str, Location]  # key -> where its value stands in course.yaml
+
+
+@dataclass(frozen=True)
+class Theme:
+    """`theme:` in course.yaml (addition to v1): the company's look, checked for contrast."""
+
+    light: Palette
+    dark: Palette | None  # followed when the learner's system prefers dark
+    logo: Path | None
+    font: str | None  # a stack of installed fonts ("Segoe UI", Roboto, sans-serif)
+    font_file: Path | None  # or a font shipped in the package
+    location: Location  # of the theme: key
+    logo_location: Location | None = None
+    font_location: Location | None = None
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -336,6 +360,7 @@ class Course:
     limits: Limits = field(default_factory=Limits)
     xapi_base: str | None = None  # where the cmi5/xAPI identifiers start; None: the documented default
     objectives: tuple["Objective", ...] = ()  # what the learner will be able to do, shown on the cover
+    theme: Theme | None = None
 
     def where(self, key: str) -> Location:
         return self.field_locations.get(key, self.location)

@@ -22,6 +22,14 @@ FORMATS = ("scorm12", "scorm2004", "cmi5", "web")
 SCORM = ("scorm12", "scorm2004")
 
 OUTCOMES = ("good", "neutral", "bad")
+COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")  # a theme's colours: #abc or #aabbcc
+
+
+def colour(text: str) -> str:
+    """#abc or #aabbcc, any case, as #aabbcc."""
+    body = text[1:].lower()
+    return "#" + ("".join(c * 2 for c in body) if len(body) == 3 else body)
+
 QUESTION_TYPES = ("single", "multiple", "truefalse", "matching", "sequencing", "fill-in", "likert")
 CHOICE_TYPES = ("single", "multiple", "truefalse")  # options ticked: - [x] right, - [ ] wrong
 # What an interaction records as its result (SCORM 1.2 words; 2004 writes "incorrect" for

@@ -13,6 +13,7 @@ from ..model import Course, Option, Question, Quiz, Scenario
 from ..rules import ID, MAX_ID, SCORM, course_max, normalise_answer, true_false_words
 from ..source import expressions
 from . import state as resume
+from . import theme as theme_rules
 from .analysis import ScenarioAnalysis, maxima
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
@@ -49,6 +50,8 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
         elif isinstance(module, Quiz):
             _quiz(module, course, diags)
     _badges(course, scope_modules, diags)
+    if course.theme:
+        _theme(course.theme, diags)
     if course.pass_mark_location and course.pass_mark > 0 and course.modules and course_max(course, maxima(analyses)) == 0:
         diags.error(course.pass_mark_location,
                     f"the course has a pass mark of {course.pass_mark} but no points to earn: "
@@ -57,6 +60,25 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
         _scorm12_limits(course, diags)
     _state_size(course, analyses, diags, formats)
     _best_first(course, diags)
+
+
+def _theme(theme, diags: Diagnostics) -> None:
+    """Every foreground the theme's colours produce on every background it is drawn on, against
+    WCAG AA: one error per theme colour to change, at its line, naming each pair under its
+    minimum with its ratio, and the nearest colour with which every pair passes."""
+    grouped: dict[tuple[str, str], list] = {}
+    for short in theme_rules.shortfalls(theme):
+        grouped.setdefault((short.scheme, short.blame), []).append(short)
+    for (scheme, key), found in grouped.items():
+        palette = theme.light if scheme == "light" else theme.dark
+        value = getattr(palette, key)
+        pairs = "; ".join(f"{s.pair.what}, {s.colours[s.pair.fg]} on {s.colours[s.pair.bg]}, is "
+                          f"{theme_rules.shown(s.ratio)} (WCAG AA asks {s.pair.minimum:g}:1)" for s in found)
+        nearest = found[0].suggestion
+        advice = (f'; the nearest {key} with which every pair passes is "{nearest}"' if nearest
+                  else f"; no {key} near it passes: choose another")
+        where = "the theme" if scheme == "light" else "the theme's dark scheme"
+        diags.error(palette.locations[key], f'{key} "{value}" of {where} is too low in contrast: {pairs}{advice}')
 
 
 BEST_FIRST_SHARE = 60  # percent of decisions above which a learner learns to pick the first choice

@@ -20,6 +20,7 @@ import nh3
 from markupsafe import escape
 
 from ..check import state, timing
+from ..check import theme as theme_rules
 from ..check.analysis import ScenarioAnalysis, maxima
 from ..source import expressions
 from . import cmi5, openbadges
@@ -60,6 +61,10 @@ def render(course: Course, analyses: dict, runtime_dir: Path | None = None, lms:
     data = course_json(course, analyses, assets, runtime["labels"])
     if lms == "cmi5":
         data["au"] = cmi5.au_id(course, language)
+    if course.theme:  # the theme's stylesheet comes after the runtime's, so its colours win
+        font = assets[course.theme.font_file.resolve()].package_path if course.theme.font_file else None
+        runtime["files"]["theme.css"] = theme_stylesheet(course.theme, font and "../" + font).encode("utf-8")
+        runtime["styles"] = runtime["styles"] + ["runtime/theme.css"]
     page = _launch_page(course, data, runtime, CSP_CMI5 if lms == "cmi5" else CSP)
     files = {"index.html": page.encode("utf-8")}
     files.update({f"runtime/{name}": content for name, content in runtime["files"].items()})
@@ -69,12 +74,33 @@ def render(course: Course, analyses: dict, runtime_dir: Path | None = None, lms:
     return Rendered(files, data)
 
 
+def theme_stylesheet(theme, font_url: str | None) -> str:
+    """theme.css: each scheme's palette (check/theme.py, the colours the contrast check read) as
+    the runtime stylesheet's custom properties, the dark one under prefers-color-scheme, and the
+    font: a stack of installed fonts, or a file in the package (never fetched)."""
+    def block(colours: dict[str, str]) -> str:
+        return "".join(f" --{name}: {value};" for name, value in sorted(colours.items()))
+    lines = ["/* Written by coursegen from the course's theme: in course.yaml. */"]
+    family = theme.font
+    if font_url:
+        lines.append(f'@font-face {{ font-family: "Course"; src: url("{font_url}"); font-display: swap; }}')
+        family = '"Course", system-ui, sans-serif'
+    lines.append(":root {" + block(theme_rules.palette(theme.light, "light"))
+                 + (f" font-family: {family};" if family else "") + " color-scheme: light; }")
+    if theme.dark:
+        lines.append("@media (prefers-color-scheme: dark) { :root {" + block(theme_rules.palette(theme.dark, "dark"))
+                     + " color-scheme: dark; } }")
+    return "\n".join(lines) + "\n"
+
+
 def _assets(course: Course) -> dict[Path, Asset]:
     """Images and badge icons, each under a content-addressed name (stable builds)."""
     found: dict[Path, Asset] = {}
     sources = [image.source for span in course.markdown_spans() for image in span.images]
     sources += [badge.icon for badge in course.badges if badge.icon]
     sources += [c.portrait for m in course.modules for c in getattr(m, "characters", ()) if c.portrait]
+    if course.theme:
+        sources += [p for p in (course.theme.logo, course.theme.font_file) if p]
     for source in sources:
         source = source.resolve()
         if source in found:
@@ -172,6 +198,8 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
             "passMark": course.pass_mark, "maxPoints": course_max(course, maxima(analyses)),
             "stateKey": state.state_key(course), "results": RESULTS, "labels": labels, "modules": modules,
             "badges": badges}
+    if course.theme and course.theme.logo:
+        data["logo"] = assets[course.theme.logo.resolve()].package_path
     untranslated = dict(_foreign(data, ""))
     if untranslated:
         data["untranslated"] = untranslated

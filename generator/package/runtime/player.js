@@ -107,12 +107,15 @@
     [
       h('a', { 'class': 'skip', href: '#main', text: L('skip') }),
       h('header', { 'class': 'top' }, [
-        h('div', { 'class': 'row' }, [hdr.menu, h('p', { 'class': 'ctitle', text: course.title }), hdr.tally, hdr.shelf]),
+        h('div', { 'class': 'row' }, [hdr.menu, logo(), h('p', { 'class': 'ctitle', text: course.title }), hdr.tally, hdr.shelf]),
         hdr.bar, hdr.pct
       ]),
       main, live, dlg
     ].forEach(function (e) { document.body.appendChild(e); });
   }
+
+  // The company's logo (a theme's), beside the course title it stands for: no text of its own.
+  function logo() { return course.logo ? h('img', { 'class': 'logo', src: course.logo, alt: '' }) : null; }
 
   function stats() {
     var t = eng.tally(), pct = eng.percent(), text = L('tally', { n: t.got, max: t.max });
@@ -515,7 +518,7 @@
 
   function certificateView() {
     var d = new Date().toLocaleDateString(course.language || undefined, { year: 'numeric', month: 'long', day: 'numeric' });
-    return view('certificate', null, [L('certificateTitle')], [null, null,
+    return view('certificate', null, [L('certificateTitle')], [logo(), null,
       h('p', { text: L('certifies') }),
       h('p', { 'class': 'name', text: learnerName || L('learner') }),
       h('p', { text: L('hasCompleted') }),
