@@ -28,7 +28,7 @@ from .assets import Asset
 from ..model import Course, DialogueLine, ForeignText, Lesson, Markdown, Quiz, Scenario
 from ..rules import RESULTS, course_max, normalise_answer, true_false_words
 
-FORMAT = 2
+FORMAT = 3
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'")
 # A cmi5 course talks to the LMS over HTTP, at an endpoint the launch URL names: only

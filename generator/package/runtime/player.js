@@ -3,7 +3,7 @@
    reports every step through CG.lms. No English here: every word is a course label. */
 (function (CG) {
   'use strict';
-  var FORMAT_MIN = 1, FORMAT_CURRENT = 2;
+  var FORMAT_MIN = 1, FORMAT_CURRENT = 3;
   var ICON = { good: '\u2713', neutral: '\u25CB', bad: '\u2717' };
   var CAP = { good: 'Good', neutral: 'Neutral', bad: 'Bad' };
   var course, labels = {}, ms, eng, info, main, stage;
