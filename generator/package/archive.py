@@ -17,7 +17,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from ..model import Course
+from ..model import Course, Quiz
 
 SCHEMAS = {
     "scorm12": ["adlcp_rootv1p2.xsd", "ims_xml.xsd", "imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd"],
@@ -43,6 +43,19 @@ def package_name(course: Course, fmt: str, language: str | None = None) -> str:
     return base if fmt == "web" else f"{base}.zip"
 
 
+def percent_decides(course: Course) -> bool:
+    """Whether the course percent alone decides pass or fail: no quiz can be failed.
+
+    Only then does the manifest carry the pass mark. An LMS judges by a mastery score from
+    the score alone (Moodle's default "mastery score overrides status" rewrites a 1.2 status at
+    LMSFinish; 2004 LMSs derive success from cmi.scaled_passing_score): with a required quiz,
+    a learner who failed it with a high percent would be stored "passed". A quiz with no points
+    or a pass mark of 0 cannot be failed.
+    """
+    return not any(isinstance(m, Quiz) and m.max_points > 0 and course.quiz_pass_mark(m) > 0
+                   for m in course.modules)
+
+
 def manifest(course: Course, fmt: str, content_files: list[str], language: str | None = None) -> str:
     """`language`: a build in a chosen language has identifiers of its own, so an LMS holding the
     course in two languages keeps two packages rather than replacing one with the other."""
@@ -50,7 +63,9 @@ def manifest(course: Course, fmt: str, content_files: list[str], language: str |
     files = "\n".join(f'      <file href="{escape(name)}"/>' for name in sorted(content_files))
     title = escape(course.title)
     language = escape(course.language)  # the LOM general.language: LMS catalogues list the package's language
+    by_percent = percent_decides(course)
     if fmt == "scorm12":
+        mastery = f"\n        <adlcp:masteryscore>{course.pass_mark}</adlcp:masteryscore>" if by_percent else ""
         return f"""<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="MANIFEST-{ident}" version="{escape(course.version)}"
     xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
@@ -70,8 +85,7 @@ def manifest(course: Course, fmt: str, content_files: list[str], language: str |
     <organization identifier="ORG-{ident}">
       <title>{title}</title>
       <item identifier="ITEM-{ident}" identifierref="RES-{ident}" isvisible="true">
-        <title>{title}</title>
-        <adlcp:masteryscore>{course.pass_mark}</adlcp:masteryscore>
+        <title>{title}</title>{mastery}
       </item>
     </organization>
   </organizations>
@@ -82,9 +96,17 @@ def manifest(course: Course, fmt: str, content_files: list[str], language: str |
   </resources>
 </manifest>
 """
-    # SCORM 2004: the content decides completion and success itself (the pass
-    # rule also needs every quiz passed, which a measure alone cannot say), so
-    # the primary objective records the pass mark without satisfiedByMeasure.
+    # SCORM 2004: the content sets completion and success itself. Where the percent decides,
+    # the primary objective carries the pass mark, satisfied by measure: an LMS deriving success
+    # from it agrees. Otherwise no objective at all: Moodle turns any objective into a
+    # cmi.scaled_passing_score (1.0 when it has no minNormalizedMeasure), whatever
+    # satisfiedByMeasure says, and an LMS deriving success from that would override the course.
+    objectives = f"""
+          <imsss:objectives>
+            <imsss:primaryObjective objectiveID="PRIMARY-{ident}" satisfiedByMeasure="true">
+              <imsss:minNormalizedMeasure>{course.pass_mark / 100:.2f}</imsss:minNormalizedMeasure>
+            </imsss:primaryObjective>
+          </imsss:objectives>""" if by_percent else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="MANIFEST-{ident}" version="{escape(course.version)}"
     xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -108,12 +130,7 @@ def manifest(course: Course, fmt: str, content_files: list[str], language: str |
       <title>{title}</title>
       <item identifier="ITEM-{ident}" identifierref="RES-{ident}" isvisible="true">
         <title>{title}</title>
-        <imsss:sequencing>
-          <imsss:objectives>
-            <imsss:primaryObjective objectiveID="PRIMARY-{ident}" satisfiedByMeasure="false">
-              <imsss:minNormalizedMeasure>{course.pass_mark / 100:.2f}</imsss:minNormalizedMeasure>
-            </imsss:primaryObjective>
-          </imsss:objectives>
+        <imsss:sequencing>{objectives}
           <imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>
         </imsss:sequencing>
       </item>

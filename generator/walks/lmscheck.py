@@ -11,9 +11,13 @@ from .walker import Walker
 
 
 
-def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], lms: bool = True) -> list[str]:
+def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], stored: dict | None = None,
+              lms: bool = True) -> list[str]:
     """Every difference between the LMS data (and the results page) and the prediction; without
-    an LMS (`lms` false: the course ran standalone), between the results page and the prediction."""
+    an LMS (`lms` false: the course ran standalone), between the results page and the prediction.
+
+    `stored` (Moodle-like profile): what reached the LMS server, whose record `data` then is;
+    the final write must have arrived, with the session's time and the total time."""
     fmt, expected = walker.fmt, walker.walk.expected
     v12 = fmt == "scorm12"
     problems = []
@@ -39,9 +43,34 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], lms
     if not v12 and (data.get("completion_status"), data.get("success_status")) != ("completed", verdict):
         problems.append(f"{where}: the LMS holds completion_status={data.get('completion_status')} "
                         f"success_status={data.get('success_status')}, predicted completed/{verdict}")
-    problems += _check_interactions(walker, _numbered(data.get("interactions")))
+    problems += _check_interactions(walker, _numbered(data.get("interactions")), data)
     problems += _check_objectives(walker, _numbered(data.get("objectives")))
     problems += check_call_log(log, fmt, walker.checked, where)
+    if stored is not None:
+        problems += _check_delivery(stored, fmt, where)
+    return problems
+
+
+TIMESPAN = {"scorm12": re.compile(r"^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$"),
+            "scorm2004": re.compile(r"^P(\d+Y)?(\d+M)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d{1,2})?S)?)?$")}
+
+
+def _check_delivery(stored: dict, fmt: str, where: str) -> list[str]:
+    """The final write reached the LMS server, carrying the time (Moodle sends it by beacon)."""
+    arrivals, record = stored["arrivals"], stored["record"]
+    problems = []
+    refused = [a for a in arrivals if not a["accepted"]]
+    if refused:
+        problems.append(f"{where}: the LMS server refused {len(refused)} write(s), the largest "
+                        f"{max(a['bytes'] for a in refused)} bytes (beacons past 64 KiB in flight)")
+    if not any(a["kind"] == "terminate" and a["accepted"] for a in arrivals):
+        problems.append(f"{where}: the final write (Terminate) never reached the LMS server")
+        return problems
+    prefix = "cmi.core." if fmt == "scorm12" else "cmi."
+    for name in ("session_time", "total_time"):
+        value = record.get(prefix + name, "")
+        if not TIMESPAN[fmt].match(value) or value in ("", "PT", "P"):
+            problems.append(f"{where}: the LMS holds {prefix}{name}={value!r}, not the time of the session")
     return problems
 
 
@@ -59,11 +88,56 @@ def _numbered(obj) -> list:
     return list(obj or [])
 
 
-def _check_interactions(walker: Walker, actual: list[dict]) -> list[str]:
+# SCORM 2004 players post the whole record on every write, and the last write must fit one
+# beacon: the runtime journals no interaction that would take its estimate of the record past
+# RECORD_MAX bytes, each element costing FIELD bytes of framing plus its name and value
+# (generator/package/runtime/scorm.js, docs/course-json.md "When data reaches the LMS").
+RECORD_MAX, FIELD = 46_000, 92
+# What the estimate at the moment of an interaction may differ from the one read back at the
+# end: the resume state and location of that moment, elements the LMS may not echo back
+# (exit and session_time are write-only in 2004), and a question's pattern, not predicted here.
+RECORD_SLACK = 1024
+WRITTEN_2004 = re.compile(r"cmi\.(exit|suspend_data|location|session_time|completion_status|success_status"
+                          r"|score\.(min|max|raw|scaled)|objectives\.\d+\.(id|success_status|completion_status)"
+                          r"|interactions\.\d+\.(id|type|correct_responses\.\d+\.pattern|learner_response|result"
+                          r"|timestamp|description))")  # timestamp, description: an attestation's
+
+
+def _cost(name: str, value: str) -> int:
+    return FIELD + len(name) + len(value.encode("utf-8"))
+
+
+def _flat(obj, prefix: str = "cmi") -> dict[str, str]:
+    """scorm-again's nested data model (lists as {"0": ...}) as dotted element names."""
+    if not isinstance(obj, dict):
+        return {prefix: "" if obj is None else str(obj)}
+    out = {}
+    for key, value in obj.items():
+        out.update(_flat(value, f"{prefix}.{key}"))
+    return out
+
+
+def record_cost(data: dict) -> int:
+    """The runtime's estimate of a 2004 record's size in a player's post, from what the LMS holds."""
+    return sum(_cost(k, v) for k, v in _flat(data).items() if v != "" and WRITTEN_2004.fullmatch(k))
+
+
+def _interaction_cost(index: int, want: dict) -> int:
+    p = f"cmi.interactions.{index}."
+    fields = {"id": want["id"], "type": want["type"], "learner_response": want["response"], "result": want["result"]}
+    for k, pattern in enumerate(want.get("patterns", ())):  # a fill-in question writes each accepted answer
+        fields[f"correct_responses.{k}.pattern"] = pattern
+    return sum(_cost(p + k, str(v)) for k, v in fields.items())
+
+
+def _check_interactions(walker: Walker, actual: list[dict], data: dict | None = None) -> list[str]:
     v12 = walker.fmt == "scorm12"
     expected = walker.expected_interactions
     for index, want in enumerate(expected):
         if index >= len(actual):
+            if not v12 and data is not None and \
+                    record_cost(data) + _interaction_cost(index, want) > RECORD_MAX - RECORD_SLACK:
+                return []  # journaled up to the record's budget (a learner replaying modules again and again)
             return [f"{walker.where(want['source'])}: the LMS holds {len(actual)} interactions, the walk made "
                     f"{len(expected)}; missing from \"{want['id']}\" on"]
         got = actual[index]

@@ -248,6 +248,25 @@ def lesson_before(course: Course, index: int) -> Lesson | None:
     return next((m for m in reversed(course.modules[:index]) if isinstance(m, Lesson)), None)
 
 
+def longest(course: Course, analyses: dict) -> Walk:
+    """The course played the long way: in each scenario the path with the most decisions (the
+    fewest points among those), every quiz answered right. The most interactions a walk
+    without replays writes, so the largest record an LMS receives."""
+    plays: list[Play] = []
+    for module in course.modules:
+        if isinstance(module, Lesson):
+            plays.append(LessonPlay(len(module.pages)))
+        elif isinstance(module, Scenario):
+            found = analyses[module.id]
+            path = max(analysis.enumerate_paths(found, 10_000), key=lambda p: (len(p.steps), -p.points), default=None)
+            plays.append(ScenarioPlay(path, "longest") if path else scenario_variants(found, 0)[0])
+        else:
+            plays.append(quiz_variants(module, course.quiz_pass_mark(module))[0])
+    walk = Walk("longest", plays)
+    walk.expected = predict(course, analyses, walk)
+    return walk
+
+
 # --- prediction -------------------------------------------------------------------
 
 def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:

@@ -5,6 +5,10 @@ Walks use only the public test hooks of the authoring format (data-view,
 data-node, data-choice, data-question, data-option, data-action, data-badge,
 data-percent): what works here works for any author's own tests. Walks run in
 parallel, one browser per worker process.
+
+Each SCORM walk plays against two LMS profiles (lmshost/host.js): plain scorm-again, and a
+Moodle-like one (mastery score from the manifest, the record posted as Moodle's player posts
+it, Terminate by beacon): what the LMS stores must be what the course decided in both.
 """
 from __future__ import annotations
 
@@ -24,9 +28,10 @@ from .. import build
 from ..model import Scenario
 from . import cmi5walk, lms, plan, ralph
 from .lmscheck import check_lms
-from .walker import PAGE_STATE, STEP_TIMEOUT_MS, Divergence, Walker, WalkResult
+from .walker import PAGE_STATE, STEP_TIMEOUT_MS, Delivery, Divergence, Walker, WalkResult
 
 VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
+PROFILES = ("scorm-again", "moodle")
 
 
 @dataclass
@@ -64,6 +69,7 @@ class Job:
     viewport: tuple[int, int] | None = None  # a phone's size: every view is checked for sideways scrolling
     package: str = ""  # cmi5: the unpacked package the worker's launcher serves
     lrs: tuple = ("", ())  # cmi5: the LRS's URL and its clients' Authorization headers
+    profile: str = "scorm-again"  # SCORM: how the LMS behaves, plain scorm-again or "moodle" ("" for cmi5)
     phone: bool = False  # and for what a phone needs: header height, tap targets, whole words in tables
 
 
@@ -76,15 +82,16 @@ def _run_jobs(jobs: list[Job]) -> list[WalkResult]:
     walks = plan.walks(checked.course, checked.analyses, jobs[0].max_paths)
     with sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)
-        hosts: dict[str, _Host] = {}
+        hosts: dict[tuple[str, str], _Host] = {}
         try:
             for job in jobs:
-                host = hosts.get(job.fmt) or hosts.setdefault(job.fmt, _new_host(browser, job))
+                key = (job.fmt, job.profile)
+                host = hosts.get(key) or hosts.setdefault(key, _new_host(browser, job))
                 result = _run_one(host, checked, walks[job.index], job)
                 results.append(result)
                 if not result.ok:  # start the next walk from a page in a known state
                     host.close()
-                    del hosts[job.fmt]
+                    del hosts[key]
         finally:
             for host in hosts.values():
                 host.close()
@@ -104,14 +111,16 @@ class _Host:
     walk gets a fresh API, an empty browser storage and a new launch of the SCO,
     without reloading scorm-again (a second or so per walk)."""
 
-    def __init__(self, browser, job: Job):
+    def __init__(self, browser, job: Job, launch: str | None = None):
         size = {"viewport": {"width": job.viewport[0], "height": job.viewport[1]}} if job.viewport else {}
         self.context = browser.new_context(reduced_motion="reduce", **size)
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.moodle = job.profile == "moodle"
         version = VERSIONS[job.fmt]
-        self.page.goto(f"{job.server}/lms/host.html?version={version}&launch=/pkg/{job.fmt}/index.html"
+        self.page.goto(f"{job.server}/lms/host.html?version={version}&launch={launch or f'/pkg/{job.fmt}/index.html'}"
+                       + ("&profile=moodle" if self.moodle else "")
                        + (f"&{job.host_params}" if job.host_params else ""))
         self.page.wait_for_function("() => window.lms", timeout=STEP_TIMEOUT_MS)
         self.standalone = "absent=1" in job.host_params  # no LMS API at all: only the page can be checked
@@ -128,13 +137,16 @@ class _Host:
         return self.page.query_selector("#sco").content_frame()
 
     def check(self, walker: Walker, page_state: dict, session: int) -> list[str]:
-        """Unload the SCO, then what the LMS holds against the prediction."""
+        """Unload the SCO, then what the LMS holds against the prediction: in the Moodle-like
+        profile what reached its server, else scorm-again's data model."""
         self.page.evaluate("lms.unload()")
-        data = self.page.evaluate("lms.cmi()")["cmi"]
-        walker.result.lms = data
         log = self.page.evaluate("(session) => lmsLog.filter(e => e.session === session)", session)
+        stored = self.page.evaluate("lms.stored()") if self.moodle else None
+        data = stored["cmi"] if stored else self.page.evaluate("lms.cmi()")["cmi"]
+        walker.result.lms = data
+        walker.result.delivery = Delivery.of(log, stored["arrivals"] if stored else [])
         walker.result.injected_faults = sum(1 for entry in log if entry.get("injected"))
-        return check_lms(walker, page_state, data, log, lms=not self.standalone)
+        return check_lms(walker, page_state, data, log, stored, lms=not self.standalone)
 
     def artifacts(self, folder: Path, stem: str) -> list[str]:
         return _save_artifacts(self.page, folder, stem)
@@ -145,7 +157,7 @@ class _Host:
 
 def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
     started = time.monotonic()
-    walker = Walker(checked, walk, job.fmt, Path(job.cwd))
+    walker = Walker(checked, walk, job.fmt, Path(job.cwd), job.profile)
     try:
         session = host.launch()
         frame = host.frame()
@@ -165,7 +177,7 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
 
 
 def _stem(walk, job: Job) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{walk.name}").strip("-")
+    return re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{job.profile}-{walk.name}").strip("-")
 
 
 def _save_artifacts(page, folder: Path, stem: str) -> list[str]:
@@ -195,8 +207,9 @@ def unpacked(course_argument, formats, folder: Path, language: str | None = None
 def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None = None, max_paths: int = 200,
         artifacts: Path | None = None, progress=None, packages: dict[str, Path] | None = None,
         host_params: str = "", viewport: tuple[int, int] | None = None, language: str | None = None,
-        only: set[str] | None = None, phone: bool = False) -> TestReport:
-    """Build the course, plan its walks and play them all; never raises for a failing walk.
+        profiles=PROFILES, only: set[str] | None = None, phone: bool = False) -> TestReport:
+    """Build the course, plan its walks and play them all, each SCORM walk against each LMS
+    profile (`PROFILES`); never raises for a failing walk.
 
     `packages` (format -> unzipped package folder) walks packages built
     before, as they are, instead of building the course afresh. `host_params`
@@ -221,8 +234,9 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
         with lms.HostServer(mounts) as server:
             jobs = [Job(str(course_argument), fmt, i, server.url, str(artifacts) if artifacts else None, max_paths,
                         str(Path.cwd()), host_params, viewport, str(packages.get(fmt, "")),
-                        (lrs.url, lrs.authorizations) if lrs and fmt == "cmi5" else ("", ()), phone)
-                    for fmt in formats for i in range(len(walks)) if only is None or walks[i].name in only]
+                        (lrs.url, lrs.authorizations) if lrs and fmt == "cmi5" else ("", ()), profile, phone)
+                    for fmt in formats for profile in (("",) if fmt == "cmi5" else profiles)
+                    for i in range(len(walks)) if only is None or walks[i].name in only]
             # A worker costs a process and a browser start: only worth it for ten walks or more.
             workers = max(1, min(workers, len(jobs) // 10))
             shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]
@@ -237,8 +251,9 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
                         for result in future.result():
                             results.append(result)
                             progress and progress(result, len(jobs))
-    order = {(fmt, w.name): i for i, (fmt, w) in enumerate((f, w) for f in formats for w in walks)}
-    results.sort(key=lambda r: order.get((r.fmt, r.walk), 0))
+    order = {key: i for i, key in enumerate((f, p, w.name) for f in formats
+                                            for p in (("",) if f == "cmi5" else profiles) for w in walks)}
+    results.sort(key=lambda r: order.get((r.fmt, r.profile, r.walk), 0))
     scenarios = [m for m in checked.course.modules if isinstance(m, Scenario)]
     choices_total = sum(len(n.choices) for m in scenarios for n in m.nodes)
     endings_total = sum(1 for m in scenarios for n in m.nodes if n.is_ending)
@@ -255,7 +270,8 @@ def junit_xml(report: TestReport, course_id: str) -> str:
                 f"{escape(chr(10).join(result.failures))}</failure>") if result.failures else ""
         if result.artifacts:
             body += f"<system-out>{escape(chr(10).join(result.artifacts))}</system-out>"
-        cases.append(f'  <testcase classname={quoteattr(course_id + "." + result.fmt)} name={quoteattr(result.walk)} '
+        where = ".".join(p for p in (course_id, result.fmt, result.profile) if p)
+        cases.append(f'  <testcase classname={quoteattr(where)} name={quoteattr(result.walk)} '
                      f'time="{result.seconds:.2f}">{body}</testcase>')
     failures = sum(1 for r in report.results if not r.ok)
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name={quoteattr("coursegen walks: " + course_id)} '

@@ -26,16 +26,38 @@ class Divergence(Exception):
 
 
 @dataclass
+class Delivery:
+    """How the course's data travelled to the LMS during one walk."""
+
+    commits: int = 0  # Commit (1.2: LMSCommit) calls
+    finished: bool = False  # Terminate (1.2: LMSFinish) answered "true"
+    posted: int = 0  # bytes that reached the LMS server (Moodle-like profile; 0 for plain scorm-again)
+    final: int = 0  # bytes of the last write, Terminate's beacon (Moodle-like profile)
+    refused: int = 0  # writes the LMS server refused (a beacon past 64 KiB in flight)
+
+    @classmethod
+    def of(cls, log: list[dict], arrivals: list[dict]) -> Delivery:
+        finish = [e for e in log if e["fn"] in ("Terminate", "LMSFinish") and not e.get("injected")]
+        return cls(commits=sum(1 for e in log if e["fn"] in ("Commit", "LMSCommit")),
+                   finished=bool(finish) and finish[-1]["ret"] == "true",
+                   posted=sum(a["bytes"] for a in arrivals if a["accepted"]),
+                   final=next((a["bytes"] for a in arrivals if a["kind"] == "terminate"), 0),
+                   refused=sum(1 for a in arrivals if not a["accepted"]))
+
+
+@dataclass
 class WalkResult:
     walk: str
     fmt: str
     failures: list[str]
+    profile: str = "scorm-again"  # the LMS profile it played against (runner.PROFILES; "" for cmi5)
     seconds: float = 0.0
     choices: set = field(default_factory=set)  # (scenario id, node index, choice)
     endings: set = field(default_factory=set)  # (scenario id, node index)
     artifacts: list[str] = field(default_factory=list)
     injected_faults: int = 0  # LMS calls the host made fail on purpose
     lms: dict = field(default_factory=dict)  # the cmi data the LMS held at the end
+    delivery: Delivery = field(default_factory=Delivery)
 
     @property
     def ok(self) -> bool:
@@ -60,11 +82,12 @@ def in_page_script() -> str:
 
 
 class Walker:
-    def __init__(self, checked: build.CheckedCourse, walk: plan.Walk, fmt: str, cwd: Path):
+    def __init__(self, checked: build.CheckedCourse, walk: plan.Walk, fmt: str, cwd: Path,
+                 profile: str = "scorm-again"):
         self.checked, self.course, self.walk, self.fmt, self.cwd = checked, checked.course, walk, fmt, cwd
         self.steps = self._plan_steps()
         self.expected_interactions: list[dict] = []
-        self.result = WalkResult(walk.name, fmt, [])
+        self.result = WalkResult(walk.name, fmt, [], profile)
 
     def where(self, location: Location) -> str:
         return location.display(self.cwd)
@@ -200,9 +223,14 @@ def _doing(step: Step) -> str:
     return "at the end of the course"
 
 
+def _weighting(points: int, fmt: str) -> dict:
+    # SCORM 2004 records no weighting: its players post the whole record on every write (scorm.js).
+    return {} if fmt == "scorm2004" else {"weighting": points}
+
+
 def choice_interaction(scenario, node, choice: int, points: int, fmt) -> dict:
     return {"id": f"{scenario.id}__{node.id}", "type": "choice", "response": b36(choice),
-            "result": result_word(leaning(points), fmt), "weighting": points,
+            "result": result_word(leaning(points), fmt), **_weighting(points, fmt),
             "source": node.choices[choice].location}
 
 
@@ -210,7 +238,7 @@ def attest_interaction(lesson, confirmed: bool, fmt) -> dict:
     """An attestation: the statement confirmed (`correct`) or, where not required, declined (`neutral`)."""
     word = (lambda v: "t" if v else "f") if fmt == "scorm12" else (lambda v: "true" if v else "false")
     return {"id": f"{lesson.id}__attest", "type": "true-false", "response": word(confirmed), "patterns": [word(True)],
-            "result": result_word("good" if confirmed else "neutral", fmt), "weighting": 0,
+            "result": result_word("good" if confirmed else "neutral", fmt), **_weighting(0, fmt),
             "source": lesson.attest_location or lesson.location}
 
 
@@ -275,5 +303,5 @@ def answer_interaction(quiz, question, response, fmt, language) -> dict:
     points = question_points(question, response)
     verdict = "neutral" if not question.scored else "good" if answer_right(question, response) else "bad"
     return {"id": f"{quiz.id}__{question.id}", "type": kind, "response": shown, "patterns": patterns,
-            "result": result_word(verdict, fmt), "weighting": question.points, "points": points,
+            "result": result_word(verdict, fmt), **_weighting(question.points, fmt), "points": points,
             "source": question.location}

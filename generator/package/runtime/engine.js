@@ -313,7 +313,7 @@
             if (!attested && m.attest.required) return null;
             x.c = attested ? Math.floor((CG.now ? CG.now() : Date.now()) / 60000) : null;
             rec.push({ id: m.id + '__attest', type: 'true-false', resp: !!attested, pattern: true, weight: 0, points: 0,
-              desc: m.attest.text, result: RESULT[attested ? 'good' : 'neutral'], at: x.c });
+              desc: m.attest.text, result: RESULT[attested ? 'good' : 'neutral'], attest: true });
           }
           x.done = lessonDone = true;
         } else if (m.kind === 'quiz') {

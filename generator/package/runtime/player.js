@@ -563,8 +563,10 @@
     setTimeout(function () { live.textContent = say; }, 50);
   }
 
+  var finishedBefore = -1;
   function save(r) {
     var i = eng.st.cur, m = ms[i], x = eng.st.mods[i], done = eng.completed();
+    var finished = ms.filter(function (mod, k) { return eng.finished(k); }).length;
     CG.lms.save({
       data: CG.state.encode(course, eng.st),
       location: i < ms.length ? m.id + (m.kind === 'scenario' ? '/' + m.nodes[x.n].id : '') : null,
@@ -573,8 +575,10 @@
       completed: done,
       passed: eng.passedCourse(),
       rec: r.rec,
-      earned: r.got.map(function (b) { return course.badges[b].id; })
+      earned: r.got.map(function (b) { return course.badges[b].id; }),
+      checkpoint: finishedBefore >= 0 && finished !== finishedBefore // a module was finished: worth a commit
     });
+    finishedBefore = finished;
   }
 
   function step(r) {

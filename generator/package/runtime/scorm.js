@@ -1,9 +1,27 @@
 /* The only file that talks to the LMS (SCORM 1.2 `API` or 2004 `API_1484_11`).
-   Writes go through one ordered queue: a failed SetValue/Commit stops the queue and is
-   retried with back-off, so interaction indices stay contiguous and nothing is lost.
-   The state is mirrored to localStorage so a reload after an LMS failure resumes. */
+   CG.lms, the interface an adapter for another standard (cmi5) offers too:
+     start(courseId, prefer) -> { mode: 'lms'|'none', version, resume, data, name, id, mirror }
+     badges([{ id, earned }])  one objective per badge
+     save(s)   after every step; s = { data, location, percent, completed, passed, rec: [interaction],
+               earned: [badge id], checkpoint: a module was just finished }
+     finish()  the learner leaves: synchronous, once (player.js calls it on pagehide and beforeunload)
+     onNotice(fn)  fn(true) while the LMS refuses writes, fn(false) once they succeed again
+
+   Values are set at every step; a Commit (a blocking round trip to the LMS's server) only when
+   it matters: a module finished, HEARTBEAT after an unsaved change, the page hidden. Leaving is
+   Terminate alone: it commits, by beacon in real LMSs, and Chromium refuses beacons past 64 KiB
+   in flight, so no Commit goes just before it. 2004 players post the whole record on every
+   write (~120 bytes of field name and framing per element), so a 2004 interaction is only id,
+   type, response, result and pattern (r.desc serves adapters that do not), and none is written
+   once the record would pass RECORD_MAX bytes; status, score and resume state always are.
+   RECORD_MAX keeps the final write within bench/'s 48 KiB (docs/course-json.md).
+
+   Writes go through one ordered queue: a failed SetValue/Commit stops it and is retried with
+   back-off, so interaction indices stay contiguous and nothing is lost. The state is mirrored
+   to localStorage so a reload after an LMS failure resumes. */
 (function (CG) {
   'use strict';
+  var HEARTBEAT = 30000, RECORD_MAX = 46000, FIELD = 92;
   var EL = {
     '1.2': { entry: 'cmi.core.entry', data: 'cmi.suspend_data', loc: 'cmi.core.lesson_location', name: 'cmi.core.student_name',
       id: 'cmi.core.student_id', status: 'cmi.core.lesson_status', exit: 'cmi.core.exit', time: 'cmi.core.session_time', score: 'cmi.core.score.' },
@@ -11,7 +29,8 @@
       id: 'cmi.learner_id', status: 'cmi.completion_status', exit: 'cmi.exit', time: 'cmi.session_time', score: 'cmi.score.' }
   };
   var api = null, ver = null, E = null, live = false, dead = false, t0 = Date.now();
-  var q = [], sent = {}, dirty = false, fails = 0, timer = 0;
+  var q = [], sent = {}, unsaved = false, wanted = false, fails = 0, retryTimer = 0, beatTimer = 0;
+  var size = {}, record = 0;
   var nInt = 0, nObj = 0, objIx = {}, key = '', mirror = null, learner = '', notify = function () {};
 
   // ADL's discovery: up the parent chain (cross-origin frames throw), then from the opener.
@@ -43,8 +62,13 @@
     return false;
   }
 
+  // Bytes an element takes in a player's post: its name, its value (UTF-8) and the form's framing.
+  function cost(k, v) { return FIELD + k.length + encodeURIComponent(v).replace(/%[0-9A-F]{2}/g, 'x').length; }
+
   function put(k, v) {
     v = String(v);
+    record += cost(k, v) - (size[k] || 0);
+    size[k] = cost(k, v);
     for (var i = 0; i < q.length; i++) if (q[i].k === k) { q[i].v = v; return; }
     if (sent[k] !== v) q.push({ k: k, v: v });
   }
@@ -58,30 +82,38 @@
   function retry() {
     fails++;
     if (fails > 1) notify(true);
-    timer = setTimeout(flush, Math.min(30000, 500 * Math.pow(2, fails)));
+    retryTimer = setTimeout(flush, Math.min(30000, 500 * Math.pow(2, fails)));
     return false;
   }
 
-  // final: the page is going away, so no retry later: try each write twice and go on.
+  // Sets what is queued; commits when a commit was asked for, else makes sure one comes within
+  // HEARTBEAT. final: the page is going away, so no retry later: try each write twice and go on.
   function flush(final) {
-    clearTimeout(timer);
-    timer = 0;
+    clearTimeout(retryTimer);
+    retryTimer = 0;
     if (!live) return false;
+    var whole = true;
     for (; q.length; q.shift()) {
       var o = q[0];
-      if (setv(o.k, o.v) || (final === true && setv(o.k, o.v))) { sent[o.k] = o.v; dirty = true; }
+      if (setv(o.k, o.v) || (final === true && setv(o.k, o.v))) { sent[o.k] = o.v; unsaved = true; }
       else if (final !== true) return retry();
+      else whole = false;
     }
-    if (final === true) return true;
-    if (dirty) {
+    if (final === true) return whole;
+    if (wanted && unsaved) {
       if (call('Commit', '') !== 'true') { call('GetLastError'); return retry(); }
-      dirty = false;
+      unsaved = false;
+      clearTimeout(beatTimer);
+      beatTimer = 0;
+      store(true);
     }
+    wanted = false;
+    if (unsaved && !beatTimer) beatTimer = setTimeout(function () { beatTimer = 0; commit(); }, HEARTBEAT);
     if (fails) notify(false);
     fails = 0;
-    store(true);
     return true;
   }
+  function commit() { wanted = true; return flush(); }
 
   function pad(n, w) { n = String(n); while (n.length < w) n = '0' + n; return n; }
   function sessionTime() {
@@ -89,10 +121,9 @@
     var s = ((cs % 6000) / 100).toFixed(2);
     return ver === '1.2' ? pad(Math.min(h, 9999), 4) + ':' + pad(m, 2) + ':' + pad(s, 5) : 'PT' + h + 'H' + m + 'M' + s + 'S';
   }
-  function stamp() {
+  function clock() {
     var d = new Date();
-    return ver === '1.2' ? pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2)
-      : d.toISOString().slice(0, 22) + 'Z';
+    return pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2);
   }
   // Each version's format (shared/scorm-notes.md §2): indices in base 36; 1.2 joins with "," and
   // pairs with ".", 2004 with "[,]" and "[.]". A typed answer is cut to what the element holds.
@@ -104,19 +135,31 @@
     if (type === 'matching') return v.map(function (p) { return b(p[0]) + (v12 ? '.' : '[.]') + b(p[1]); }).join(v12 ? ',' : '[,]');
     return v.map(b).join(v12 ? ',' : '[,]');
   }
-
+  // A fill-in question's accepted answers, one pattern each (2004 holds at least five).
+  function patterns(r, p, f) {
+    (r.patterns || []).slice(0, 5).forEach(function (a, k) { f.push([p + 'correct_responses.' + k + '.pattern', fmt(r.type, a)]); });
+  }
   function interaction(r) {
-    var p = 'cmi.interactions.' + nInt++ + '.', v12 = ver === '1.2';
-    put(p + 'id', r.id);
-    put(p + 'type', r.type); // 2004: id, then type, before any response (error 408 otherwise)
-    put(p + (v12 ? 'time' : 'timestamp'), stamp());
-    if (r.weight != null) put(p + 'weighting', r.weight); // an ending has no points at stake of its own
-    if (r.pattern != null) put(p + 'correct_responses.0.pattern', fmt(r.type, r.pattern));
-    // A fill-in question's accepted answers, one pattern each (2004 holds at least five).
-    (r.patterns || []).slice(0, 5).forEach(function (a, k) { put(p + 'correct_responses.' + k + '.pattern', fmt(r.type, a)); });
-    put(p + (v12 ? 'student_response' : 'learner_response'), fmt(r.type, r.resp));
-    put(p + 'result', r.result === 'wrong' && !v12 ? 'incorrect' : r.result);
-    if (!v12) put(p + 'description', String(r.desc).slice(0, 250));
+    var p = 'cmi.interactions.' + nInt + '.', f = [];
+    if (ver === '1.2') {
+      f.push([p + 'id', r.id], [p + 'type', r.type], [p + 'time', clock()]);
+      if (r.weight != null) f.push([p + 'weighting', r.weight]); // an ending has no points at stake of its own
+      if (r.pattern != null) f.push([p + 'correct_responses.0.pattern', fmt(r.type, r.pattern)]);
+      patterns(r, p, f);
+      f.push([p + 'student_response', fmt(r.type, r.resp)], [p + 'result', r.result]);
+    } else {
+      f.push([p + 'id', r.id], [p + 'type', r.type]); // id, then type, before any response (error 408 otherwise)
+      if (r.pattern != null) f.push([p + 'correct_responses.0.pattern', fmt(r.type, r.pattern)]);
+      patterns(r, p, f);
+      f.push([p + 'learner_response', fmt(r.type, r.resp)], [p + 'result', r.result === 'wrong' ? 'incorrect' : r.result]);
+      // An attestation keeps its moment and what was confirmed: what an auditor asks for.
+      if (r.attest) f.push([p + 'timestamp', new Date().toISOString().slice(0, 22) + 'Z'], [p + 'description', String(r.desc).slice(0, 250)]);
+      var more = 0;
+      f.forEach(function (e) { more += cost(e[0], String(e[1])); });
+      if (record + more > RECORD_MAX) return; // the final write must still fit one beacon
+    }
+    nInt++;
+    f.forEach(function (e) { put(e[0], e[1]); });
   }
 
   function objective(id, earned) {
@@ -126,8 +169,19 @@
     if (earned) put(p + 'completion_status', 'completed');
   }
 
+  function finish() {
+    if (!live || dead) return;
+    put(E.time, sessionTime());
+    var whole = flush(true);
+    clearTimeout(beatTimer);
+    clearTimeout(retryTimer);
+    // Terminate commits (1.2's LMSFinish likewise): a Commit before it would be a second beacon.
+    if (call('Terminate', '') === 'true' && whole) store(true);
+    dead = true;
+    live = false;
+  }
+
   CG.lms = {
-    // -> { mode: 'lms' | 'none', version, resume, data, name, id, mirror: {s, ok, u} | null }
     start: function (courseId, prefer) {
       key = 'coursegen:' + courseId;
       var info = { mode: 'none', version: null, resume: false, data: '', name: '', id: '', mirror: null };
@@ -150,10 +204,12 @@
       nObj = +get('cmi.objectives._count') || 0;
       for (var k = 0; k < nObj; k++) objIx[get('cmi.objectives.' + k + '.id')] = k;
       put(E.exit, 'suspend');
+      document.addEventListener('visibilitychange', function () {
+        if (document.visibilityState === 'hidden' && live) commit();
+      });
       return info;
     },
 
-    // Declares one objective per badge, creating the ones the LMS does not have yet.
     badges: function (list) {
       if (!live) return;
       list.forEach(function (b) {
@@ -164,7 +220,6 @@
       });
     },
 
-    // A checkpoint: s = { data, location, percent, completed, passed, rec: [...], earned: [badge ids] }.
     save: function (s) {
       mirror = { s: s.data, ok: false, u: learner };
       store(false);
@@ -184,20 +239,10 @@
         else { put(E.status, 'completed'); put('cmi.success_status', s.passed ? 'passed' : 'failed'); }
       }
       put(E.exit, s.completed ? (ver === '1.2' ? '' : 'normal') : 'suspend');
-      flush();
+      if (s.checkpoint) commit(); else flush();
     },
 
-    // Synchronous, once: safe to call from pagehide and beforeunload alike.
-    finish: function () {
-      if (!live || dead) return;
-      put(E.time, sessionTime());
-      flush(true);
-      call('Commit', '');
-      call('Terminate', '');
-      dead = true;
-      live = false;
-      clearTimeout(timer);
-    },
+    finish: finish,
 
     onNotice: function (fn) { notify = fn; }
   };
