@@ -134,7 +134,7 @@ def test_walks_record_every_type_right_wrong_and_partly_right_in_both_versions(w
                 patterns = [c["pattern"] for k, c in sorted((record.get("correct_responses") or {}).items())
                             if k.isdigit()]
                 seen.setdefault(record["id"], set()).add((record["type"], response, record["result"],
-                                                          str(record.get("weighting")), tuple(patterns)))
+                                                          str(record.get("weighting") or None), tuple(patterns)))
         wrong = "wrong" if fmt == "scorm12" else "incorrect"
         w = (lambda n: str(n)) if fmt == "scorm12" else (lambda n: "None")  # 2004 records no weighting
         c, d = (",", ".") if fmt == "scorm12" else ("[,]", "[.]")
