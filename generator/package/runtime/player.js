@@ -433,7 +433,10 @@
     if (q.type === 'fill-in') return { points: l ? q.points : 0, right: l ? 1 : 0, parts: 1, verdict: l ? 'good' : 'bad' };
     return eng.judge(q, l);
   }
-  var VERDICT = { good: 'correct', partial: 'partlyCorrect', bad: 'incorrect', neutral: 'answerRecorded' };
+  function verdictWord(v) {
+    var good = v === 'good', part = v === 'partial', none = v === 'neutral';
+    return L(none ? 'answerRecorded' : part ? 'partlyCorrect' : good ? 'correct' : 'incorrect');
+  }
 
   function feedbackView(i, m, x, got) {
     var o = eng.order(i), q = m.questions[o.qs[x.q]], bit = CG.state.bit, a = eng.attempt(i), j = judged(q, x.l), list;
@@ -467,7 +470,7 @@
     }
     var retake = a.done && !a.finished, v = j.verdict;
     return view('feedback', { 'data-question': q.id, 'class': 'view feedback ' + (v === 'partial' ? 'bad' : v) },
-      [ico(v === 'partial' ? 'neutral' : v), ' ' + L(VERDICT[v])], [
+      [ico(v === 'partial' ? 'neutral' : v), ' ' + verdictWord(v)], [
         quizHead(i, m, x), modBar(),
         h('div', { 'class': 'qtext', html: q.html }),
         v === 'partial' ? h('p', { 'class': 'parts', text: L('partsRight', { n: j.right, total: j.parts }) }) : null,
