@@ -4,7 +4,6 @@ statement. Recorded as its own interaction with its time, required for completio
 from __future__ import annotations
 
 import re
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from generator import build
 from generator.package import render
 from generator.walks import lms, plan, runner
 from generator.walks.walker import Walker
-from test_accessibility import Keyboard
+from test_accessibility import Keyboard, launch
 
 COURSE = REPO / "tests" / "fixtures" / "courses" / "attestation"
 
@@ -81,18 +80,6 @@ def host(tmp_path_factory):
         browser.close()
 
 
-def launch(host, fmt: str):
-    url, browser = host
-    page = browser.new_context(reduced_motion="reduce").new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{url}/lms/host.html?version={'1.2' if fmt == 'scorm12' else '2004'}&launch=/pkg/{fmt}/index.html")
-    page.wait_for_function("() => window.lms && window.lms.ready")
-    frame = page.query_selector("#sco").content_frame()
-    frame.wait_for_selector("[data-view]")
-    return page, frame, errors
-
-
 def cmi(page) -> dict:
     page.evaluate("lms.unload()")
     return page.evaluate("lms.cmi()")["cmi"]
@@ -105,7 +92,7 @@ def test_a_walk_that_does_not_confirm_leaves_the_course_incomplete(fmt, host, ch
     skipping = plan.Walk("skips the statement", best.plays[:2] + [plan.LessonPlay(len(modules[2].pages), False)])
     walker = Walker(checked, skipping, fmt, Path.cwd())
     walker.steps = walker.steps[:-1]  # no results: the learner never gets past the statement
-    page, frame, errors = launch(host, fmt)
+    page, frame, errors = launch(host, fmt, reduced_motion="reduce")
     walker.play(frame)
     assert frame.get_attribute("[data-view]", "data-view") == "lesson"
     assert "tick the box" in frame.inner_text(".attest .err").lower()
@@ -120,7 +107,7 @@ def test_a_walk_that_does_not_confirm_leaves_the_course_incomplete(fmt, host, ch
 @pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])
 def test_the_results_and_the_certificate_show_the_confirmation(fmt, host, checked):
     best = plan.walks(checked.course, checked.analyses)[0]
-    page, frame, errors = launch(host, fmt)
+    page, frame, errors = launch(host, fmt, reduced_motion="reduce")
     Keyboard(page, frame).play(Walker(checked, best, fmt, Path.cwd()))  # the keyboard alone, the box with Space
     rows = frame.inner_text("[data-view=results] table")
     assert re.search(r"The social media policy\s.*Confirmed on", rows)

@@ -8,13 +8,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from repo import REPO
 
 from generator import build, rules
 from generator.check import state
 from generator.package import render
-from generator.walks import plan, runner
+from generator.walks import lms, plan, runner
+from generator.walks.walker import Walker
+from test_accessibility import AXE, Keyboard, axe, launch
 
 COURSE = REPO / "tests" / "fixtures" / "courses" / "question-types"
 
@@ -161,13 +164,6 @@ def test_a_partly_right_walk_scores_the_partial_points(walked):
 
 # --- keyboard and screen readers -----------------------------------------------------------------
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from generator.walks import lms  # noqa: E402
-from generator.walks.walker import Walker  # noqa: E402
-from test_accessibility import AXE, Keyboard, axe  # noqa: E402
-
-
 @pytest.fixture(scope="module")
 def host(tmp_path_factory):
     packages = runner.unpacked(COURSE, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("types-a11y"))
@@ -181,18 +177,6 @@ def host(tmp_path_factory):
 def played(checked, policy: str):
     """The walk whose quiz attempt answers by this policy."""
     return next(w for w in plan.walks(checked.course, checked.analyses) if w.plays[0].attempts[0].name == policy)
-
-
-def launch(host, fmt: str, **options):
-    url, browser = host
-    page = browser.new_context(**options).new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{url}/lms/host.html?version={'1.2' if fmt == 'scorm12' else '2004'}&launch=/pkg/{fmt}/index.html")
-    page.wait_for_function("() => window.lms && window.lms.ready")
-    frame = page.query_selector("#sco").content_frame()
-    frame.wait_for_selector("[data-view]")
-    return page, frame, errors
 
 
 @pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])

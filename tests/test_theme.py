@@ -2,7 +2,6 @@
 every pair it produces to WCAG AA, and the themed package in light and dark."""
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 from pathlib import Path
