@@ -51,7 +51,7 @@ def measure(course: Path = FLAGSHIP) -> list[Written]:
             try:
                 for fmt in ("scorm12", "scorm2004"):
                     job = runner.Job(str(course), fmt, 0, server.url, None, 200, str(ROOT), profile="moodle")
-                    for walk in chosen:
+                    for label, walk in chosen:
                         host = runner._Host(browser, job)
                         try:
                             walker_steps = runner.Walker(checked, walk, fmt, ROOT).steps
@@ -60,7 +60,7 @@ def measure(course: Path = FLAGSHIP) -> list[Written]:
                         finally:
                             host.close()
                         d = result.delivery
-                        out.append(Written(walk.name, fmt, len(checked.course.modules), again(walk),
+                        out.append(Written(walk.role, fmt, len(checked.course.modules), again(walk),
                                            len(walker_steps), d.commits,
                                            d.posted, max((a["bytes"] for a in arrivals), default=0), d.final,
                                            d.finished, d.refused, result.failures))

@@ -296,12 +296,8 @@ def _test(args) -> int:
         print(f"coursegen: {missing}", file=sys.stderr)
         return EXIT_USAGE
     progress.done()
-    for result in report.results:
-        for failure in result.failures:
-            where = ", ".join(p for p in (result.fmt, result.profile, f"walk {result.walk}") if p)
-            print(f"{failure}  [{where}]", file=sys.stderr)
-        for artifact in result.artifacts:
-            print(f"  saved {artifact}", file=sys.stderr)
+    for line in runner.failure_lines(report):
+        print(line, file=sys.stderr)
     if junit:
         junit.parent.mkdir(parents=True, exist_ok=True)
         junit.write_text(runner.junit_xml(report, report.course_id), encoding="utf-8")

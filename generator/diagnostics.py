@@ -161,14 +161,20 @@ class CourseError(Exception):
 
 def did_you_mean(word: str, candidates) -> str:
     """' (did you mean "x"?)' when a close candidate exists, else ''."""
-    return _did_you_mean(word, tuple(sorted(set(candidates))))
+    close = closest(word, candidates)
+    return f' (did you mean "{close}"?)' if close is not None else ""
+
+
+def closest(word: str, candidates) -> str | None:
+    """The candidate `word` is most likely a slip for, if one is close enough."""
+    return _closest(word, tuple(sorted(set(candidates))))
 
 
 @functools.lru_cache(maxsize=4096)
-def _did_you_mean(word: str, candidates: tuple[str, ...]) -> str:
+def _closest(word: str, candidates: tuple[str, ...]) -> str | None:
     # difflib's ratio is at most 2·min(len)/(sum of lens): names too short or too
     # long to reach the cutoff are skipped unread (thousands of broken links in
     # a large scenario otherwise take quadratic time).
     candidates = tuple(c for c in candidates if 2 * min(len(c), len(word)) >= 0.6 * (len(c) + len(word)))
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return close[0] if close else None

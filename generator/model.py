@@ -150,6 +150,15 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """A heading in a scenario's text that is not a node: where a "did you mean" also looks."""
+
+    title: str
+    level: int
+    location: Location
+
+
+@dataclass(frozen=True)
 class Page:
     title: str
     body: Markdown
@@ -217,6 +226,7 @@ class Scenario:
     location: Location  # of the id's value in the front matter
     shuffle: bool = True  # each learner sees each node's choices in an order of their own
     kind: str = field(default="scenario", init=False)
+    headings: tuple[Heading, ...] = ()  # headings of its text that are not nodes
 
     def node_index(self) -> dict[str, int]:
         """Node id -> index; a link goes to the first node of an id, as in a Markdown viewer."""
@@ -309,6 +319,14 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """A module file the course lists that could not be loaded (its own errors say why)."""
+
+    path: Path
+    id: str  # the id its front matter seems to give, else the file name without .md
+
+
+@dataclass(frozen=True)
 class Objective:
     """One thing the learner will be able to do after the course (course.yaml's `objectives`)."""
 
@@ -359,6 +377,8 @@ class Course:
     root: Root | None = None  # None only for a model made outside the loader
     limits: Limits = field(default_factory=Limits)
     xapi_base: str | None = None  # where the cmi5/xAPI identifiers start; None: the documented default
+    # Listed modules that could not be loaded: what follows only from them is not reported again.
+    unread: tuple[Unread, ...] = ()
     objectives: tuple["Objective", ...] = ()  # what the learner will be able to do, shown on the cover
     theme: Theme | None = None
 

@@ -21,7 +21,7 @@ kind: scenario
 # Start {{#start}}
 A choice.
 - [Careful](#good){{points=100 set=asked}}
-- [Hasty](#bad){{points=-2}}
+- [Hasty](#bad){{points=-2 if="not flag.asked"}}
 
 # Good {{#good .ending outcome=good}}
 Well done.

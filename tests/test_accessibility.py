@@ -224,7 +224,7 @@ def test_axe_finds_no_wcag_violation_on_any_kind_of_view(host, flagship):
                     frame.click('[data-action="results"], [data-action="back"]')
 
     # Failed, then passed from the results: every kind of view, the certificate at the end.
-    recovered = next(w for w in walks if w.name == "fail, then recover")
+    recovered = next(w for w in walks if w.role == "fail, then recover")
     Keyboard(page, frame, check).play(Walker(checked, recovered, "scorm2004", Path.cwd()))
     kinds = set(found)
     assert {"cover", "lesson", "dialogue with portraits", "a consequence", "a badge earned", "ending",
@@ -237,7 +237,7 @@ def test_axe_finds_no_wcag_violation_on_any_kind_of_view(host, flagship):
 
 def test_a_failed_course_is_passed_from_its_results_with_the_keyboard_alone(host, flagship):
     checked, walks = flagship
-    recovered = next(w for w in walks if w.name == "fail, then recover")
+    recovered = next(w for w in walks if w.role == "fail, then recover")
     page, frame, errors = launch(host, "scorm2004", reduced_motion="reduce")
     Keyboard(page, frame).play(Walker(checked, recovered, "scorm2004", Path.cwd()))
     assert int(frame.get_attribute("[data-percent]", "data-percent")) == recovered.expected.percent

@@ -94,7 +94,11 @@ def lay_out(tmp_path):
 
 def test_every_example_loads_without_errors_or_warnings(tmp_path):
     checked = build.check(lay_out(tmp_path))
-    assert checked.diagnostics.format() == []
+    # The scenario example shows set= on its own: no choice of the fragment reads "careful",
+    # which coursegen points out (a flag that changes nothing), and nothing else.
+    assert [(d.severity, d.location.line, d.message) for d in checked.diagnostics.sorted()] == [
+        ("warning", 16, 'flag "careful" is set here but no if= of this scenario reads it, so it changes '
+         'nothing: show or hide a choice with if="flag.careful", or remove set=careful')]
     course = checked.course
     assert course.id == "social-media-ip"
     assert [m.id for m in course.modules] == [

@@ -289,7 +289,8 @@ def test_a_2004_journal_may_stop_at_the_record_budget_and_nowhere_sooner():
     held = {str(i): {"id": m["id"], "type": m["type"], "learner_response": m["response"], "result": m["result"]}
             for i, m in enumerate(made[:2])}
     room = {"interactions": held, "suspend_data": "x" * 1000, "completion_status": "completed"}
-    problems = lmscheck._check_interactions(_walker(made), lmscheck._numbered(held), room)
+    # (the problems, and the source line of the first: issue 17 names where the record first differs)
+    problems, _ = lmscheck._check_interactions(_walker(made), lmscheck._numbered(held), room)
     assert problems and 'missing from "leak__n2"' in problems[0]
     def padded(total: int) -> dict:  # the same record, its resume state grown to `total` bytes in all
         return dict(room, suspend_data="x" * (1000 + total - lmscheck.record_cost(room)))
@@ -297,11 +298,11 @@ def test_a_2004_journal_may_stop_at_the_record_budget_and_nowhere_sooner():
     # 200 bytes under the budget: the next interaction (about 500 bytes) would have passed it.
     full = padded(lmscheck.RECORD_MAX - 200)
     assert lmscheck.record_cost(full) == lmscheck.RECORD_MAX - 200
-    assert lmscheck._check_interactions(_walker(made), lmscheck._numbered(held), full) == []
+    assert lmscheck._check_interactions(_walker(made), lmscheck._numbered(held), full) == ([], None)
     # Room for it and more, beyond what the estimate may drift: the runtime dropped it too soon.
     early = padded(lmscheck.RECORD_MAX - lmscheck.RECORD_SLACK - 600)
-    assert lmscheck._check_interactions(_walker(made), lmscheck._numbered(held), early)
+    assert lmscheck._check_interactions(_walker(made), lmscheck._numbered(held), early)[0]
     # SCORM 1.2 players post only what changed: there every interaction must arrive.
     v12 = _walker(made)
     v12.fmt = "scorm12"
-    assert lmscheck._check_interactions(v12, lmscheck._numbered(held), full)
+    assert lmscheck._check_interactions(v12, lmscheck._numbered(held), full)[0]

@@ -49,7 +49,7 @@ def problems_in(package: Path, checked, walks, course) -> tuple[list[str], int, 
             walker.play(frame)
             ledger = Ledger(course, [s.js for s in walker.steps])
             for number, seen in enumerate(frame.evaluate("window.__views")):
-                where = f"[{walk.name}] view {number} ({seen['view']} {seen['id'] or ''})"
+                where = f"[{walk.role}: {walk.name}] view {number} ({seen['view']} {seen['id'] or ''})"
                 want = ledger.see(seen["view"], seen["id"])
                 problems += [f"{where}: {slot} reads {texts}, the rules give {want[slot]}"
                              for slot, texts in seen["slots"].items() if texts != want[slot]]
@@ -66,7 +66,7 @@ def test_every_number_on_every_view_of_every_walk_agrees(flagship):
     problems, count, kinds = problems_in(package, checked, walks, course)
     assert not problems, "\n".join(problems[:40])
     assert {"cover", "lesson", "node", "ending", "question", "feedback", "results"} <= kinds
-    assert "fail, then recover" in {w.name for w in walks}
+    assert "fail, then recover" in {w.role for w in walks}
     assert count > 40 * len(walks)
 
 
@@ -91,6 +91,6 @@ def test_a_planted_disagreement_is_found(flagship, tmp_path, fault):
     text = script.read_text(encoding="utf-8")
     assert line in text
     script.write_text(text.replace(line, planted), encoding="utf-8")
-    worst = [w for w in walks if w.name in ("worst", "fail, then recover")]
+    worst = [w for w in walks if w.role in ("worst", "fail, then recover")]
     problems, _, _ = problems_in(copy, checked, worst, course)
     assert any(f": {slot} reads " in p for p in problems), problems[:5]

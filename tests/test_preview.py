@@ -167,8 +167,8 @@ def test_the_inspector_shows_what_the_lms_received(preview, in_browser):
         expect(view(page)).to_have_attribute("data-node", "lobby")
         choice = page.locator('#interactions [data-interaction="selfie__start"]')
         expect(choice).to_contain_text("correct")
-        # The preview plays SCORM 2004 by default, which records no weighting (its players post
-        # the whole record on every write, docs/course-json.md): the inspector shows none.
+        # The preview plays SCORM 2004 first, which records no weighting (docs/course-json.md):
+        # the weight column shows what the LMS received, nothing. SCORM 1.2's: the test below.
         expect(choice.locator("td").nth(4)).to_have_text("")
         expect(page.locator('#interactions [data-interaction="selfie__ending"]')).to_contain_text("lobby")
         expect(page.locator('#objectives [data-objective="clean-photo"]')).to_contain_text("passed")
@@ -222,6 +222,8 @@ def test_the_scorm_switch_changes_the_api_the_course_talks_to(preview, in_browse
         page.click("#reset")
         past_the_cover(page)
         expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
+        view(page).locator('[data-choice="0"]').click()  # SCORM 1.2 records the choice's points
+        expect(page.locator('#interactions [data-interaction="selfie__start"] td').nth(4)).to_have_text("10")
 
     in_browser(body)
 
@@ -386,3 +388,66 @@ def test_the_preview_reports_what_a_scorm12_build_would_refuse(course):
         assert (problem["file"], problem["line"], problem["column"], problem["severity"]) == ("selfie.md", line, 3, "error")
         assert problem["message"].startswith("points=150: SCORM 1.2 records an interaction's weighting from -100 to 100")
         assert problem["excerpt"] == text.splitlines()[line - 1]
+
+
+def test_a_renamed_node_under_the_saved_place_lands_nearby_with_a_note_not_a_restart(preview, course, in_browser):
+    """The learner stands on node "check"; the author renames it, which changes the course's state
+    key, so the saved progress cannot be read. The preview puts the learner back on that node under
+    its new id and says so as information; after a second edit that leaves no node of that name or
+    title, on the node before it. The runtime's "could not be read" restart never shows."""
+    scenario = course / "selfie.md"
+
+    def restart_notices(page):
+        return page.frame_locator("#course").locator('[data-notice="restart"]')
+
+    def body(page):
+        past_the_cover(page)
+        expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
+        view(page).locator('[data-choice="1"]').click()
+        expect(view(page)).to_have_attribute("data-node", "check")
+        launches = page.evaluate("window.preview.launches")
+
+        edit(scenario, "{#check}", "{#closer-look}")
+        edit(scenario, "(#check)", "(#closer-look)")
+        page.wait_for_function(f"window.preview.launches > {launches} && window.preview.ready", timeout=WAIT)
+        expect(view(page)).to_have_attribute("data-node", "closer-look", timeout=WAIT)
+        note = page.locator("#place-note")
+        expect(note).to_be_visible()
+        expect(note).to_have_attribute("role", "status")  # information, not an alert
+        expect(note).to_contain_text('Node #check is now #closer-look after your edit: you are back on "A quick look"')
+        expect(page.locator("#problems")).to_be_hidden()
+        expect(restart_notices(page)).to_have_count(0)
+
+        launches = page.evaluate("window.preview.launches")
+        text = scenario.read_text(encoding="utf-8").replace("# A quick look {#closer-look}", "# Zooming in {#zoom}")
+        scenario.write_text(text.replace("(#closer-look)", "(#zoom)"), encoding="utf-8")
+        page.wait_for_function(f"window.preview.launches > {launches} && window.preview.ready", timeout=WAIT)
+        expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
+        expect(note).to_contain_text('Node #closer-look is no longer in "The Whiteboard Selfie" after your edit: '
+                                     'you are on "After the workshop" (#start), the nearest node before it')
+        expect(restart_notices(page)).to_have_count(0)
+
+        page.click("#place-note button")
+        expect(note).to_be_hidden()
+
+    in_browser(body)
+
+
+def test_a_learner_in_a_later_module_stays_in_it_when_another_module_changes(preview, course):
+    """Relocation itself, without a browser: an edit elsewhere keeps a lesson reader in the lesson
+    (at its start), and a place in a module that no longer exists goes to the module now there."""
+    before = preview.build.good.course
+    key = state.state_key(before)
+    edit(course / "selfie.md", "{#check}", "{#closer-look}")
+    edit(course / "selfie.md", "(#check)", "(#closer-look)")
+    fresh = preview.rebuild([course / "selfie.md"])
+    assert fresh.ok and state.state_key(fresh.good.course) != key
+    landed = preview.relocate(key, "basics")
+    assert landed["location"] == "basics"
+    assert landed["note"] == ("Your edit changed the course's structure, so the saved progress was reset: you "
+                              'are at the start of "What is confidential".')
+    assert landed["data"].split("|")[2].split(".")[0] == "1"  # the second module is the current one
+    gone = preview.relocate(key, "selfie/nowhere")
+    assert gone["location"] == "selfie/start"
+    with pytest.raises(jump.JumpError):
+        preview.relocate("no-such-key", "basics")

@@ -51,7 +51,7 @@ def index_of(steps, op: str, module: str | None = None, start: int = 0) -> int:
 
 def main() -> None:
     checked = build.check(COURSE)
-    walks = {w.name: w for w in plan.walks(checked.course, checked.analyses)}
+    walks = {w.role: w for w in plan.walks(checked.course, checked.analyses)}
     recovery = Walker(checked, walks["fail, then recover"], "web", REPO).steps
     with tempfile.TemporaryDirectory() as temp, sync_playwright() as playwright:
         built = build.build(COURSE, ("web",), temp)

@@ -207,7 +207,20 @@ def _sccs(edges: dict[State, list[Transition]]) -> list[list[State]]:
     return result
 
 
-def _extreme(edges, nodes, sign: int):
+def best_ending_in(analysis: ScenarioAnalysis, outcomes: tuple[str, ...]) -> Path | None:
+    """The path earning the most points among those ending with one of `outcomes`
+    (None when no such ending can be reached, or the points are unbounded)."""
+    if analysis.start is None or analysis.positive_cycle:
+        return None
+    nodes = analysis.scenario.nodes
+    wanted = {i for i, node in enumerate(nodes) if node.is_ending and node.outcome in outcomes}
+    value, _ = _extreme(analysis.edges, nodes, +1, lambda i: i in wanted)
+    if analysis.start not in value:
+        return None
+    return _follow(analysis.start, analysis.edges, nodes, value, +1, _steps_to_end(analysis.edges, nodes))
+
+
+def _extreme(edges, nodes, sign: int, goal=None):
     """Best (sign=+1) or worst (-1) points from each state to an ending.
 
     Values are (sign × points, −steps) pairs compared lexicographically, so
@@ -221,6 +234,7 @@ def _extreme(edges, nodes, sign: int):
     as they are). For sign=+1 that cycle's best-earning (node, choice) is
     returned too: the maximum is unbounded.
     """
+    goal = goal or (lambda i: nodes[i].is_ending)  # the endings a path may stop at
     value: dict[State, tuple[int, int]] = {}
     via: dict[State, Transition] = {}  # the transition each value was reached through
     improving: tuple[int, int] | None = None
@@ -229,7 +243,7 @@ def _extreme(edges, nodes, sign: int):
         leading: dict[State, list[tuple[State, Transition]]] = {}  # transitions into a member, from members
         inside: dict[State, int] = {}  # transitions inside the component on each value's path
         for state in component:
-            if nodes[state.node].is_ending:
+            if goal(state.node):
                 value[state], inside[state] = (0, 0), 0
             for t in edges[state]:
                 if t.target in members:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import re
 
-from ..diagnostics import Diagnostics, did_you_mean
+from ..diagnostics import Diagnostics, closest, did_you_mean
 from ..model import Course, Option, Question, Quiz, Scenario
 from ..rules import ID, MAX_ID, SCORM, course_max, normalise_answer, true_false_words
 from ..source import expressions
-from . import state as resume
+from . import slips, state as resume
 from . import theme as theme_rules
 from .analysis import ScenarioAnalysis, maxima
 
@@ -27,9 +27,16 @@ def check_id(value: str, what: str, location, diags: Diagnostics) -> None:
         return  # reported as missing where it was read
     if not ID.match(value):
         diags.error(location, f'{what} "{value}" must start with a lower-case letter and hold only '
-                    "lower-case letters, digits and hyphens (it becomes a SCORM identifier)")
+                    "lower-case letters, digits and hyphens (it becomes a SCORM identifier)" + _id_like(value))
     elif len(value) > MAX_ID:
-        diags.error(location, f'{what} "{value}" is longer than {MAX_ID} characters')
+        diags.error(location, f'{what} "{value}" is longer than {MAX_ID} characters: shorten it')
+
+
+def _id_like(value: str) -> str:
+    """': write "an-id"' for the nearest valid id, when there is one."""
+    suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    suggestion = re.sub(r"^[0-9-]+", "", suggestion)[:MAX_ID].strip("-")
+    return f': write "{suggestion}"' if suggestion and ID.match(suggestion) else ""
 
 
 def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagnostics,
@@ -38,27 +45,31 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
     a build is found here, so `check`, the preview and the map say it too."""
     _course(course, diags)
     scope_modules = {m.id: m.kind for m in course.modules if m.id}
+    unread = frozenset(u.id for u in course.unread)
     seen: dict[str, object] = {}
     for module in course.modules:
         check_id(module.id, "module id", module.location, diags)
         if module.id and module.id in seen:
             other = os.path.relpath(seen[module.id].source, module.source.parent)
-            diags.error(module.location, f'duplicate module id "{module.id}" (also in {other})')
+            diags.error(module.location, f'duplicate module id "{module.id}" (also in {other}): give one of them '
+                        "another id")
         seen.setdefault(module.id, module)
         if isinstance(module, Scenario):
-            _scenario(module, analyses.get(module.id), scope_modules, diags)
+            _scenario(module, analyses.get(module.id), scope_modules, diags, unread)
         elif isinstance(module, Quiz):
             _quiz(module, course, diags)
-    _badges(course, scope_modules, diags)
+    _badges(course, scope_modules, diags, unread)
     if course.theme:
         _theme(course.theme, diags)
-    if course.pass_mark_location and course.pass_mark > 0 and course.modules and course_max(course, maxima(analyses)) == 0:
+    if course.pass_mark_location and course.pass_mark > 0 and course.modules and not course.unread \
+            and course_max(course, maxima(analyses)) == 0:
         diags.error(course.pass_mark_location,
                     f"the course has a pass mark of {course.pass_mark} but no points to earn: "
                     "add scored choices or questions, or remove pass_mark")
     if "scorm12" in formats:
         _scorm12_limits(course, diags)
     _state_size(course, analyses, diags, formats)
+    slips.warn(course, analyses, diags)
     _best_first(course, diags)
 
 
@@ -116,16 +127,18 @@ def _course(course: Course, diags: Diagnostics) -> None:
     check_id(course.id, "course id", course.where("id"), diags)
     if course.version and not VERSION.match(course.version):
         diags.error(course.where("version"), f'version "{course.version}" may hold only letters, digits, '
-                    '".", "+" and "-"')
+                    '".", "+" and "-": write it like 1.0.0')
     if not LANGUAGE.match(course.language):
-        diags.error(course.where("language"), f'language "{course.language}" is not a language tag like en or en-GB')
+        diags.error(course.where("language"), f'language "{course.language}" is not a language tag: write one like '
+                    "en or en-GB")
     if course.xapi_base is not None and not XAPI_BASE.match(course.xapi_base):
         diags.error(course.where("xapi_base"), f'xapi_base "{course.xapi_base}" must be a web address like '
                     "https://learning.example.com/courses/ (no spaces, query or fragment): cmi5 course and "
                     "activity ids start with it")
 
 
-def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, diags: Diagnostics) -> None:
+def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, diags: Diagnostics,
+              unread: frozenset[str] = frozenset()) -> None:
     ids: dict[str, object] = {}
     for node in scenario.nodes:
         if not node.id:
@@ -133,9 +146,10 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
         check_id(node.id, "node id", node.id_location, diags)
         if node.id in ids:
             diags.error(node.id_location, f'duplicate node id "{node.id}" (first at line '
-                        f'{ids[node.id].location.line}; links lead there)')
+                        f'{ids[node.id].location.line}; links lead there): give this node another id')
         ids.setdefault(node.id, node)
-    scope = expressions.Scope(modules, frozenset(scenario.flags))
+    scope = expressions.Scope(modules, frozenset(scenario.flags), unread)
+    misspelt: set[str] = set()  # nodes a misspelt link was meant for
     for node in scenario.nodes:
         if node.is_ending and node.choices:
             diags.error(node.choices[0].location, f'ending "{node.id}" has choices: an ending ends the '
@@ -145,7 +159,12 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
                         "(- [Text](#node-id)) or mark it {.ending outcome=good}")
         for choice in node.choices:
             if choice.target not in ids:
-                hint = did_you_mean(choice.target, ids) if choice.target else ""
+                meant = closest(choice.target, ids) if choice.target else None
+                if meant is not None:
+                    hint = f' (did you mean "{meant}"?)'
+                    misspelt.add(meant)
+                else:
+                    hint = _heading_hint(choice.target, scenario)
                 diags.error(choice.target_location, f'choice leads to unknown node "#{choice.target}"{hint}')
             if choice.condition is not None:
                 expressions.check(choice.condition, scope, diags)
@@ -158,10 +177,15 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
         diags.error(choice.location, f'this choice is on a loop that earns points every time round '
                     f'(through node "{nodes[node_index].id}"), so the scenario has no maximum: '
                     "make the loop earn 0 or less")
+    meant = _reachable_from(scenario, misspelt)  # reached once the misspelt links are mended
+    first = scenario.node_index()
     for index, node in enumerate(nodes):
-        if index not in analysis.reachable_nodes and node.id:
+        if first.get(node.id) != index:
+            continue  # a second node of an id: its duplicate id is the error to fix
+        if index not in analysis.reachable_nodes and node.id and index not in meant:
             what = "ending" if node.is_ending else "node"
-            diags.warning(node.location, f'{what} "{node.id}" can never be reached from the start')
+            diags.warning(node.location, f'{what} "{node.id}" can never be reached from the start: lead a choice '
+                          f"to it, like - [Text](#{node.id}), or remove it")
     for state in analysis.dead_ends:
         node = nodes[state.node]
         if node.choices:
@@ -174,7 +198,37 @@ def _scenario(scenario: Scenario, analysis: ScenarioAnalysis | None, modules, di
             continue
         reported.add(state.node)
         diags.error(node.location, f'from node "{node.id}" no ending can be reached '
-                    f'{_with_flags(analysis, state.flags)}- the learner would be stuck in a loop')
+                    f'{_with_flags(analysis, state.flags)}- the learner would be stuck in a loop: give a node '
+                    "of the loop a choice that leads on to an ending")
+
+
+def _heading_hint(target: str, scenario: Scenario) -> str:
+    """A heading of the scenario's text that the link may have meant: not a node, because it
+    has no {#id} (or is not a level-1 heading)."""
+    def slug(title: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+    slugs = {slug(h.title): h for h in scenario.headings}
+    found = slugs.get(target) or slugs.get(closest(target, slugs) or "") or next(
+        (h for s, h in slugs.items() if f"-{target}-" in f"-{s}-"), None)
+    if found is None:
+        return ""
+    return (f': the heading "{found.title}" (line {found.location.line}) is not a node; to make it one, write '
+            f'"# {found.title} {{#{target}}}"')
+
+
+def _reachable_from(scenario: Scenario, ids: set[str]) -> set[int]:
+    """Nodes reachable, flags aside, from the nodes with these ids."""
+    index = scenario.node_index()
+    seen = {index[i] for i in ids if i in index}
+    todo = list(seen)
+    while todo:
+        for choice in scenario.nodes[todo.pop()].choices:
+            target = index.get(choice.target)
+            if target is not None and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
 
 
 def _with_flags(analysis: ScenarioAnalysis, mask: int) -> str:
@@ -189,7 +243,7 @@ def _quiz(quiz: Quiz, course: Course, diags: Diagnostics) -> None:
         check_id(question.id, "question id", question.id_location, diags)
         if question.id and question.id in ids:
             diags.error(question.id_location, f'duplicate question id "{question.id}" (first at line '
-                        f'{ids[question.id].location.line})')
+                        f'{ids[question.id].location.line}): give this question another id')
         ids.setdefault(question.id, question)
         if question.type in LISTED_CHECKS:
             LISTED_CHECKS[question.type](question, diags)
@@ -200,39 +254,45 @@ def _quiz(quiz: Quiz, course: Course, diags: Diagnostics) -> None:
             continue
         if question.type in ("single", "truefalse") and len(correct) != 1:
             diags.error(question.location, f'a {question.type} question needs exactly one correct option '
-                        f'(- [x]); "{question.id}" has {len(correct)}')
+                        f'(- [x]); "{question.id}" has {len(correct)}: mark '
+                        + ("only the right one with [x] and the others with [ ]" if correct else
+                           "the right one with [x]")
+                        + (", or make it type=multiple" if len(correct) > 1 and question.type == "single" else ""))
         if question.type == "multiple" and not correct:
-            diags.error(question.location, f'multiple-choice question "{question.id}" has no correct option (- [x])')
+            diags.error(question.location, f'multiple-choice question "{question.id}" has no correct option: mark '
+                        "the right ones with - [x]")
         if question.type == "truefalse":
             texts = sorted(o.text for o in question.options)
             if texts != sorted((true_word, false_word)):
                 diags.error(question.options[0].location, f'a truefalse question has exactly the options '
-                            f'"{true_word}" and "{false_word}"')
+                            f'"{true_word}" and "{false_word}": write - [x] {true_word} and - [ ] {false_word}, or the '
+                            "other way round")
         for option in question.options:
             if not option.text.strip():
-                diags.error(option.location, "an option needs text")
+                diags.error(option.location, "an option needs text: write it after the brackets")
     if quiz.draw is not None and quiz.questions:
         if quiz.draw > len(quiz.questions):
             diags.error(quiz.draw_location, f"draw is {quiz.draw} but the quiz has only {len(quiz.questions)} "
-                        "question(s)")
+                        f"question(s): lower draw to {len(quiz.questions)} or less, or add questions")
         points = {q.points for q in quiz.questions}
         if quiz.draws and len(points) > 1:
             first = quiz.questions[0]
             odd = next(q for q in quiz.questions if q.points != first.points)
             diags.error(odd.location, f'with draw, every question carries the same points: "{odd.id}" has '
-                        f'{odd.points}, "{first.id}" has {first.points}')
+                        f'{odd.points}, "{first.id}" has {first.points}: give every question points={first.points}')
 
 
-def _badges(course: Course, modules, diags: Diagnostics) -> None:
+def _badges(course: Course, modules, diags: Diagnostics, unread: frozenset[str]) -> None:
     seen = set()
-    scope = expressions.Scope(modules, None)
+    scope = expressions.Scope(modules, None, unread)
     for badge in course.badges:
         check_id(badge.id, "badge id", badge.id_location, diags)
         if badge.id and badge.id in seen:
-            diags.error(badge.id_location, f'duplicate badge id "{badge.id}"')
+            diags.error(badge.id_location, f'duplicate badge id "{badge.id}": give one of them another id')
         seen.add(badge.id)
         if badge.id and badge.id in modules:
-            diags.error(badge.id_location, f'badge id "{badge.id}" is also a module id; SCORM needs them distinct')
+            diags.error(badge.id_location, f'badge id "{badge.id}" is also a module id; SCORM needs them distinct: '
+                        "give the badge another id")
         if badge.when is None:
             continue
         expressions.check(badge.when, scope, diags)

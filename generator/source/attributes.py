@@ -35,7 +35,8 @@ def parse(body: str, at: Location, diags: Diagnostics) -> list[Attribute]:
         match = _ATTR.match(body, pos)
         if not match or match.end() == pos:
             break
-        start = match.start(match.lastgroup) if match.lastgroup else pos
+        # Where the attribute starts: its key, not its value (the last group a key=value matched).
+        start = next((match.start(g) for g in ("id", "cls", "key", "junk") if match.group(g) is not None), pos)
         where = at.shifted(start)
         if match.group("id") is not None:
             attributes.append(Attribute("id", match.group("id")[1:], None, where, where.shifted(1)))
@@ -45,15 +46,33 @@ def parse(body: str, at: Location, diags: Diagnostics) -> list[Attribute]:
             quoted = match.group("quoted")
             value = quoted if quoted is not None else match.group("bare")
             value_start = match.start("quoted") if quoted is not None else match.start("bare")
+            end = match.end()
+            if quoted is None and match.group("key") == "if" and _words_after(body, end) > end:
+                # `if=flag.a and flag.b`: one condition with spaces, not three attributes.
+                end = _words_after(body, end)
+                value = body[value_start:end]
+                diags.error(at.shifted(value_start), f'a condition with spaces needs double quotes: write if="{value}"')
             attributes.append(Attribute("key", match.group("key"), value, where, at.shifted(value_start)))
+            pos = end
+            continue
         elif match.group("junk") is not None:
             junk = match.group("junk")
             if junk.startswith('"') and not (len(junk) > 1 and junk.endswith('"')):
-                diags.error(where, "unterminated quoted value in attributes")
+                diags.error(where, 'unterminated quoted value in attributes: close it with "')
             else:
                 diags.error(where, f'malformed attribute "{junk}" (expected #id, .class or key=value)')
         pos = match.end()
     return attributes
+
+
+def _words_after(body: str, pos: int) -> int:
+    """The end of the words after an unquoted value that are not attributes themselves."""
+    end = pos
+    while True:
+        match = _ATTR.match(body, end)
+        if not match or match.group("junk") is None or match.end() == end:
+            return end
+        end = match.end()
 
 
 def split_trailing(text: str) -> tuple[str, str | None, int]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-from ..diagnostics import Diagnostics, Location, did_you_mean
+from ..diagnostics import Diagnostics, Location, closest, did_you_mean
 from ..model import Compare, Expr, Expression, Literal, Logic, Name, Not
 from ..rules import OUTCOMES
 
@@ -51,7 +51,7 @@ def _tokenize(source: str, at: Location, diags: Diagnostics) -> list[_Token]:
             char = source[pos]
             hint = ' (use "==" to compare)' if char == "=" else ""
             if char == '"':
-                diags.error(at.shifted(pos), "unterminated string in expression")
+                diags.error(at.shifted(pos), 'unterminated string in expression: close it with "')
             elif char in "+-*/":
                 diags.error(at.shifted(pos), f'unexpected "{char}" in expression: there is no arithmetic')
             else:
@@ -150,7 +150,7 @@ class _Parser:
 def parse(source: str, at: Location, diags: Diagnostics) -> Expression | None:
     """Parse `source` (which starts at `at` in the author's file)."""
     if not source.strip():
-        diags.error(at, "empty expression")
+        diags.error(at, "empty expression: write a condition, like percent >= 80")
         return None
     try:
         tokens = _tokenize(source, at, diags)
@@ -168,6 +168,7 @@ class Scope:
 
     modules: Mapping[str, str]  # module id -> kind
     flags: frozenset[str] | None  # None: outside a scenario
+    unread: frozenset[str] = frozenset()  # ids of listed modules that failed to load
 
 
 def check(expression: Expression, scope: Scope, diags: Diagnostics) -> bool:
@@ -175,7 +176,8 @@ def check(expression: Expression, scope: Scope, diags: Diagnostics) -> bool:
     before = len(diags.errors)
     kind = _type_of(expression.tree, scope, diags)
     if kind not in (None, "bool"):
-        diags.error(expression.location, f"expression must be a condition (true or false), not a {_WORDS[kind]}")
+        diags.error(expression.location, f"expression must be a condition (true or false), not a {_WORDS[kind]}: "
+                    "compare it, like score >= 10")
     return len(diags.errors) == before
 
 
@@ -198,9 +200,11 @@ def _type_of(tree: Expr, scope: Scope, diags: Diagnostics) -> str | None:
     right = _type_of(tree.right, scope, diags)
     if left and right:
         if left != right:
-            diags.error(tree.location, f'cannot compare a {_WORDS[left]} with a {_WORDS[right]} using "{tree.op}"')
+            diags.error(tree.location, f'cannot compare a {_WORDS[left]} with a {_WORDS[right]} using "{tree.op}": '
+                        'compare a score or percent with a number (no quotes), an outcome with "good", "neutral" or '
+                        '"bad"')
         elif left != "int" and tree.op not in ("==", "!="):
-            diags.error(tree.location, f'"{tree.op}" compares numbers, not a {_WORDS[left]}')
+            diags.error(tree.location, f'"{tree.op}" compares numbers, not a {_WORDS[left]}: use == or !=')
         else:
             _check_outcome_literal(tree, diags)
     return "bool"
@@ -209,15 +213,16 @@ def _type_of(tree: Expr, scope: Scope, diags: Diagnostics) -> str | None:
 def _expect_bool(tree: Expr, scope: Scope, diags: Diagnostics, where: str) -> None:
     kind = _type_of(tree, scope, diags)
     if kind not in (None, "bool"):
-        diags.error(tree.location, f"{where} needs a condition, not a {_WORDS[kind]}")
+        diags.error(tree.location, f"{where} needs a condition, not a {_WORDS[kind]}: compare it, like score >= 10")
 
 
 def _check_outcome_literal(tree: Compare, diags: Diagnostics) -> None:
     for name, other in ((tree.left, tree.right), (tree.right, tree.left)):
         if isinstance(name, Name) and name.parts[-1] == "outcome" and isinstance(other, Literal):
             if other.value not in OUTCOMES:
-                choices = ", ".join(f'"{o}"' for o in OUTCOMES)
-                diags.error(other.location, f'"{other.value}" is not an outcome (one of {choices})')
+                choices = ", ".join(f'"{o}"' for o in OUTCOMES[:-1]) + f' or "{OUTCOMES[-1]}"'
+                diags.error(other.location, f'"{other.value}" is not an outcome: compare with {choices}'
+                            + did_you_mean(str(other.value), OUTCOMES))
 
 
 def _name_type(name: Name, scope: Scope, diags: Diagnostics) -> str | None:
@@ -226,7 +231,8 @@ def _name_type(name: Name, scope: Scope, diags: Diagnostics) -> str | None:
         return "int"
     if parts[0] == "flag" and len(parts) == 2:
         if scope.flags is None:
-            diags.error(name.location, f'"{name.text}": flags exist only inside a scenario')
+            diags.error(name.location, f'"{name.text}": flags exist only inside a scenario; a badge can test a '
+                        'scenario\'s result instead: use module.ID.outcome == "good", module.ID.score >= 10…')
             return None
         if parts[1] not in scope.flags:
             diags.error(name.location, f'unknown flag "{parts[1]}": no choice of this scenario sets it'
@@ -236,6 +242,8 @@ def _name_type(name: Name, scope: Scope, diags: Diagnostics) -> str | None:
     if parts[0] == "module" and len(parts) == 3:
         module_id, field_name = parts[1], parts[2]
         if module_id not in scope.modules:
+            if module_id in scope.unread or closest(module_id, scope.unread):
+                return None  # that module's file could not be loaded: its own error comes first
             diags.error(name.location, f'unknown module "{module_id}" in "{name.text}"'
                         + did_you_mean(module_id, scope.modules))
             return None
@@ -250,7 +258,8 @@ def _name_type(name: Name, scope: Scope, diags: Diagnostics) -> str | None:
         return MODULE_FIELDS[field_name]
     known = ["percent", "score", "flag.NAME", "module.ID.percent", "module.ID.score",
              "module.ID.outcome", "module.ID.passed"]
-    diags.error(name.location, f'unknown name "{name.text}" (names are {", ".join(known)})')
+    diags.error(name.location, f'unknown name "{name.text}" (names are {", ".join(known)})'
+                + did_you_mean(name.text, ("percent", "score")))
     return None
 
 

@@ -18,7 +18,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..diagnostics import Diagnostics, Location
+from ..diagnostics import Diagnostics, Location, closest
 from ..model import MB, Root
 from .yamlmarks import Value
 
@@ -113,6 +113,20 @@ def locate(root: Root, path: Path, shown: str, where: Location, diags: Diagnosti
     return resolved
 
 
+def nearby(path: Path, shown: str) -> str:
+    """' (did you mean "x"?)' for a file beside a missing one (in its folder, inside the root: the
+    path passed `locate`) whose name is close to the missing name."""
+    try:
+        names = [entry.name for _, entry in zip(range(1000), path.parent.iterdir()) if entry.is_file()]
+    except OSError:
+        return ""
+    close = closest(path.name, names)
+    if close is None:
+        return ""
+    folder = shown[: len(shown) - len(path.name)] if shown.endswith(path.name) else ""
+    return f' (did you mean "{folder}{close}"?)'
+
+
 def format_size(size: int) -> str:
     """1536 -> "1.5 KB"; whole numbers without a decimal ("5 MB")."""
     for unit, scale in (("GB", 1024 * MB), ("MB", MB), ("KB", 1024)):
@@ -143,7 +157,7 @@ def read_bytes(path: Path, limit: int, diags: Diagnostics, where: Location, show
         with open(path, "rb") as stream:
             data = stream.read(expected + 1)
     except FileNotFoundError:
-        diags.error(where, f'file not found: "{shown}"')
+        diags.error(where, f'file not found: "{shown}"' + nearby(path, shown))
         return None
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         diags.error(where, f'cannot read "{shown}": {getattr(exc, "strerror", None) or exc}')

@@ -108,12 +108,26 @@ def _icon_name(badge: Badge, course: Course) -> str:
     return os.path.relpath(badge.icon, course.source.parent) if badge.icon.is_absolute() else str(badge.icon)
 
 
+def _from_elsewhere(path: Path, shown: str, course: Course) -> str:
+    """A path written from the course folder instead of from the file that names it, when the
+    file is there: the path to write instead."""
+    parts = Path(shown).parts
+    if not parts or Path(shown).is_absolute() or ".." in parts:
+        return ""
+    named_from = path.parents[len(parts) - 1]  # the folder of the file that names it
+    meant = course.source.parent / shown
+    if named_from == course.source.parent or not meant.is_file():
+        return ""
+    return (f": a path is relative to the file that names it, so from there write "
+            f'"{Path(os.path.relpath(meant, named_from)).as_posix()}"')
+
+
 def _examine(path: Path, shown: str, what: str, course: Course, diags: Diagnostics) -> int:
     """Report what is wrong with one image or icon file; its size."""
     where = Location(path)  # replaced by each reference's own location
     subject = f'{what} "{shown}"'
     if not path.is_file():
-        diags.error(where, f'{what} not found: "{shown}"')
+        diags.error(where, f'{what} not found: "{shown}"' + (files.nearby(path, shown) or _from_elsewhere(path, shown, course)))
         return 0
     limit = course.limits.asset
     data = files.read_bytes(path, limit, diags, where, shown, f"over the limit of {files.format_size(limit)} "

@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 from . import expressions, files, parser, yamlmarks
-from ..diagnostics import Diagnostics, Location
+from ..diagnostics import Diagnostics, Location, did_you_mean
 from ..model import (MB, Badge, Character, Course, Lesson, Limits, Module, Objective, Palette, Quiz, Root, Scenario,
-                     Theme)
+                     Theme, Unread)
 from ..rules import COLOUR, ID, colour
 from .files import read_text
 from .images import check_images  # noqa: F401 - the pipeline's name for the image checks
@@ -34,6 +34,12 @@ MODULE_KEYS = {
     "lesson": ("id", "title", "kind", "attest", "required"),
     "scenario": ("id", "title", "kind", "characters", "shuffle"),
     "quiz": ("id", "title", "kind", "pass_mark", "shuffle", "draw", "attempts", "retakes"),
+}
+# Why a key of another kind of module means nothing in this one, where it is a likely slip.
+WHY_NOT_HERE = {
+    ("scenario", "retakes"): "a scenario not passed can always be replayed from the results",
+    ("scenario", "pass_mark"): "a scenario's points count towards the course's pass_mark, in course.yaml",
+    ("lesson", "characters"): "dialogue is spoken only in a scenario",
 }
 CHARACTER_KEYS = ("name", "role", "portrait")
 ICON_SUFFIXES = (".svg", ".png")  # badge icons and character portraits
@@ -63,7 +69,8 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
     pass_mark = fields.integer("pass_mark", 80, 0, 100)
     owned = files.find_root(course_file, fields.get("root"), diags)
     limits = _load_limits(fields.get("limits"), diags)
-    modules = _load_modules(fields, course_file, owned, limits, diags)
+    unread: list[Unread] = []
+    modules = _load_modules(fields, course_file, owned, limits, diags, unread)
     badges = _load_badges(fields.get("badges"), course_file, diags)
     languages = _load_languages(fields.get("languages"), diags)
     locations = {key: fields.value_location(key) for key in ("id", "title", "version", "language", "languages",
@@ -74,7 +81,7 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
                   pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
                   tuple(modules), tuple(badges), course_file, root.location, locations,
                   tuple(tag for tag, _ in languages), owned, limits, fields.string("xapi_base"),
-                  _load_objectives(fields.get("objectives"), diags),
+                  tuple(unread), _load_objectives(fields.get("objectives"), text.splitlines(), diags),
                   _load_theme(fields.get("theme"), fields.key_location("theme"), course_file, diags))
 
 
@@ -131,8 +138,9 @@ def _palette(fields: Fields, defaults: dict[str, str], diags: Diagnostics) -> Pa
     return Palette(colours["primary"], colours["accent"], colours["background"], locations)
 
 
-def _load_objectives(value: Value | None, diags: Diagnostics) -> tuple[Objective, ...]:
-    """What the learner will be able to do: a list of short sentences for the cover."""
+def _load_objectives(value: Value | None, lines: list[str], diags: Diagnostics) -> tuple[Objective, ...]:
+    """What the learner will be able to do: a list of short sentences for the cover. `lines`: the
+    course file's, to tell two objectives YAML ran together."""
     if value is None or value.data is None:
         return ()
     items = value.data if isinstance(value.data, list) else None
@@ -143,9 +151,33 @@ def _load_objectives(value: Value | None, diags: Diagnostics) -> tuple[Objective
     for item in items:
         if not isinstance(item.data, str) or not item.data.strip():
             diags.error(item.location, "an objective must be a sentence of text")
+        elif joined := _run_together(item, lines):
+            diags.error(item.text_location, f'"{item.data}" is {"two" if len(joined) == 2 else len(joined)} objectives run together: the line '
+                        f'with "- {joined[1].data}" is indented more than the "-" above it, so YAML reads it as '
+                        "more of this objective: line the dashes up")
+            objectives += [Objective(part.data, part.location) for part in joined]  # read as meant
         else:
             objectives.append(Objective(item.data.strip(), item.text_location))
     return tuple(objectives)
+
+
+def _run_together(item: Value, lines: list[str]) -> list[Value] | None:
+    """A list item YAML read on from the lines below it because they are indented more than its
+    "-": each such line starting with "- " was meant as an item of its own. None otherwise."""
+    if item.quoted or " - " not in item.data:
+        return None
+    parts = item.data.split(" - ")
+    at = item.location.line  # the item's first line, 1-based; the parts that follow, one a line
+    found = [Value(parts[0], item.text_location)]
+    for offset, part in enumerate(parts[1:], start=1):
+        if at + offset > len(lines):
+            return None
+        text = lines[at + offset - 1]
+        column = len(text) - len(text.lstrip(" "))
+        if column < item.location.column - 1 or text[column:] != f"- {part}":
+            return None
+        found.append(Value(part, Location(item.location.path, at + offset, column + 3)))
+    return found
 
 
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB)\s*$", re.IGNORECASE)
@@ -171,7 +203,8 @@ def _load_limits(value: Value | None, diags: Diagnostics) -> Limits:
     return Limits(**sizes, package_location=fields.value_location("package") if "package" in sizes else None)
 
 
-def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits, diags: Diagnostics) -> list[Module]:
+def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits, diags: Diagnostics,
+                  unread: list[Unread]) -> list[Module]:
     value = fields.required("modules")
     if value is None:
         return []
@@ -180,7 +213,10 @@ def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits
         return []
     modules = []
     listed: set[Path] = set()
-    for item in value.data:
+    for item in _entries(value.data, course_file, diags):
+        if isinstance(item.data, dict) and "id" in item.data and {"title", "when", "icon"} & set(item.data):
+            diags.error(item.location, 'this looks like a badge, listed under "modules": move it under "badges"')
+            continue
         if not isinstance(item.data, str) or not item.data.strip():
             diags.error(item.location, "a module entry must be the path of a Markdown file")
             continue
@@ -190,11 +226,51 @@ def _load_modules(fields: Fields, course_file: Path, owned: Root, limits: Limits
             continue
         listed.add(path)
         if files.locate(owned, path, item.data, item.text_location, diags, "module") is None:
+            unread.append(Unread(path, path.stem))
             continue
         module = load_module(path, diags, item.text_location, item.data, limits)
         if module is not None:
             modules.append(module)
+        else:
+            unread.append(Unread(path, _guess_id(path)))
     return modules
+
+
+JOINED = re.compile(r"^(?P<first>\S+\.md)[ \t]+-[ \t]+(?P<second>\S.*\.md)$")
+
+
+def _entries(items: list[Value], course_file: Path, diags: Diagnostics) -> list[Value]:
+    """The module list, with two entries YAML ran together read apart (and said so): an item
+    indented under the one above continues its text, "lesson.md - scenario.md"."""
+    entries = []
+    for item in items:
+        joined = JOINED.match(item.data) if isinstance(item.data, str) else None
+        if joined and not (course_file.parent / item.data).is_file():
+            diags.error(item.text_location, f'"{item.data}" is two modules run together: the line with '
+                        f'"- {joined.group("second")}" is indented more than the "-" above it, so YAML reads it as '
+                        'more of this entry: line the dashes up')
+            entries += [Value(joined.group("first"), item.location, item.quoted),
+                        Value(joined.group("second"), Location(item.location.path, item.location.line + 1,
+                                                               item.location.column))]
+        else:
+            entries.append(item)
+    return entries
+
+
+FRONT_MATTER_ID = re.compile(r"^id:[ \t]*[\"']?([a-z][a-z0-9-]*)", re.M)
+
+
+def _guess_id(path: Path) -> str:
+    """The id a module that failed to load would have had, to tell what only follows from it."""
+    if not path.is_file():  # missing, or not a regular file: a named pipe would never answer
+        return path.stem
+    try:
+        with open(path, "rb") as file:
+            head = file.read(4096).decode("utf-8", "replace")
+    except (OSError, ValueError):
+        head = ""
+    found = FRONT_MATTER_ID.search(head)
+    return found.group(1) if found else path.stem
 
 
 FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
@@ -210,7 +286,7 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
         return None
     diags.note_file(path)
     if not text.startswith("---\n"):
-        diags.error(Location(path, 1, 1), "a module starts with YAML front matter: a line ---, "
+        diags.error(Location(path, 1, 1), "a module starts with YAML front matter: add at the top a line ---, "
                     "then id, title and kind, then a line ---")
         return None
     end = FRONT_MATTER_END.search(text, 4)
@@ -227,13 +303,15 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
     if not isinstance(kind, str) or kind not in MODULE_KEYS:
         if kind is None:
             where = kind_value.key_location if kind_value else (Location(path, 2, 1) if not root.data else root.location)
-            diags.error(where, 'the front matter is missing the required key "kind" (lesson, scenario or quiz)')
+            diags.error(where, 'the front matter is missing the required key "kind": add a line kind: lesson, '
+                        "kind: scenario or kind: quiz")
         elif isinstance(kind, (dict, list)):
             diags.error(kind_value.value.location, "kind must be one word: lesson, scenario or quiz")
         else:
-            diags.error(kind_value.value.text_location, f'kind must be lesson, scenario or quiz, not "{kind}"')
+            diags.error(kind_value.value.text_location, f'kind must be lesson, scenario or quiz, not "{kind}"'
+                        + did_you_mean(str(kind), MODULE_KEYS))
         return None
-    fields = Fields(root, f"the front matter of a {kind}", diags, MODULE_KEYS[kind])
+    fields = Fields(root, f"the front matter of a {kind}", diags, MODULE_KEYS[kind], _elsewhere(kind))
     module_id = fields.string("id", required=True) or ""
     title = fields.string("title", required=True) or ""
     location = fields.value_location("id") if isinstance(root.data, dict) else Location(path, 1, 1)
@@ -247,15 +325,35 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
                       fields.boolean("required", True), fields.value_location("attest") if attest else None)
     if kind == "scenario":
         characters = _load_characters(fields.get("characters"), path, diags)
-        nodes = parser.scenario_nodes(source, {c.key: c for c in characters}, diags)
+        nodes, headings = parser.scenario_nodes(source, {c.key: c for c in characters}, diags)
         return Scenario(module_id, title, tuple(characters), tuple(nodes), path, location,
-                        fields.boolean("shuffle", True))
+                        fields.boolean("shuffle", True), headings=tuple(headings))
     intro, questions = parser.quiz_questions(source, diags)
     return Quiz(module_id, title, tuple(questions), intro, fields.integer("pass_mark", None, 0, 100),
                 fields.boolean("shuffle", True), fields.integer("draw", None, 1),
                 fields.integer("attempts", 1, 1), path, location,
                 fields.value_location("draw") if fields.get("draw") else location,
-                fields.integer("retakes", None, 0))
+                _retakes(fields, diags))
+
+
+def _retakes(fields: Fields, diags: Diagnostics) -> int | None:
+    """How many rounds a quiz allows from the results; None, the default, is no limit."""
+    value = fields.get("retakes")
+    if value is not None and isinstance(value.data, str):  # "unlimited", "none", "no limit"…
+        diags.error(value.text_location, f'"retakes" must be a whole number, not "{value.data}": leave the line '
+                    "out for no limit (the default), or write 0 for none")
+        return None
+    return fields.integer("retakes", None, 0)
+
+
+def _elsewhere(kind: str) -> dict[str, str]:
+    """The front matter keys of the other kinds of module, each with what to do with it in this one."""
+    hints = {}
+    for key in {key for keys in MODULE_KEYS.values() for key in keys} - set(MODULE_KEYS[kind]):
+        takers = " or a ".join(other for other, keys in MODULE_KEYS.items() if key in keys)
+        why = f" ({WHY_NOT_HERE[kind, key]})" if (kind, key) in WHY_NOT_HERE else ""
+        hints[key] = f'only a {takers} takes "{key}": remove it{why}'
+    return hints
 
 
 def _load_characters(value: Value | None, module_file: Path, diags: Diagnostics) -> list[Character]:
@@ -317,6 +415,10 @@ def _load_badges(value: Value | None, course_file: Path, diags: Diagnostics) -> 
         return []
     badges = []
     for item in value.data:
+        if isinstance(item.data, str) and item.data.strip().endswith(".md"):
+            diags.error(item.text_location, f'"{item.data}" is a module file, listed under "badges": move it under '
+                        '"modules"')
+            continue
         fields = Fields(item, "a badge", diags, BADGE_KEYS)
         badge_id = fields.string("id", required=True) or ""
         title = fields.string("title", required=True) or ""

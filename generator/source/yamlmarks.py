@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlwords
 from ..diagnostics import Diagnostics, Location, did_you_mean
 
 
@@ -76,37 +77,42 @@ def load(text: str, path: Path, diags: Diagnostics, line_offset: int = 0) -> Val
         return None
     if composer.refused:
         return None
-    return composer.root or Value({}, where(0, 0))
+    return _mind_comments(text, composer.root or Value({}, where(0, 0)), path, line_offset, diags)
 
 
-# libyaml's words for the mistakes authors make most, as an author would say them.
-_WORDING = {
-    "mapping values are not allowed in this context": "mapping values are not allowed here",
-    "did not find expected key": "this line's indentation matches neither the keys nor the list items above it",
-    "did not find expected '-' indicator":
-        "this line's indentation matches neither the keys nor the list items above it",
-}
+def _mind_comments(text: str, root: Value, path: Path, line_offset: int, diags: Diagnostics) -> Value:
+    """A "#" that cut a value short: warned; one that emptied it is an error, and the value is read
+    whole so that nothing else reports it missing."""
+    slips = yamlwords.hidden_by_comments(text)
+    if not slips:
+        return root
+    entries = {}
+    todo = [root]
+    while todo:
+        value = todo.pop()
+        items = value.data.items() if isinstance(value.data, dict) else \
+            ((None, Entry(None, v)) for v in value.data) if isinstance(value.data, list) else ()
+        for key, entry in items:
+            if key is not None:
+                entries[(entry.key_location.line, key)] = entry
+            todo.append(entry.value)
+    for line, column, key, kept, whole in slips:
+        where = Location(path, line + 1 + line_offset, column + 1)
+        entry = entries.get((where.line, key))
+        if entry is None:
+            continue
+        if entry.value.data is None:
+            diags.error(where, yamlwords.comment_message(key, kept, whole))
+            entry.value.data = whole
+        else:
+            diags.warning(where, yamlwords.comment_message(key, kept, whole))
+    return root
 
 
 def _syntax_error(exc: yaml.YAMLError, text: str, where) -> tuple[Location, str]:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    line, column = (mark.line, mark.column) if mark else (0, 0)
-    last = text.count("\n")
-    if line > last:  # libyaml marks the end of a file without a final newline one line past it
-        line, column = last, len(text) - (text.rfind("\n") + 1)
-    if problem == "found character that cannot start any token" and _character_at(text, line, column) == "\t":
-        problem = "found character '\\t' that cannot start any token"  # a tab where YAML wants spaces
-    return where(line, column), "YAML syntax: " + _WORDING.get(problem, problem)
-
-
-def _character_at(text: str, line: int, column: int) -> str:
-    start = 0
-    for _ in range(line):
-        start = text.find("\n", start) + 1
-        if not start:
-            return ""
-    return text[start + column: start + column + 1]
+    """The parser's complaint in an author's words, at the line of the slip (yamlwords)."""
+    line, column, message = yamlwords.explain(text, exc)
+    return where(line, column), "YAML syntax: " + message
 
 
 def _at(path: Path, offset: int):
@@ -183,7 +189,7 @@ class _Composer:
             if key is None:
                 return  # the key was refused above
             if key in entries:
-                self.diags.error(parent.key_location, f'duplicate key "{key}"')
+                self.diags.error(parent.key_location, f'duplicate key "{key}": keep one of them')
                 return
             entries[key] = Entry(parent.key_location, value)
 
@@ -214,7 +220,9 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
 class Fields:
     """Reads a YAML mapping's keys for one object, reporting author mistakes."""
 
-    def __init__(self, value: Value, what: str, diags: Diagnostics, allowed: tuple[str, ...]):
+    def __init__(self, value: Value, what: str, diags: Diagnostics, allowed: tuple[str, ...],
+                 elsewhere: dict[str, str] | None = None):
+        """`elsewhere`: keys that belong to another object, each with where, and what to do here."""
         self.what, self.diags, self.location = what, diags, value.location
         if not isinstance(value.data, dict):
             diags.error(value.location, f"{what} must be a mapping of keys to values")
@@ -222,7 +230,9 @@ class Fields:
         else:
             self.entries = value.data
         for key, entry in self.entries.items():
-            if key not in allowed:
+            if key not in allowed and elsewhere and key in elsewhere:
+                diags.error(entry.key_location, f'unknown key "{key}" in {what}: {elsewhere[key]}')
+            elif key not in allowed:
                 diags.error(entry.key_location, f'unknown key "{key}" in {what}' + did_you_mean(key, allowed))
 
     def get(self, key: str) -> Value | None:
@@ -242,7 +252,7 @@ class Fields:
         value = self.get(key)
         if value is None or value.data is None:
             self.diags.error(self.key_location(key) if value else self.location,
-                             f'{self.what} is missing the required key "{key}"')
+                             f'{self.what} is missing the required key "{key}": add a line {key}: …')
             return None
         return value
 

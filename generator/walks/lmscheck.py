@@ -20,8 +20,12 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], sto
     the final write must have arrived, with the session's time and the total time."""
     fmt, expected = walker.fmt, walker.walk.expected
     v12 = fmt == "scorm12"
-    problems = []
-    where = walker.where(walker.course.location)
+    # The record first differs at an interaction (a choice's or an answer's): that difference comes
+    # first, and the score and status it throws off point at the same line, where to look.
+    problems, first = _check_interactions(walker, _numbered(data.get("interactions")), data)
+    if first is None:  # 2004 records no points per choice: the resume state's running total does
+        problems, first = _check_running(walker, log)
+    where = walker.where(first or walker.course.location)
     shown = page_state.get("percent")
     if shown is None or int(shown) != expected.percent:
         problems.append(f"{where}: the results show {shown}% but the course predicts {expected.percent}%")
@@ -43,11 +47,12 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], sto
     if not v12 and (data.get("completion_status"), data.get("success_status")) != ("completed", verdict):
         problems.append(f"{where}: the LMS holds completion_status={data.get('completion_status')} "
                         f"success_status={data.get('success_status')}, predicted completed/{verdict}")
-    problems += _check_interactions(walker, _numbered(data.get("interactions")), data)
-    problems += _check_objectives(walker, _numbered(data.get("objectives")))
-    problems += check_call_log(log, fmt, walker.checked, where)
+    problems += _check_objectives(walker, _numbered(data.get("objectives")), where)
+    # How the record travelled is no one choice's doing: those point at the course.
+    course_where = walker.where(walker.course.location)
+    problems += check_call_log(log, fmt, walker.checked, course_where)
     if stored is not None:
-        problems += _check_delivery(stored, fmt, where)
+        problems += _check_delivery(stored, fmt, course_where)
     return problems
 
 
@@ -130,16 +135,17 @@ def _interaction_cost(index: int, want: dict) -> int:
     return sum(_cost(p + k, str(v)) for k, v in fields.items())
 
 
-def _check_interactions(walker: Walker, actual: list[dict], data: dict | None = None) -> list[str]:
+def _check_interactions(walker: Walker, actual: list[dict], data: dict | None = None) -> tuple[list[str], object]:
+    """The first interaction that differs from the walk's, and its source location (or None)."""
     v12 = walker.fmt == "scorm12"
     expected = walker.expected_interactions
     for index, want in enumerate(expected):
         if index >= len(actual):
             if not v12 and data is not None and \
                     record_cost(data) + _interaction_cost(index, want) > RECORD_MAX - RECORD_SLACK:
-                return []  # journaled up to the record's budget (a learner replaying modules again and again)
+                return [], None  # journaled up to the record's budget (a learner replaying modules again and again)
             return [f"{walker.where(want['source'])}: the LMS holds {len(actual)} interactions, the walk made "
-                    f"{len(expected)}; missing from \"{want['id']}\" on"]
+                    f"{len(expected)}; missing from \"{want['id']}\" on"], want["source"]
         got = actual[index]
         response = got.get("student_response" if v12 else "learner_response")
         fields = {"id": got.get("id"), "type": got.get("type"), "response": response, "result": got.get("result")}
@@ -151,14 +157,74 @@ def _check_interactions(walker: Walker, actual: list[dict], data: dict | None = 
             wanted["patterns"] = want["patterns"]
         if fields != wanted:
             diffs = ", ".join(f"{k}={fields[k]!r} (predicted {wanted[k]!r})" for k in fields if fields[k] != wanted[k])
-            return [f"{walker.where(want['source'])}: interaction {index} \"{want['id']}\" differs: {diffs}"]
+            return [f"{walker.where(want['source'])}: interaction {index} \"{want['id']}\" differs: {diffs}"], \
+                want["source"]
     if len(actual) > len(expected):
         return [f"{walker.where(walker.course.location)}: the LMS holds {len(actual)} interactions, the walk made "
-                f"{len(expected)}"]
-    return []
+                f"{len(expected)}"], None
+    return [], None
 
 
-def _check_objectives(walker: Walker, objectives: list[dict]) -> list[str]:
+INTERACTION_ID = re.compile(r"cmi\.interactions\.(\d+)\.id")
+
+
+def _check_running(walker: Walker, log: list[dict]) -> tuple[list[str], object]:
+    """The first choice or answer after which the resume state the LMS holds (suspend_data)
+    differs from the walk's: a scenario's running points, a quiz attempt's score so far.
+    The recorded score is clamped to the maximum and 2004 records no points per choice, so a
+    choice worth more than the course says shows only here.
+
+    Each save sets its interactions, then suspend_data, in one synchronous run: the first
+    suspend_data set once a step's interactions are in is that step's state. A failed call
+    leaves writes queued and merged, so a log with one is not read (nor is a step whose save
+    wrote no new state, or whose state is not where the walk should be: no guessing)."""
+    calls = [e for e in log if e["fn"].endswith("SetValue") and len(e["args"]) == 2]
+    if any(e.get("injected") or e["ret"] != "true" for e in calls):
+        return [], None
+    writes, count = [], 0  # (interactions set before it, suspend_data)
+    for e in calls:
+        key, value = e["args"]
+        if found := INTERACTION_ID.fullmatch(key):
+            count = max(count, int(found[1]) + 1)
+        elif key == "cmi.suspend_data":
+            writes.append((count, value))
+    at = 0
+    for want in walker.expected_running:
+        while at < len(writes) and writes[at][0] < want.interactions:
+            at += 1
+        if at == len(writes):
+            break
+        scenario = len(want.where) == 1
+        if writes[at][0] != want.interactions or (state := _field(writes[at][1], want.module, scenario)) is None:
+            continue
+        place, got = state
+        if place == want.where and got != want.value:
+            module = walker.course.modules[want.module]
+            what = (f"{got} running points in \"{module.id}\"" if scenario
+                    else f"an attempt score of {got} so far in quiz \"{module.id}\"")
+            return [f"{walker.where(want.source)}: after this {'choice' if scenario else 'question'} "
+                    f"the LMS's resume state (suspend_data) holds {what}, predicted {want.value}"], want.source
+    return [], None
+
+
+def _field(suspend_data: str, module: int, scenario: bool) -> tuple[tuple, int] | None:
+    """Where the learner is in the module they are in, and its running total, read from the
+    resume state (docs/course-json.md): a scenario's (node,) and points, a quiz's (attempt,
+    position) and score so far. None when the learner is elsewhere or the data is unreadable."""
+    try:
+        body = suspend_data.split("|")[2].split(".")
+        # `current`, with "+" when the learner went back to it from the results
+        if int(body[0].removesuffix("+"), 36) != module or len(body) != 4:
+            return None
+        field = [int(n, 36) for n in body[3].split("_")[:3]]
+    except (IndexError, ValueError):
+        return None
+    if len(field) < 3:
+        return None
+    return ((field[0],), field[2]) if scenario else ((field[0], field[1]), field[2])
+
+
+def _check_objectives(walker: Walker, objectives: list[dict], where: str) -> list[str]:
     v12 = walker.fmt == "scorm12"
     earned = set()
     for objective in objectives:
@@ -167,7 +233,7 @@ def _check_objectives(walker: Walker, objectives: list[dict]) -> list[str]:
             earned.add(objective.get("id"))
     predicted = set(walker.walk.expected.badges)
     if earned != predicted:
-        return [f"{walker.where(walker.course.location)}: the LMS holds badge objectives passed for "
+        return [f"{where}: the LMS holds badge objectives passed for "
                 f"{sorted(earned)}, predicted {sorted(predicted)}"]
     return []
 

@@ -66,9 +66,11 @@ Play = LessonPlay | ScenarioPlay | QuizPlay
 
 @dataclass
 class Walk:
-    name: str
+    name: str  # its path: the choices of each scenario, as `coursegen paths` prints them
     plays: list[Play]
     expected: "Prediction | None" = None
+    number: int = 0  # 1-based, in plan order
+    role: str = ""  # what it is for: "best", "worst", "walk N", "fail, then recover", "longest"
     # After the results of a course not passed: (module index, play) for each module the
     # learner goes back to, in order ("Replay" a scenario, "Review and retake" a quiz).
     again: list[tuple[int, Play]] = field(default_factory=list)
@@ -197,16 +199,44 @@ def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
             variants.append(quiz_variants(module, course.quiz_pass_mark(module)))
     count = max((len(v) for v in variants), default=1)
     walks = []
+    named: set[str] = set()
     for i in range(count):
         plays = [v[i] if i < len(v) else v[(i % len(v))] for v in variants]
-        name = "best" if i == 0 else "worst" if i == 1 else f"walk {i + 1}"
-        walk = Walk(name, plays)
+        name = walk_name(course, plays)
+        if name in named:  # the same path twice (a scenario whose best path is also its worst)
+            name = f"{name} (walk {i + 1})"
+        named.add(name)
+        role = "best" if i == 0 else "worst" if i == 1 else f"walk {i + 1}"
+        walk = Walk(name, plays, number=i + 1, role=role)
         walk.expected = predict(course, analyses, walk)
         walks.append(walk)
     recovery = recover(course, analyses, walks[1] if len(walks) > 1 else walks[0], variants)
     if recovery:
+        recovery.number = len(walks) + 1
         walks.append(recovery)
     return walks
+
+
+def walk_name(course: Course, plays: list[Play]) -> str:
+    """A walk named by what it does: each scenario's choices (`start[1] > call[0] > report`,
+    node[choice index from 0] as `coursegen paths` prints them) and each quiz's answers,
+    prefixed with the module's id when more than one module has a choice to make."""
+    parts = [(module.id, label) for module, play in zip(course.modules, plays)
+             if (label := play_label(module, play)) is not None]
+    if len(parts) == 1:
+        return parts[0][1]
+    return "; ".join(f"{module_id}: {label}" for module_id, label in parts) or "read every page"
+
+
+def play_label(module, play: Play) -> str | None:
+    if isinstance(play, ScenarioPlay):
+        nodes = module.nodes
+        attempts = [" > ".join([f"{nodes[s.node].id}[{s.choice}]" for s in path.steps] + [nodes[path.ending].id])
+                    for path in play.attempts]
+        return ", try again, ".join(attempts)
+    if isinstance(play, QuizPlay):
+        return ", then ".join(policy.name for policy in play.attempts)
+    return None
 
 
 def recover(course: Course, analyses: dict, failing: Walk, variants: list[list[Play]]) -> Walk | None:
@@ -214,7 +244,7 @@ def recover(course: Course, analyses: dict, failing: Walk, variants: list[list[P
     that module's best play, as a learner who failed would: "Replay" or "Review and retake"."""
     if failing.expected is None or failing.expected.passed:
         return None
-    walk, done = Walk("fail, then recover", list(failing.plays)), set()
+    walk, done = Walk(failing.name, list(failing.plays), role="fail, then recover"), set()
     walk.expected = failing.expected
     # One module at a time, as the results offer them, until the course is passed: a module
     # fixed may pass the course, and the results then offer nothing more.
@@ -225,7 +255,12 @@ def recover(course: Course, analyses: dict, failing: Walk, variants: list[list[P
         done.add(todo[0])
         walk.again.append((todo[0], variants[todo[0]][0]))
         walk.expected = predict(course, analyses, walk)
-    return walk if walk.again else None
+    if not walk.again:
+        return None
+    # Named by its path too: the failing walk's, then each module played again from the results.
+    walk.name += "; then from the results, " + "; ".join(
+        f"{course.modules[i].id} again: {play_label(course.modules[i], play)}" for i, play in walk.again)
+    return walk
 
 
 def offered(course: Course, analyses: dict, at_results: "Prediction") -> list[int]:
@@ -262,7 +297,7 @@ def longest(course: Course, analyses: dict) -> Walk:
             plays.append(ScenarioPlay(path, "longest") if path else scenario_variants(found, 0)[0])
         else:
             plays.append(quiz_variants(module, course.quiz_pass_mark(module))[0])
-    walk = Walk("longest", plays)
+    walk = Walk(walk_name(course, plays), plays, role="longest")  # number 0: not one of the plan's walks
     walk.expected = predict(course, analyses, walk)
     return walk
 

@@ -177,7 +177,8 @@ def _run_one(host: _Host, checked, walk, job: Job) -> WalkResult:
 
 
 def _stem(walk, job: Job) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{job.profile}-{walk.name}").strip("-")
+    # The walk's name is a path, too long for a file name: its number in the plan instead.
+    return re.sub(r"[^A-Za-z0-9]+", "-", f"{job.fmt}-{job.profile}-walk-{walk.number}").strip("-")
 
 
 def _save_artifacts(page, folder: Path, stem: str) -> list[str]:
@@ -218,7 +219,7 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     launcher answer every third xAPI request with 503 until the course has sent
     everything, and recover before the learner leaves). `viewport` (width, height)
     plays every walk at that size and fails any view that scrolls sideways; `phone` adds the
-    phone checks of `Walker.play`. `only` plays just the walks of those names.
+    phone checks of `Walker.play`. `only` plays just the walks of those names or roles ("best").
     `language` walks the course's translation (or a pseudo-locale) with the
     source's plan and predictions: a translation changes no score.
     """
@@ -236,7 +237,7 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
                         str(Path.cwd()), host_params, viewport, str(packages.get(fmt, "")),
                         (lrs.url, lrs.authorizations) if lrs and fmt == "cmi5" else ("", ()), profile, phone)
                     for fmt in formats for profile in (("",) if fmt == "cmi5" else profiles)
-                    for i in range(len(walks)) if only is None or walks[i].name in only]
+                    for i in range(len(walks)) if only is None or {walks[i].name, walks[i].role} & only]
             # A worker costs a process and a browser start: only worth it for ten walks or more.
             workers = max(1, min(workers, len(jobs) // 10))
             shares = [jobs[w::workers] for w in range(workers) if jobs[w::workers]]
@@ -259,6 +260,22 @@ def run(course_argument, formats=("scorm12", "scorm2004"), workers: int | None =
     endings_total = sum(1 for m in scenarios for n in m.nodes if n.is_ending)
     return TestReport(checked.course.id, results, choices_total, endings_total, time.monotonic() - started,
                       [w.name for w in walks], {w.name: w.expected for w in walks})
+
+
+def failure_lines(report: TestReport) -> list[str]:
+    """What `coursegen test` prints for the failed walks: each failure (the first names the line
+    where the walk first went wrong), then the walk by its path, then what was saved."""
+    numbers = {name: i + 1 for i, name in enumerate(report.walk_names)}
+    lines = []
+    for result in report.results:
+        if result.ok:
+            continue
+        lines += result.failures
+        where = ", ".join(p for p in (result.fmt, result.profile) if p)  # cmi5 has no LMS profile
+        role = f' "{result.role}"' if result.role else ""
+        lines.append(f"  in walk {numbers.get(result.walk, '?')}{role} ({where}): {result.walk}")
+        lines += [f"  saved {artifact}" for artifact in result.artifacts]
+    return lines
 
 
 def junit_xml(report: TestReport, course_id: str) -> str:

@@ -58,10 +58,24 @@ class WalkResult:
     injected_faults: int = 0  # LMS calls the host made fail on purpose
     lms: dict = field(default_factory=dict)  # the cmi data the LMS held at the end
     delivery: Delivery = field(default_factory=Delivery)
+    role: str = ""  # the plan's word for the walk: "best", "worst", "fail, then recover"… (plan.Walk.role)
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+@dataclass(frozen=True)
+class Running:
+    """What the resume state should hold right after a choice or an answer: a scenario's
+    running points (not clamped to the maximum, as the recorded score is) or a quiz attempt's
+    score so far (docs/course-json.md, "Resume state")."""
+
+    interactions: int  # interactions written up to this step (a choice into an ending: its ending's too)
+    module: int  # the module's index in the course
+    where: tuple  # scenario: (node index,); quiz: (attempt, position)
+    value: int
+    source: Location
 
 
 @dataclass
@@ -87,7 +101,8 @@ class Walker:
         self.checked, self.course, self.walk, self.fmt, self.cwd = checked, checked.course, walk, fmt, cwd
         self.steps = self._plan_steps()
         self.expected_interactions: list[dict] = []
-        self.result = WalkResult(walk.name, fmt, [], profile)
+        self.expected_running: list[Running] = []
+        self.result = WalkResult(walk.name, fmt, [], profile, role=walk.role)
 
     def where(self, location: Location) -> str:
         return location.display(self.cwd)
@@ -170,6 +185,9 @@ class Walker:
                 if failure not in self.result.failures:
                     self.result.failures.append(failure)
         reached = len(self.steps) if outcome["ok"] else outcome["step"]
+        numbers = {m.id: i for i, m in enumerate(self.course.modules)}
+        running: dict[str, int] = {}  # a scenario's running points, a quiz attempt's score so far
+        attempts: dict[str, int] = {}  # a quiz's attempt, from 1
         for index, step in enumerate(self.steps[:reached]):
             if step.choice:
                 scenario_id, node_index, choice_index, points = step.choice
@@ -177,6 +195,13 @@ class Walker:
                 self.result.choices.add((scenario_id, node_index, choice_index))
                 self.expected_interactions.append(
                     choice_interaction(scenario, scenario.nodes[node_index], choice_index, points, self.fmt))
+                floor = self.checked.analyses[scenario_id].floor
+                running[scenario_id] = max(running.get(scenario_id, 0) + points, floor)
+                target = scenario.node_index()[scenario.nodes[node_index].choices[choice_index].target]
+                into_ending = 1 if scenario.nodes[target].is_ending else 0  # its ending's interaction is set too
+                self.expected_running.append(Running(len(self.expected_interactions) + into_ending,
+                                                     numbers[scenario_id], (target,), running[scenario_id],
+                                                     step.source))
             elif step.attest:
                 self.expected_interactions.append(attest_interaction(by_id[step.attest[0]], step.attest[1], self.fmt))
             elif step.ending:
@@ -184,12 +209,24 @@ class Walker:
                 self.result.endings.add(step.ending)
                 self.expected_interactions.append(
                     ending_interaction(scenario, scenario.nodes[step.ending[1]], self.fmt))
+                if step.js["op"] == "replay":
+                    running[step.module] = 0
             elif index in answered:
                 event = answered[index]
                 quiz = by_id[step.module]
                 question = next(q for q in quiz.questions if q.id == event["question"])
+                response = _walk_response(question, event["picks"])
                 self.expected_interactions.append(answer_interaction(
-                    quiz, question, _walk_response(question, event["picks"]), self.fmt, self.course.language))
+                    quiz, question, response, self.fmt, self.course.language))
+                attempt = attempts.setdefault(quiz.id, 1)
+                running[quiz.id] = running.get(quiz.id, 0) + question_points(question, response)
+                self.expected_running.append(Running(len(self.expected_interactions), numbers[quiz.id],
+                                                     (attempt, step.js["position"]), running[quiz.id], question.location))
+            elif step.js["op"] == "feedback":  # the attempt is over: the next one starts from 0
+                attempts[step.module] = attempts.get(step.module, 1) + 1
+                running[step.module] = 0
+            elif step.js["op"] == "again":  # back from the results: a replay, or a retake from attempt 1
+                attempts[step.module], running[step.module] = 1, 0
         if not outcome["ok"]:
             index = outcome["step"]
             step = self.steps[index]

@@ -23,7 +23,9 @@ section.scenario h2{font-size:18px;margin:14px 0 2px}
 .facts{margin:0 0 10px;color:#57606a}
 .facts a{color:#0b5cad}
 .canvas{overflow:auto;border:1px solid #eaeef2;border-radius:8px}
-.canvas svg{display:block}
+.canvas svg{display:block;max-width:100%;height:auto}
+.map-view>label{color:#57606a;font-size:14px}
+.map-view>input:checked~.canvas svg{max-width:none}
 .problems{margin:8px 0 0;padding-left:20px;color:#953800}
 .diagnostics{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:10px 16px;margin-top:18px}
 .diagnostics pre{margin:0;white-space:pre-wrap;font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
@@ -78,7 +80,9 @@ def _section(scenario: Scenario, found: ScenarioAnalysis, svg: str, preview_url:
         f'<h2 id="h-{escape(scenario.id)}">{escape(scenario.title)} <code>{escape(scenario.id)}</code></h2>',
         f'<p class="facts">{facts}</p>',
         f'<ul class="problems">{"".join(problems)}</ul>' if problems else "",
-        f'<div class="canvas">{svg_inline}</div>',
+        f'<div class="map-view"><input type="checkbox" id="full-{escape(scenario.id)}"> <label '
+        f'for="full-{escape(scenario.id)}">full size (scroll sideways)</label>',
+        f'<div class="canvas">{svg_inline}</div></div>',
         _text_version(scenario),
         "</section>"])
 

@@ -49,7 +49,7 @@ class ChoiceEdge:
     key: str  # "NODE:N", N the choice's 0-based position in the source
     source: Box
     target: Box
-    label: list[tuple[str, str]]  # (css class, text) lines
+    label: list[tuple[tuple[str, str], ...]]  # lines, each of (css class, text) spans; the first says [N]
     tooltip: str
     back: bool
     untaken: bool  # no learner can take it (its node or its condition is never reached)
@@ -140,25 +140,32 @@ def _boxes_and_edges(scenario: Scenario, found: ScenarioAnalysis) -> tuple[list[
                         choice.target, ["missing node"], [], ["missing"],
                         f"no node #{choice.target}: this choice leads nowhere", source.layer + 1, len(nodes) + len(ghosts), True)
                 target.layer = max(target.layer, source.layer + 1)
-            label = _label_lines(choice)
+            label = _label_lines(number, choice)
             tooltip = f"Choice {number} of #{node.id}: {choice.text} \u2192 #{choice.target}"
             edges.append(ChoiceEdge(f"{node.id}:{number}", source, target, label, tooltip,
                                     back=target.layer < source.layer or target is source, untaken=(i, number) not in taken))
     return boxes + list(ghosts.values()), edges
 
 
-def _label_lines(choice) -> list[tuple[str, str]]:
-    lines = []
+def _label_lines(number: int, choice) -> list[tuple[tuple[str, str], ...]]:
+    """[N] as `coursegen paths` prints the choice, its points, then its condition and flags."""
+    first = [("index", f"[{number}]")]
     if choice.points:
-        lines.append(("plus" if choice.points > 0 else "minus",
+        first.append(("plus" if choice.points > 0 else "minus",
                       f"+{choice.points}" if choice.points > 0 else f"\u2212{-choice.points}"))
+    lines = [tuple(first)]
     if choice.condition is not None:
-        lines += [("", line) for line in wrap(f"if {choice.condition.source}", 150, 11, most=3)]
+        lines += [(("", line),) for line in wrap(f"if {choice.condition.source}", 150, 11, most=3)]
     if choice.sets:
-        lines.append(("", "set " + ", ".join(choice.sets)))
+        lines.append((("", "set " + ", ".join(choice.sets)),))
     if choice.unsets:
-        lines.append(("", "unset " + ", ".join(choice.unsets)))
+        lines.append((("", "unset " + ", ".join(choice.unsets)),))
     return lines
+
+
+def label_width(line: tuple[tuple[str, str], ...]) -> float:
+    """A label line's width: its spans at 11 px (points in bold), a space between them."""
+    return sum(text_width(text, 11, bold=kind in ("plus", "minus")) for kind, text in line) + 3.5 * (len(line) - 1)
 
 
 def _order(boxes: list[Box], edges: list[ChoiceEdge]) -> list[list[Box]]:
@@ -194,9 +201,11 @@ def _place(columns: list[list[Box]], edges: list[ChoiceEdge]) -> None:
         for box in column:
             box.h = 18 + (16 if box.tags else 0) + 17 * len(box.lines) + 16
     labels = [0] * len(columns)
+    widest = [0.0] * len(columns)
     for edge in edges:
-        if edge.label:
-            labels[min(edge.source.layer, edge.target.layer)] += 1
+        gap = min(edge.source.layer, edge.target.layer)
+        labels[gap] += 1
+        widest[gap] = max(widest[gap], max(label_width(line) for line in edge.label) + 12)
     tallest = max((sum(b.h for b in c) + ROW_GAP * (len(c) - 1) for c in columns), default=0)
     x = 0.0
     for k, column in enumerate(columns):
@@ -204,7 +213,8 @@ def _place(columns: list[list[Box]], edges: list[ChoiceEdge]) -> None:
         for box in column:
             box.x, box.y = x, y
             y += box.h + ROW_GAP
-        x += BOX_W + COLUMN_GAP + min(200.0, 16.0 * max(0, labels[k] - 5))
+        # Room for the widest label between the arrows' bends, and more for a crowd of them.
+        x += BOX_W + max(COLUMN_GAP, widest[k] + 90) + min(200.0, 12.0 * max(0, labels[k] - 6))
 
 
 def _spread(start: float, length: float, count: int, k: int) -> float:
@@ -254,25 +264,91 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return w * h if w > 0 and h > 0 else 0.0
 
 
+ARROWHEAD = (10.8, 4.8, 1.2)  # the marker at stroke width 1.5: length back from the end, half width, tip ahead
+
+
+def arrowhead_box(edge: ChoiceEdge) -> tuple[float, float, float, float]:
+    """A box holding the arrowhead at the end of the edge, with a little room around it."""
+    (_, _), (x1, y1), (x2, y2), (x3, y3) = edge.points
+    dx, dy = x3 - x2, y3 - y2
+    if dx == dy == 0:
+        dx, dy = x3 - x1, y3 - y1
+    length = (dx * dx + dy * dy) ** 0.5 or 1.0
+    ux, uy = dx / length, dy / length
+    back, half, tip = ARROWHEAD
+    corners = [(x3 + ux * tip, y3 + uy * tip), (x3 - ux * back - uy * half, y3 - uy * back + ux * half),
+               (x3 - ux * back + uy * half, y3 - uy * back - ux * half)]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    return (min(xs) - 3, min(ys) - 3, max(xs) - min(xs) + 6, max(ys) - min(ys) + 6)
+
+
+def _polyline(edge: ChoiceEdge, pieces: int = 16) -> list[Point]:
+    return [edge.at(i / pieces) for i in range(pieces + 1)]
+
+
+def _crossing(p: Point, q: Point, r: Point, s: Point) -> Point | None:
+    """Where segment pq crosses segment rs, if it does."""
+    (x1, y1), (x2, y2), (x3, y3), (x4, y4) = p, q, r, s
+    d = (x2 - x1) * (y4 - y3) - (y2 - y1) * (x4 - x3)
+    if d == 0:
+        return None
+    t = ((x3 - x1) * (y4 - y3) - (y3 - y1) * (x4 - x3)) / d
+    u = ((x3 - x1) * (y2 - y1) - (y3 - y1) * (x2 - x1)) / d
+    return (x1 + t * (x2 - x1), y1 + t * (y2 - y1)) if 0 < t < 1 and 0 < u < 1 else None
+
+
+def crossings(edges: list[ChoiceEdge]) -> list[Point]:
+    """Where arrows cross one another (not where they meet at a box)."""
+    lines = [_polyline(e) for e in edges]
+    bounds = [(min(x for x, _ in l), min(y for _, y in l), max(x for x, _ in l), max(y for _, y in l)) for l in lines]
+    found = []
+    for i in range(len(lines)):
+        for j in range(i + 1, len(lines)):
+            a, b = bounds[i], bounds[j]
+            if a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]:
+                continue
+            for k in range(len(lines[i]) - 1):
+                for m in range(len(lines[j]) - 1):
+                    point = _crossing(lines[i][k], lines[i][k + 1], lines[j][m], lines[j][m + 1])
+                    if point is not None:
+                        found.append(point)
+    return found
+
+
+# Where along its arrow a label may sit, nearest the middle first; then beside the arrow.
+SPOTS = [0.5 + sign * step / 40 for step in range(17) for sign in ((1,) if step == 0 else (-1, 1))]
+SHIFTS = (0.0, -1.0, 1.0, -2.0, 2.0, -3.0, 3.0)
+
+
 def _place_labels(boxes: list[Box], edges: list[ChoiceEdge]) -> None:
-    """Each label on its arrow where it covers no box and no earlier label (or the least of them)."""
-    taken = [(b.x - 4, b.y - 4, b.w + 8, b.h + 8) for b in boxes]
+    """Each label on its arrow where it covers no arrowhead and no crossing of arrows (never, when
+    any spot allows), and as little as it can of boxes and the labels placed before it."""
+    hard = [arrowhead_box(e) for e in edges] + [(x - 5, y - 5, 10, 10) for x, y in crossings(edges)]
+    boxed = [(b.x - 4, b.y - 4, b.w + 8, b.h + 8) for b in boxes]
+    placed: list[tuple[float, float, float, float]] = []
+    lines = {id(e): _polyline(e, 24) for e in edges}
     for edge in edges:
-        if not edge.label:
-            continue
-        w = max(text_width(text, 11, bold=bool(kind)) for kind, text in edge.label) + 12
+        w = max(label_width(line) for line in edge.label) + 12
         h = 13.0 * len(edge.label) + 6
+        others = [point for e in edges if e is not edge for point in lines[id(e)]]
         best = None
-        for t in (0.5, 0.44, 0.56, 0.38, 0.62, 0.32, 0.68, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86):
-            cx, cy = edge.at(t)
-            spot = (cx - w / 2, cy - h / 2, w, h)
-            cost = sum(_overlap(spot, other) for other in taken)
-            if best is None or cost < best[0]:
-                best = (cost, spot)
-            if cost == 0:
+        for shift in SHIFTS:  # on the arrow, then ever further above or below it
+            for t in SPOTS:
+                cx, cy = edge.at(t)
+                spot = (cx - w / 2, cy - h / 2 + shift * (h / 2 + 4), w, h)
+                cost = 10000.0 * sum(_overlap(spot, other) for other in hard) \
+                    + 100.0 * sum(_overlap(spot, other) for other in boxed) \
+                    + 10.0 * sum(_overlap(spot, other) for other in placed) \
+                    + 50.0 * sum(1 for x, y in others if spot[0] < x < spot[0] + w and spot[1] < y < spot[1] + h) \
+                    + abs(t - 0.5) + abs(shift)
+                if best is None or cost < best[0]:
+                    best = (cost, spot)
+                if cost < 1.0:  # clear of everything: the spot nearest the middle wins
+                    break
+            if best[0] < 10.0:
                 break
         edge.label_box = best[1]
-        taken.append(best[1])
+        placed.append(best[1])
 
 
 def _fit(boxes: list[Box], edges: list[ChoiceEdge], min_width: float) -> Layout:
@@ -285,9 +361,8 @@ def _fit(boxes: list[Box], edges: list[ChoiceEdge], min_width: float) -> Layout:
             xs.append(x)
             ys.append(y)
         lx, ly, lw, lh = edge.label_box
-        if edge.label:
-            xs += [lx, lx + lw]
-            ys += [ly, ly + lh]
+        xs += [lx, lx + lw]
+        ys += [ly, ly + lh]
     if not xs:
         return Layout(boxes, edges, max(min_width, 2 * MARGIN), 2 * MARGIN + LEGEND_H)
     dx, dy = MARGIN - min(xs), MARGIN - min(ys)

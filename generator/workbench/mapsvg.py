@@ -48,6 +48,7 @@ STYLE = """
 .cg-map .label text{font-size:11px;fill:#424a53}
 .cg-map .label .plus{fill:#116329;font-weight:700}
 .cg-map .label .minus{fill:#a40e26;font-weight:700}
+.cg-map .label .index{fill:#57606a}
 .cg-map a:focus rect.box,.cg-map a:hover rect.box{stroke-width:3.5}
 .cg-map .legend text:not(.tag){font-size:11px;fill:#424a53}
 """
@@ -81,7 +82,7 @@ def scenario_svg(scenario: Scenario, found: ScenarioAnalysis, node_href=None) ->
     parts.append('</g><g class="nodes">')
     parts += [_node(plan, box, node_href) for box in plan.boxes]
     parts.append('</g><g class="labels" aria-hidden="true">')
-    parts += [_label(edge) for edge in plan.edges if edge.label]
+    parts += [_label(edge) for edge in plan.edges]
     parts.append("</g>")
     parts.append(_legend(plan))
     parts.append("</svg>")
@@ -140,9 +141,10 @@ def _label(edge: ChoiceEdge) -> str:
     lx, ly, w, h = edge.label_box
     out = [f'<g class="label" data-label-for="{e(edge.key)}"><rect x="{n(lx)}" y="{n(ly)}" width="{n(w)}" '
            f'height="{n(h)}" rx="4"/>']
-    for i, (kind, text) in enumerate(edge.label):
-        cls = f' class="{kind}"' if kind else ""
-        out.append(f'<text{cls} x="{n(lx + 5)}" y="{n(ly + 12 + 13 * i)}">{e(text)}</text>')
+    for i, line in enumerate(edge.label):
+        spans = "".join((f'<tspan class="{kind}">{e(text)}</tspan>' if kind else f"<tspan>{e(text)}</tspan>")
+                        + (" " if k < len(line) - 1 else "") for k, (kind, text) in enumerate(line))
+        out.append(f'<text x="{n(lx + 5)}" y="{n(ly + 12 + 13 * i)}">{spans}</text>')
     out.append("</g>")
     return "".join(out)
 

@@ -64,6 +64,7 @@ class Preview:
         self._changed = threading.Condition()
         self._stopping = threading.Event()
         self._maps: dict[int, dict[str, bytes]] = {}
+        self._shapes: dict[str, maps.Loaded] = {}  # recent good models by state key: where a learner stood
         self._signature: tuple = ()
         self.build: Build = self._compile(None)
         self._server = None
@@ -166,6 +167,7 @@ class Preview:
         files, good = (previous.files, previous.good) if previous else ({}, None)
         if ok:
             files, good = render.render(loaded.course, loaded.analyses).files, loaded
+            self._remember(loaded)
         watched = set(previous.watched) if previous and loaded.course is None else set()
         watched.add(self.course_file)
         watched |= _named_in(self.course_file)
@@ -222,6 +224,22 @@ class Preview:
         if build.version not in self._maps and build.loaded.course is not None:
             self._maps = {build.version: maps.map_files(build.loaded, "/")}
         return self._maps.get(build.version, {})
+
+    def _remember(self, loaded: maps.Loaded) -> None:
+        key = state.state_key(loaded.course)
+        self._shapes.pop(key, None)
+        self._shapes[key] = loaded
+        while len(self._shapes) > 8:  # a learner's page is at most a few builds behind
+            del self._shapes[next(iter(self._shapes))]
+
+    def relocate(self, key: str, place: str) -> dict:
+        """Resume data for a learner who stood at `place` in the build with state key `key`, whose
+        saved progress the current build cannot read: the nearest place that is still there."""
+        good = self.build.good
+        before = self._shapes.get(key)
+        if good is None or before is None:
+            raise jump.JumpError("the course as it was before the edit is no longer known")
+        return jump.relocate(before.course, good.course, good.analyses, place)
 
     def jump(self, scenario: str, node: str, flags: list[str]) -> dict:
         good = self.build.good

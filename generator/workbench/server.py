@@ -4,6 +4,8 @@
   /__preview/<file>       the shell's script and style; scorm-again.js from node_modules
   /__preview/status       the current build as JSON; ?since=N waits for a newer one (long poll)
   /__preview/jump         ?scenario=&node=&flags=a,b -> resume data that lands on that node
+  /__preview/relocate     ?key=&from=PLACE -> after an edit that changed the course's state key, resume
+                          data for the nearest place to PLACE that is still there, and a note saying so
   /__preview/map/<file>   the scenario map of the current model (index.html, <id>.svg)
   /course/<file>          the course itself, from memory (the last build without errors)
 
@@ -93,6 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(200, build.report)
         if path == "/__preview/jump":
             return self._jump(query)
+        if path == "/__preview/relocate":
+            return self._answer(lambda: self.preview.relocate(query.get("key", [""])[0], query.get("from", [""])[0]))
         if path == "/__preview/scorm-again.js":
             return self._file(self.preview.scorm_again)
         name = PurePosixPath(path).name
@@ -122,8 +126,11 @@ class _Handler(BaseHTTPRequestHandler):
             return query.get(key, [""])[0]
 
         flags = [f for f in one("flags").split(",") if f]
+        self._answer(lambda: self.preview.jump(one("scenario"), one("node"), flags))
+
+    def _answer(self, work) -> None:
         try:
-            self._json(200, self.preview.jump(one("scenario"), one("node"), flags))
+            self._json(200, work())
         except JumpError as problem:
             self._json(400, {"error": str(problem)})
 

@@ -3,8 +3,8 @@
    and an inspector showing what the LMS has received. The course runs in #course and
    finds the API in this window, exactly as it would in an LMS.
 
-   Test hooks: window.preview = { scorm, build, launches, log, ready } and the
-   data-problem / data-interaction / data-objective attributes of the panels. */
+   Test hooks: window.preview = { scorm, build, launches, log, ready }, the
+   data-problem / data-interaction / data-objective attributes of the panels, and #place-note. */
 (function () {
   'use strict';
   var SCORM_KEY = 'coursegen-preview:scorm', SAVED_KEY = 'coursegen-preview:saved';
@@ -102,19 +102,42 @@
   }
 
   // Launches run one after another: the old SCO unloads (and terminates) before the next API
-  // exists. `data` may be a function, read once the old SCO has written its last values.
+  // exists. `data` may be a function, read once the old SCO has written its last values; it may
+  // return a promise of them.
   function launch(data, forgetMirror) {
     queue = queue.then(function () {
       P.ready = false;
       return go('about:blank').then(function () {
         if (forgetMirror && P.build && P.build.course) localStorage.removeItem('coursegen:' + P.build.course.id);
-        createApi(typeof data === 'function' ? data() : data);
+        return typeof data === 'function' ? data() : data;
+      }).then(function (values) {
+        createApi(values);
         P.launches++;
         draw();
         return go('/course/index.html?v=' + P.build.version);
       }).then(function () { P.ready = true; draw(); });
     });
     return queue;
+  }
+
+  // After an edit the saved progress no longer fits (a node renamed, a choice added): instead of
+  // starting over, the server finds the nearest place that is still there, and the note says so.
+  function relocated(oldKey) {
+    return function () {
+      var place = flat()[EL[P.scorm].loc] || '';
+      var url = '/__preview/relocate?key=' + encodeURIComponent(oldKey) + '&from=' + encodeURIComponent(place);
+      return fetch(url, { cache: 'no-store' }).then(function (r) { return r.json(); }).then(function (answer) {
+        if (answer.error) return keepPlace();
+        localStorage.removeItem('coursegen:' + P.build.course.id); // the runtime's mirror holds the old place
+        placeNote(answer.note);
+        return resumeData(P.scorm, answer.data, answer.location);
+      }, keepPlace);
+    };
+  }
+  function placeNote(text) {
+    var note = $('#place-note');
+    note.hidden = !text;
+    $('#place-note-text').textContent = text || '';
   }
 
   // ---- builds: long poll, relaunch on a good build, overlay on errors ----
@@ -133,6 +156,7 @@
 
   function apply(next) {
     var first = !P.build, hadCourse = P.build && P.build.course;
+    var oldKey = hadCourse ? P.build.course.stateKey : null;
     P.build = next;
     showProblems(next.problems.filter(function (p) { return p.severity === 'error'; }), next.ok);
     showWarnings(next.problems.filter(function (p) { return p.severity === 'warning'; }));
@@ -145,8 +169,11 @@
     if (first || !hadCourse) {
       var saved = readSaved();
       if (!fromHash()) launch(saved && saved.scorm === P.scorm ? saved.data : {});
+    } else if (next.course.stateKey !== oldKey) {
+      launch(relocated(oldKey));
     } else {
-      launch(keepPlace); // the runtime resumes there unless the course's structure changed
+      placeNote('');
+      launch(keepPlace); // the same structure: the runtime resumes exactly there
     }
   }
 
@@ -298,6 +325,7 @@
   }
   function reset() {
     sessionStorage.removeItem(SAVED_KEY);
+    placeNote('');
     if (P.build && P.build.ok) launch({}, true);
   }
 
@@ -307,6 +335,7 @@
       b.addEventListener('click', function () { switchScorm(b.dataset.scorm); });
     });
     $('#reset').addEventListener('click', reset);
+    $('#place-note button').addEventListener('click', function () { placeNote(''); });
     $('#jump-node').addEventListener('change', function () { fillFlags(); });
     $('#jump').addEventListener('submit', function (e) {
       e.preventDefault();
