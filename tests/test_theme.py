@@ -29,6 +29,7 @@ def test_contrast_is_wcags_ratio():
 
 
 def course_with(tmp_path: Path, theme_yaml: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "course.yaml").write_text("id: t\ntitle: T\nversion: 1.0.0\nmodules: [l.md]\ntheme:\n"
                                           + textwrap.indent(textwrap.dedent(theme_yaml), "  "), encoding="utf-8")
     (tmp_path / "l.md").write_text("---\nid: l\ntitle: L\nkind: lesson\n---\n\n# Page\nText.\n", encoding="utf-8")
@@ -64,9 +65,13 @@ def test_an_unquoted_colour_and_a_fetched_font_are_explained(tmp_path):
         primary: #9a3f14
         font: url(https://fonts.example.com/a.woff2)
         """))
-    assert found[0] == 'course.yaml:6:3: error: primary must be a colour like "#0b57a4", in quotes (YAML reads an ' \
-                       "unquoted # as the start of a comment), not nothing"
-    assert "fonts are never fetched from the internet" in found[1]
+    # The YAML reader names the comment; the theme's own message covers any other non-colour.
+    assert found[0] == 'course.yaml:6:12: error: a value that starts with "#" is a comment, so "primary" is empty: ' \
+                       'put the value in quotes: primary: "#9a3f14"'
+    assert len(found) == 2 and "fonts are never fetched from the internet" in found[1]
+    named = errors(course_with(tmp_path / "named", 'primary: rust\n'))
+    assert named == ['course.yaml:6:12: error: primary must be a colour like "#0b57a4", in quotes (YAML reads an '
+                     'unquoted # as the start of a comment), not "rust"']
 
 
 def test_the_flagship_theme_passes_and_ships_its_stylesheet_logo_and_schemes():
