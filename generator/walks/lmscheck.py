@@ -22,8 +22,10 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], sto
     v12 = fmt == "scorm12"
     # The record first differs at an interaction (a choice's or an answer's): that difference comes
     # first, and the score and status it throws off point at the same line, where to look.
-    problems, first = _check_interactions(walker, _numbered(data.get("interactions")), data)
-    if first is None:  # 2004 records no points per choice: the resume state's running total does
+    problems, first = [], None  # standalone, there is no record to hold against the walk
+    if lms:
+        problems, first = _check_interactions(walker, _numbered(data.get("interactions")), data)
+    if lms and first is None:  # 2004 records no points per choice: the resume state's running total does
         problems, first = _check_running(walker, log)
     where = walker.where(first or walker.course.location)
     shown = page_state.get("percent")
