@@ -381,6 +381,9 @@ class Course:
     unread: tuple[Unread, ...] = ()
     objectives: tuple["Objective", ...] = ()  # what the learner will be able to do, shown on the cover
     theme: Theme | None = None
+    # The runtime's words in the course's language, where a translation gives them (translate/ui.py):
+    # key -> text, or a plural word as {CLDR category: text}. The rest are the runtime's English.
+    labels: Mapping[str, object] = field(default_factory=dict)
 
     def where(self, key: str) -> Location:
         return self.field_locations.get(key, self.location)

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from typing import Mapping
 
+import babel
+
 from .model import Course, Question, Quiz, Scenario
 
 # Course, module, node, question, badge and flag ids: they become SCORM identifiers.
@@ -47,6 +49,17 @@ TRUE_FALSE = {
     "qps-ploc": ("[Ţŕûé··]", "[Ƒåļšé··]"),
     "qps-plocm": ("\u202e[Ţŕûé··]\u202c", "\u202e[Ƒåļšé··]\u202c"),
 }
+
+
+def right_to_left(language: str) -> bool:
+    """Whether the language is written right to left (CLDR's character order; the mirrored
+    pseudo-locale qps-plocm too): the page's `dir`."""
+    if language.lower() == "qps-plocm":
+        return True
+    try:
+        return babel.Locale.parse(language, sep="-").character_order == "right-to-left"
+    except (ValueError, TypeError, babel.UnknownLocaleError):
+        return False
 
 
 def true_false_words(language: str) -> tuple[str, str]:

@@ -29,6 +29,9 @@ if [ "${1:-}" = "--with-browser" ]; then
   missing=()
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
+  # Arabic glyphs, so the right-to-left tests and README screenshots show real letters:
+  # Noto Sans/Naskh Arabic UI come in fonts-noto-ui-core (5 MB installed; fonts-noto-core is 42 MB).
+  fc-list :lang=ar family 2>/dev/null | grep -q "Noto Sans Arabic UI" || missing+=(fonts-noto-ui-core)
   if [ "${#missing[@]}" -gt 0 ]; then
     apt_install "${missing[@]}"
   fi

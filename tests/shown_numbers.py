@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
+
+import babel
+import babel.numbers
 
 # Runtime places that hold numbers, by name: selector (several elements give a list).
 SLOTS = {
@@ -64,13 +68,32 @@ RECORDER = """(args) => {
 }"""
 
 
+LANGUAGE = "en"  # the walks read an English build; Babel's CLDR data says how English writes numbers
+
+
+class Percent(int):
+    """A value the runtime writes as a percentage ("80%")."""
+
+
+def number(value) -> str:
+    if isinstance(value, Percent):
+        return babel.numbers.format_percent(value / 100, locale=LANGUAGE)
+    if isinstance(value, int):
+        return babel.numbers.format_decimal(value, locale=LANGUAGE).replace("-", "\u2212")
+    return str(value)
+
+
 def fill(labels: dict, key: str, **values) -> str:
-    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), labels[key])
+    """A word of the player (docs/course-json.md "labels"): a plural word's form picked by {n}
+    with CLDR's rule as Babel has it, every number written as the language writes it."""
+    word = labels[key]
+    if isinstance(word, dict):
+        word = word.get(babel.Locale.parse(LANGUAGE).plural_form(values["n"]), word["other"])
+    return re.sub(r"\{(\w+)\}", lambda m: number(values[m.group(1)]), word)
 
 
 def plain(text: str) -> str:
     """A typed answer as docs/course-json.md compares it: no accents, lower case, spaces collapsed."""
-    import unicodedata
     return " ".join("".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower().split())
 
 
@@ -91,15 +114,10 @@ def scored_parts(q: dict, response) -> tuple[int, int]:
     return (1 if sorted(response) == [k for k, o in enumerate(options) if o["correct"]] else 0), 1
 
 
-def minus(n: int) -> str:
-    return f"\u2212{-n}" if n < 0 else str(n)
-
-
 def points(labels: dict, n: int) -> str:
     if n == 0:
         return labels["pointsNone"]
-    key = ("pointsPlusOne" if n > 0 else "pointsMinusOne") if abs(n) == 1 else ("pointsPlus" if n > 0 else "pointsMinus")
-    return fill(labels, key, n=abs(n))
+    return fill(labels, "pointsPlus" if n > 0 else "pointsMinus", n=abs(n))
 
 
 def evaluate(tree, values: dict):
@@ -192,8 +210,8 @@ class Ledger:
         L, m = self.labels, self.ms[self.cur] if self.cur < len(self.ms) else None
         got = sum(max(self.best[i] or 0, self.live(i)) for i in range(len(self.ms)) if self.entered[i])
         most = sum(self.ms[i]["max"] for i in range(len(self.ms)) if self.entered[i])
-        want = {"tally": [fill(L, "tally", n=got, max=most)] if most else [""],
-                "badges": [f"{len(self.badges)}/{len(self.c['badges'])}"],
+        want = {"tally": [fill(L, "tally", score=got, n=most)] if most else [""],
+                "badges": [fill(L, "badgeCount", n=len(self.badges), total=len(self.c["badges"]))],
                 "eyebrow": [], "heading": [], "moment": [], "sum": [], "attempt": [], "chosen": [], "better": [],
                 "facts": [], "scores": [], "places": [], "parts": [], "at": [], "attested": []}
         if self.moment is not None:
@@ -202,7 +220,7 @@ class Ledger:
             quizzes = sum(1 for x in self.ms if x["kind"] == "quiz")
             want["facts"] = [fill(L, "aboutMinutes", n=sum(x.get("minutes", 0) for x in self.ms)),
                              fill(L, "modulesCount", n=len(self.ms)),
-                             fill(L, "passNeedsQuizzes" if quizzes else "passNeeds", percent=self.c["passMark"], n=quizzes)]
+                             fill(L, "passNeedsQuizzes" if quizzes else "passNeeds", percent=Percent(self.c["passMark"]), n=quizzes)]
         elif view == "lesson":
             want["eyebrow"] = [fill(L, "rereading" if self.rereading else "pageOf", n=self.page + 1,
                                     total=len(self.lesson["pages"]))]
@@ -221,7 +239,7 @@ class Ledger:
                 want["heading"] = [fill(L, "questionOf", n=self.position + 1, total=asked)]
                 shown = next(q for q in m["questions"] if q["id"] == self.showing)
                 if shown["type"] == "sequencing":
-                    want["places"] = [str(k + 1) for k in range(len(shown["options"]))]
+                    want["places"] = [number(k + 1) for k in range(len(shown["options"]))]
             else:
                 question = next(q for q in m["questions"] if q["id"] == self.question)
                 right, parts = self.last_parts
@@ -236,11 +254,11 @@ class Ledger:
                                   for place, k in enumerate(self.last_response)]
                 if self.position == asked - 1:
                     pct = percent_of(self.score, m["max"])
-                    want["attempt"] = [fill(L, "attemptScore", percent=pct, passMark=m["passMark"])]
+                    want["attempt"] = [fill(L, "attemptScore", percent=Percent(pct), passMark=Percent(m["passMark"]))]
                     if pct < m["passMark"] and self.attempt < m["attempts"]:
                         want["attempt"].append(fill(L, "attemptsLeft", n=m["attempts"] - self.attempt))
         elif view == "results":
-            want["sum"] = [fill(L, "resultsScore", percent=self.percent(), passMark=self.c["passMark"])]
+            want["sum"] = [fill(L, "resultsScore", percent=Percent(self.percent()), passMark=Percent(self.c["passMark"]))]
             want["scores"] = [fill(L, "scoreOf", n=self.best[i] or 0, max=x["max"]) if x["max"] else "\u2013"
                               for i, x in enumerate(self.ms)]
             want["attested"] = [fill(L, "attestedOn", date="{date}") for i, x in enumerate(self.ms)
@@ -261,7 +279,7 @@ class Ledger:
             chosen.append(points(L, choices[k]["points"]))
             top = max(worth.values())
             if top > worth[k]:
-                better.append(fill(L, "upTo", n=minus(top)))
+                better.append(fill(L, "upTo", n=top))
             flags = _after(choices[k], flags)
         return chosen, better
 

@@ -121,6 +121,8 @@ def open_au(browser, session):
     page.goto(session.url)
     page.wait_for_selector("[data-view]")
     page.errors = errors
+    if view(page) == "cover":  # a first launch opens on the cover (issue 16); the learner starts there
+        step(page, "[data-action=next]", "lesson")
     return page
 
 

@@ -15,12 +15,12 @@ The seeds are source material, not part of the product, so the repository
 does not ship them: it holds their fingerprints instead
 (``tests/fixtures/seed-fingerprints.txt``), every seed sentence of 8 words or
 more and every 8-word run, normalised and hashed. The originality check runs
-on those, with nothing beside the checkout. Where the seeds are at hand
-(``../shared/seeds`` next to the checkout, or ``COURSEGEN_SEEDS``), two more
+on those, with nothing beside the checkout. Where a maintainer points
+``COURSEGEN_SEEDS`` at the seeds, two more
 tests check that the fingerprints are still those of the seeds and that a real
 seed sentence is caught; regenerate the file with
 
-    .venv/bin/python tests/test_course_content.py ../shared/seeds > tests/fixtures/seed-fingerprints.txt
+    .venv/bin/python tests/test_course_content.py PATH/TO/seeds > tests/fixtures/seed-fingerprints.txt
 
 Standard library and pytest only.
 """
@@ -50,10 +50,8 @@ FINGERPRINTS = REPO / "tests" / "fixtures" / "seed-fingerprints.txt"
 
 
 def seeds_dir() -> Path:
-    env = os.environ.get("COURSEGEN_SEEDS")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+    # Only where a maintainer points: a test never reads beside the checkout (a user's clone has nothing there).
+    return Path(os.environ.get("COURSEGEN_SEEDS") or "/nonexistent/COURSEGEN_SEEDS-not-set")
 
 
 def seed_files() -> list[Path]:
@@ -366,7 +364,7 @@ def test_course_text_is_written_in_its_own_words() -> None:
     assert not problems, "Course text repeats the seed articles:\n" + "\n".join(problems)
 
 
-# With the seeds at hand (a developer's machine beside ../shared): the fingerprints are current,
+# With the seeds at hand (COURSEGEN_SEEDS set on a maintainer's machine): the fingerprints are current,
 # and a sentence lifted from a real seed is caught through them.
 
 

@@ -146,7 +146,7 @@ def test_a_portrait_is_shipped_and_shown_beside_its_characters_lines(write_cours
     shipped = [p for p in rendered.files if p.startswith("assets/") and p.endswith("-maya.svg")]
     assert len(shipped) == 1 and rendered.files[shipped[0]] == FACE.encode()
     assert (f'<div class="line with-portrait" data-speaker="maya"><img class="portrait" src="{shipped[0]}" '
-            'alt="Maya" width="48" height="48"><p class="speaker"><span class="name">Maya</span>') in html
+            'alt="Maya" width="48" height="48"><p class="speaker"><bdi class="name">Maya</bdi>') in html
 
 
 def test_best_first_counts_only_orders_a_learner_can_predict(write_course):

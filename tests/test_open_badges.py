@@ -54,3 +54,17 @@ def test_ids_are_stable_and_distinct_and_images_embedded(achievements, tmp_path)
         media, payload = data["image"]["id"].split(",", 1)
         assert media == "data:image/svg+xml;base64" and b"<svg" in base64.b64decode(payload)
         assert "`" in data["criteria"]["narrative"]  # the condition, as the author wrote it
+
+
+def test_a_translated_package_gives_its_badges_in_its_language(achievements, tmp_path):
+    assert {a["inLanguage"] for a in achievements.values()} == {"en"}
+    built = build.build(FLAGSHIP, ("scorm2004",), tmp_path, ["ar"])
+    with zipfile.ZipFile(built.outputs[0]) as archive:
+        arabic = json.loads(archive.read("badges/vault-keeper.json"))
+    assert arabic["inLanguage"] == "ar" and arabic["@language"] == "ar"
+    assert arabic["name"] != achievements["badges/vault-keeper.json"]["name"]
+    # The criteria's own sentence is the catalogue's (ui#badgeCriteriaWhen), with the author's condition kept.
+    assert "تُمنح في الدورة «" in arabic["criteria"]["narrative"] and "`percent >= 90`" in arabic["criteria"]["narrative"]
+    assert "Earned" not in arabic["criteria"]["narrative"]
+    errors = list(jsonschema.Draft201909Validator(SCHEMA).iter_errors(arabic))
+    assert not errors

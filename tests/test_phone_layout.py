@@ -25,6 +25,17 @@ def test_no_view_scrolls_sideways_on_a_320_pixel_phone():
     assert len(report.results) >= 2
 
 
+@pytest.mark.parametrize("language", ["ar", "de"])
+def test_no_view_of_the_german_or_arabic_course_scrolls_sideways_on_a_320_pixel_phone(language, tmp_path):
+    # The best path and the recovering one (every kind of view), each view measured on a 320 x 740
+    # phone with the phone checks: tap targets, a one-row header, no word broken in a table cell.
+    report = runner.run(FLAGSHIP, ("scorm2004",), workers=1, viewport=(320, 740), phone=True, language=language,
+                        only={"best", "fail, then recover"}, artifacts=tmp_path)
+    failures = [f"[{r.walk}] {f}" for r in report.results for f in r.failures]
+    assert not failures, "\n".join(failures)
+    assert {r.role for r in report.results} == {"best", "fail, then recover"}
+
+
 def test_the_overflow_check_catches_a_view_wider_than_a_phone(tmp_path):
     # The runtime wraps and scrolls long content inside its boxes, so break it on purpose.
     package = runner.unpacked(FLAGSHIP, ("scorm2004",), tmp_path)["scorm2004"]

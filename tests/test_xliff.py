@@ -12,7 +12,7 @@ from lxml import etree
 from repo import REPO
 
 from generator import cli
-from generator.translate import catalogue
+from generator.translate import catalogue, ui
 
 FIXTURE = REPO / "tests" / "fixtures" / "courses" / "translated"
 SCHEMAS = REPO / "generator" / "translate" / "schemas"
@@ -59,9 +59,16 @@ def test_the_export_validates_against_the_oasis_schema(course_copy, tmp_path):
     assert schema.validate(document), schema.error_log
     files = document.findall(".//x:file", NS)
     assert [f.get("original") for f in files] == ["locales/de/course.po", "locales/de/why-clean.po",
-                                                  "locales/de/visitor.po", "locales/de/desk-check.po"]
+                                                  "locales/de/visitor.po", "locales/de/desk-check.po",
+                                                  "locales/de/ui.po"]
     assert {(f.get("source-language"), f.get("target-language"), f.get("datatype")) for f in files} == {("en", "de", "po")}
-    assert len(document.findall(".//x:trans-unit", NS)) == 38
+    # The course's 38 texts, and the player's words: one unit each, or one per German plural form (2).
+    words = sum(2 if u.plural else 1 for u in ui.units())
+    assert len(document.findall(".//x:trans-unit", NS)) == 38 + words
+    plural = document.find(".//x:group[@id='ui#pointsPlus']", NS)
+    assert plural.get("restype") == "x-gettext-plurals"
+    assert [(u.get("id"), u.find("x:source", NS).text, u.find("x:target", NS).text) for u in plural] == [
+        ("ui#pointsPlus[0]", "+{n} point", "+{n} Punkt"), ("ui#pointsPlus[1]", "+{n} points", "+{n} Punkte")]
 
 
 def test_placeholders_are_inline_markup_and_the_units_carry_state_notes_and_limits(course_copy, tmp_path):
@@ -116,6 +123,28 @@ def test_an_agencys_translation_comes_back_into_the_catalogue(course_copy, tmp_p
     lesson = {e.msgctxt: e for e in polib.pofile(str(course_copy / "locales/de/why-clean.po"))}
     assert "Lesen Sie die {1}Richtlinie für aufgeräumte Schreibtische{/1} vor" in lesson["why-clean#page.0/body"].msgstr
     assert cli.main(["check", str(course_copy), "--lang", "de"]) == 0
+
+
+def test_a_plural_form_comes_back_into_its_msgstr_and_a_broken_one_is_refused(course_copy, tmp_path, capsys):
+    path = tmp_path / "de.xlf"
+    document = export(course_copy, path)
+    unit(document, "ui#minutes[1]").find("x:target", NS).text = "{n} Minuten"
+    document.write(str(path), xml_declaration=True, encoding="UTF-8")
+    assert cli.main(["translate", "import", str(course_copy), str(path)]) == 0
+    po = {e.msgctxt: e for e in polib.pofile(str(course_copy / "locales/de/ui.po"))}
+    assert po["ui#minutes"].msgstr_plural == {0: "{n} Min.", 1: "{n} Minuten"} and not po["ui#minutes"].fuzzy
+    # The "other" form must show {n}; the file's line is named and nothing is written.
+    document = export(course_copy, path)
+    target = unit(document, "ui#minutes[1]").find("x:target", NS)
+    target.text = "Minuten"
+    document.write(str(path), xml_declaration=True, encoding="UTF-8")
+    before = (course_copy / "locales/de/ui.po").read_bytes()
+    capsys.readouterr()
+    assert cli.main(["translate", "import", str(course_copy), str(path)]) == cli.EXIT_COURSE
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
+    line = etree.parse(str(path)).find(".//x:trans-unit[@id='ui#minutes[1]']/x:target", NS).sourceline
+    assert len(errors) == 1 and f"de.xlf:{line}:1: error: plural form 1: {{n}} is missing" in errors[0], errors
+    assert (course_copy / "locales/de/ui.po").read_bytes() == before
 
 
 def test_a_broken_target_is_reported_at_its_xliff_line_and_nothing_is_written(course_copy, tmp_path, capsys):

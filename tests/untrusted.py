@@ -40,6 +40,9 @@ def reads():
 
 _PYTHON = tuple(Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.exec_prefix})
 _CODE = (".py", ".pyc", ".so")
+# coursegen's own data (the player's word tables, the runtime's labels): read for every course, named
+# by coursegen, never by the course; loaded once per process, so which test reads them first varies.
+_PRODUCT_DATA = (Path(__file__).resolve().parents[1] / "generator",)
 
 
 def outside(opened: list[Path], root: Path) -> list[Path]:
@@ -54,6 +57,10 @@ def outside(opened: list[Path], root: Path) -> list[Path]:
             continue
         if path.suffix in _CODE and any(path.is_relative_to(prefix) for prefix in _PYTHON):
             continue
+        if any(path.is_relative_to(prefix) for prefix in _PRODUCT_DATA):
+            continue
+        if "site-packages" in path.parts and any(path.is_relative_to(prefix) for prefix in _PYTHON):
+            continue  # an installed library's own data (Babel's CLDR plural rules), loaded once per process
         found.add(path)
     return sorted(found)
 

@@ -17,6 +17,9 @@ theme-light.png     the sequencing question in Kestrel's theme, light scheme
 theme-dark.png      the same question in the dark scheme (the learner's system prefers dark)
 matching-dark.png   the matching question, dark scheme
 attestation.png     the policy's last page: the statement to confirm
+de-consequence.png  the German course: the moment after a choice, the player's words in German
+ar-node.png         the Arabic course, right to left: a scene with its dialogue and choices
+ar-results.png      the Arabic course: the results of a course not passed, on a 360 x 740 phone
 """
 from __future__ import annotations
 
@@ -105,6 +108,7 @@ def main() -> None:
         play(phone, recovery[:first])
         phone.screenshot(path=str(HERE / "phone-node.png"))
         question_types(browser, index, Walker(checked, walks["best"], "web", REPO).steps)
+        translations(browser, recovery, first, results, Path(temp))
         browser.close()
 
 
@@ -133,6 +137,31 @@ def question_types(browser, index: str, steps) -> None:
     last = max(i for i, s in enumerate(steps) if s.js["op"] == "page" and s.module == "our-policy")
     play(page, steps[at:last])
     page.screenshot(path=str(HERE / "attestation.png"), full_page=True)
+
+
+def translations(browser, recovery, first: int, results: int, temp: Path) -> None:
+    """The German and Arabic courses, built from the flagship's catalogues (docs/translation.md)."""
+    built = build.build(COURSE, ("web",), temp / "translated", ["de", "ar"])
+    index = {path.name.split("-")[-3]: (path / "index.html").as_uri() for path in built.outputs}
+
+    def opened(tag: str, width: int, height: int, scale: int = 1):
+        page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale,
+                                reduced_motion="reduce")
+        page.add_init_script(SEEDED)
+        page.goto(index[tag])
+        page.wait_for_selector("[data-view]")
+        page.evaluate("document.querySelectorAll('[data-notice] [data-action=dismiss]').forEach(b => b.click())")
+        return page
+
+    german = opened("de", 1100, 860)
+    play(german, recovery[:first + 1])
+    german.screenshot(path=str(HERE / "de-consequence.png"))
+    arabic = opened("ar", 1100, 860)
+    play(arabic, recovery[:first])
+    arabic.screenshot(path=str(HERE / "ar-node.png"))
+    phone = opened("ar", 360, 740, 2)
+    play(phone, recovery[:results])
+    phone.screenshot(path=str(HERE / "ar-results.png"))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import uuid
+from typing import Mapping
 
 from ..model import Badge, Course
 
@@ -22,12 +24,14 @@ def achievement_id(course: Course, badge: Badge) -> str:
     return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{course.id}/{badge.id}')}"
 
 
-def achievement(course: Course, badge: Badge) -> dict:
+def achievement(course: Course, badge: Badge, labels: Mapping[str, object]) -> dict:
+    """`labels`: the course's words (the runtime's table, in the course's language), which
+    hold the criteria's sentences."""
     criteria = badge.description or badge.title
-    if badge.when is not None:
-        criteria += f' Earned in the course "{course.title}" (version {course.version}) when: `{badge.when.source}`.'
-    else:
-        criteria += f' Earned on completing the course "{course.title}" (version {course.version}).'
+    values = {"course": course.title, "version": course.version,
+              "when": f"`{badge.when.source}`" if badge.when is not None else ""}
+    sentence = str(labels["badgeCriteriaWhen" if badge.when is not None else "badgeCriteria"])
+    criteria += " " + re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group()), sentence)
     data = {
         "@context": CONTEXT,
         "id": achievement_id(course, badge),
@@ -42,6 +46,7 @@ def achievement(course: Course, badge: Badge) -> dict:
     language = course.language.split("-")[0].lower()
     if language.isalpha() and 2 <= len(language) <= 4:
         data["@language"] = language
+    data["inLanguage"] = course.language  # the Achievement's own language (BCP 47), as OB 3.0 defines it
     if badge.icon is not None:
         encoded = base64.b64encode(badge.icon.read_bytes()).decode("ascii")
         media = MEDIA_TYPES.get(badge.icon.suffix.lower(), "application/octet-stream")
@@ -49,8 +54,8 @@ def achievement(course: Course, badge: Badge) -> dict:
     return data
 
 
-def files(course: Course) -> dict[str, bytes]:
+def files(course: Course, labels: Mapping[str, object]) -> dict[str, bytes]:
     """badges/<badge-id>.json for every badge, in stable bytes."""
-    return {f"badges/{badge.id}.json": (json.dumps(achievement(course, badge), indent=2, ensure_ascii=False)
+    return {f"badges/{badge.id}.json": (json.dumps(achievement(course, badge, labels), indent=2, ensure_ascii=False)
                                         + "\n").encode("utf-8")
             for badge in course.badges}

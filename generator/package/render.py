@@ -26,7 +26,7 @@ from ..source import expressions
 from . import cmi5, openbadges
 from .assets import Asset
 from ..model import Course, DialogueLine, ForeignText, Lesson, Markdown, Quiz, Scenario
-from ..rules import RESULTS, course_max, normalise_answer, true_false_words
+from ..rules import RESULTS, course_max, normalise_answer, right_to_left, true_false_words
 
 FORMAT = 3
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -70,7 +70,7 @@ def render(course: Course, analyses: dict, runtime_dir: Path | None = None, lms:
     files.update({f"runtime/{name}": content for name, content in runtime["files"].items()})
     for asset in assets.values():
         files[asset.package_path] = asset.source.read_bytes()
-    files.update(openbadges.files(course))
+    files.update(openbadges.files(course, data["labels"]))
     return Rendered(files, data)
 
 
@@ -187,13 +187,14 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
             entry.update(_quiz(module, course, html))
         modules.append(entry)
     true_word, false_word = true_false_words(course.language)
-    labels = dict(labels, true=true_word, false=false_word)
+    labels = dict(labels, **course.labels, true=true_word, false=false_word)
     badges = [{"id": b.id, "title": b.title, "description": b.description,
                "icon": assets[b.icon.resolve()].package_path if b.icon else None,
                "when": expressions.to_runtime(b.when.tree, module_index, {}) if b.when else None}
               for b in course.badges]
     data = {"format": FORMAT, "id": course.id, "title": course.title, "version": course.version,
-            "language": course.language, "description": course.description,
+            "language": course.language, "dir": "rtl" if right_to_left(course.language) else "ltr",
+            "description": course.description,
             "objectives": [o.text for o in course.objectives], "cover": True,
             "passMark": course.pass_mark, "maxPoints": course_max(course, maxima(analyses)),
             "stateKey": state.state_key(course), "results": RESULTS, "labels": labels, "modules": modules,
@@ -258,7 +259,7 @@ def _dialogue(line: DialogueLine, character, html: _Html) -> str:
         src = html.assets[character.portrait.resolve()].package_path
         portrait = f'<img class="portrait" src="{escape(src)}" alt="{escape(name)}"{_lang(name)} width="48" height="48">'
     return (f'<div class="line{" with-portrait" if portrait else ""}" data-speaker="{escape(line.speaker)}">{portrait}'
-            f'<p class="speaker"><span class="name"{_lang(name)}>{escape(name)}</span>{role}</p>{html(line.text)}</div>')
+            f'<p class="speaker"><bdi class="name"{_lang(name)}>{escape(name)}</bdi>{role}</p>{html(line.text)}</div>')
 
 
 def _lang(text: str) -> str:
@@ -325,5 +326,7 @@ def _launch_page(course: Course, data: dict, runtime: dict, csp: str) -> str:
                                      autoescape=True, keep_trailing_newline=True,
                                      undefined=jinja2.StrictUndefined)
     template = environment.get_template("index.html.j2")
-    return template.render(title=course.title, lang=course.language, csp=csp, course_json=embed_json(data),
+    return template.render(title=course.title, lang=course.language, dir=data["dir"], csp=csp,
+                           no_script=data["labels"].get("noScript", ""),
+                           startup_error=data["labels"].get("errorStartup", ""), course_json=embed_json(data),
                            runtime_scripts=runtime["scripts"], runtime_styles=runtime["styles"])

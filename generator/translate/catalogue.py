@@ -180,6 +180,8 @@ def merge(existing: polib.POFile | None, found: list[Unit], course: Course, tag:
         "Written by coursegen translate extract: translate each msgstr; keys (msgctxt) and\n"
         "placeholders ({1}…{/1}, {2/}) come from the source and stay as they are.")
     merged.metadata = header(course, tag, existing.metadata if existing is not None else None)
+    given = re.search(r"nplurals\s*=\s*(\d+)", merged.metadata.get("Plural-Forms", ""))
+    forms = int(given.group(1)) if given else languages.plural_count(tag)
     old: dict[str, polib.POEntry] = {}
     # Live entries first, so a key both live and obsolete (hand-edited files) keeps the live one.
     everything = sorted(existing, key=lambda e: e.obsolete) if existing is not None else []
@@ -190,9 +192,14 @@ def merge(existing: polib.POFile | None, found: list[Unit], course: Course, tag:
     for unit in found:
         seen.add(unit.key)
         before = old.get(unit.key)
+        # The runtime's words have no source line in the course (their table ships with coursegen).
+        where = [] if unit.catalogue == "ui" else \
+            [(display(course, unit.location.path), str(unit.location.line))]
         entry = polib.POEntry(msgctxt=unit.key, msgid=unit.msgid, msgstr="", comment="\n".join(unit.notes),
-                              occurrences=[(display(course, unit.location.path), str(unit.location.line))])
-        if before is not None and not before.msgid_plural:
+                              occurrences=where)
+        if unit.plural is not None:
+            entry = _plural(entry, unit, before, forms)
+        elif before is not None and not before.msgid_plural:
             entry.msgstr = before.msgstr
             entry.tcomment = before.tcomment
             entry.flags = [f for f in before.flags if f != "fuzzy"]
@@ -213,6 +220,26 @@ def merge(existing: polib.POFile | None, found: list[Unit], course: Course, tag:
             merged.append(entry)
             seen.add(entry.msgctxt)
     return merged
+
+
+def _plural(entry: polib.POEntry, unit: Unit, before: polib.POEntry | None, count: int) -> polib.POEntry:
+    """A word with plural forms: the translation's forms kept, fuzzy when either source form changed."""
+    entry.msgid_plural = unit.plural
+    entry.msgstr_plural = {i: "" for i in range(count)}
+    if before is None or not before.msgid_plural:
+        return entry
+    entry.msgstr_plural.update({i: text for i, text in before.msgstr_plural.items()})
+    entry.tcomment = before.tcomment
+    entry.flags = [f for f in before.flags if f != "fuzzy"]
+    done = any(before.msgstr_plural.values())
+    stale = (before.msgid, before.msgid_plural) != (unit.msgid, unit.plural) and done
+    if stale or ("fuzzy" in before.flags and done):
+        entry.flags.insert(0, "fuzzy")
+        entry.previous_msgid = before.previous_msgid if "fuzzy" in before.flags and before.previous_msgid \
+            else (before.msgid if stale else None)
+        entry.previous_msgid_plural = before.previous_msgid_plural if "fuzzy" in before.flags and \
+            before.previous_msgid_plural else (before.msgid_plural if stale else None)
+    return entry
 
 
 def text_of(po: polib.POFile) -> str:

@@ -13,6 +13,7 @@ import babel
 from babel.messages.plurals import get_plural
 from babel.plural import to_gettext
 
+from .. import rules
 from ..diagnostics import Diagnostics
 from ..model import Course
 
@@ -59,11 +60,7 @@ def name(tag: str) -> str:
     return found.get_display_name("en") if found else tag
 
 
-def right_to_left(tag: str) -> bool:
-    if tag.lower() == "qps-plocm":
-        return True
-    found = locale(tag)
-    return bool(found and found.character_order == "right-to-left")
+right_to_left = rules.right_to_left
 
 
 def validate(course: Course, diags: Diagnostics) -> None:

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from ..rules import true_false_words
 from ..diagnostics import Diagnostics, Location
-from ..model import Course, Markdown, Question
+from ..model import Course, ForeignText, Markdown, Question
 from ..source import loader
-from . import catalogue, languages, pseudo, review, units
+from . import catalogue, languages, pseudo, review, ui, units
 from .catalogue import Catalogue
 
 IMAGES = "images"
@@ -28,7 +28,10 @@ IMAGES = "images"
 
 def read_catalogues(course: Course, tag: str, names, diags: Diagnostics) -> dict[str, Catalogue | None]:
     where = listed_at(course, tag)
-    return {name: catalogue.read(catalogue.path_of(course, tag, name), course, diags, where) for name in names}
+    read = {name: catalogue.read(catalogue.path_of(course, tag, name), course, diags, where) for name in names}
+    if ui.UI in read and read[ui.UI] is None:
+        read[ui.UI] = ui.built_in(tag)  # the player's words as coursegen ships them
+    return read
 
 
 def listed_at(course: Course, tag: str) -> Location:
@@ -44,12 +47,18 @@ def translated(course: Course, tag: str, diags: Diagnostics, allow_untranslated:
     found = units.units(course)
     if languages.is_pseudo(tag):
         texts = {u.key: u.protected.restore(pseudo.translate(u, tag)) for u in found}
+        labels = ui.pseudo_labels(tag)
     else:
         _catalogue_names(course, diags)
+        found += ui.units()
         read = read_catalogues(course, tag, dict.fromkeys(u.catalogue for u in found), diags)
         texts = review.review(found, read, tag, course.language, diags, allow_untranslated,
                               listed_at(course, tag)).texts
-    result = replace(units.apply(course, texts), language=tag)
+        # A word left untranslated stays the player's English (a warning with --allow-untranslated).
+        labels = {key.partition("#")[2]: text for key, text in texts.items()
+                  if key.startswith(f"{ui.UI}#") and not isinstance(text, ForeignText)}
+        texts = {key: text for key, text in texts.items() if not key.startswith(f"{ui.UI}#")}
+    result = replace(units.apply(course, texts), language=tag, labels=labels)
     result = _true_false(result, course.language, tag, diags)
     if not languages.is_pseudo(tag):
         result = _localised_images(result, course, tag, diags)
@@ -63,6 +72,12 @@ def _catalogue_names(course: Course, diags: Diagnostics) -> None:
         if f"{module.id}.po" == course_file:
             diags.error(module.location, f'module id "{module.id}" names the same catalogue ({course_file}) as '
                         f"{course.source.name}'s own text: rename the module or the course file")
+        elif module.id == ui.UI:
+            diags.error(module.location, f'module id "{ui.UI}" names the same catalogue ({ui.UI}.po) as the course '
+                        "player's own words: rename the module")
+    if course_file == f"{ui.UI}.po":
+        diags.error(course.location, f"a course file named {course.source.name} keeps its text in {ui.UI}.po, the "
+                    "catalogue of the course player's own words: rename the course file")
 
 
 def _true_false(course: Course, source_language: str, tag: str, diags: Diagnostics) -> Course:

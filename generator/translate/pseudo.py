@@ -32,18 +32,18 @@ def translate(unit: Unit, tag: str) -> str:
     text = "".join(piece if is_token else piece.translate(ACCENTED)
                    for is_token, piece in placeholders.pieces(unit.msgid))
     if unit.kind == PLAIN or unit.kind == "inline":
-        text = f"[{_padded(text, len(unit.msgid))}]"
+        text = f"[{padded(text, len(unit.msgid))}]"
         return f"{RLO}{text}{PDF}" if mirrored else text
     return _block(text.split("\n"), mirrored)
 
 
 def word(text: str, tag: str) -> str:
     """A single word in a pseudo-locale (true/false options): accented, padded, bracketed."""
-    made = f"[{_padded(text.translate(ACCENTED), len(text))}]"
+    made = f"[{padded(text.translate(ACCENTED), len(text))}]"
     return f"{RLO}{made}{PDF}" if tag.lower() == "qps-plocm" else made
 
 
-def _padded(text: str, length: int) -> str:
+def padded(text: str, length: int) -> str:
     return text + PAD * math.ceil(length * GROWTH)
 
 
@@ -75,7 +75,7 @@ def _block(lines: list[str], mirrored: bool) -> str:
 def _pad(out: list, index: int | None, length: int) -> None:
     if index is not None:
         marker, words, hard_break = out[index]
-        out[index] = (marker, _padded(words, length), hard_break)
+        out[index] = (marker, padded(words, length), hard_break)
 
 
 def _join(marker: str, words: str, hard_break: str, mirrored: bool) -> str:

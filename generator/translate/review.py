@@ -18,10 +18,10 @@ import polib
 from ..diagnostics import Diagnostics, Location
 from ..model import ForeignText
 from ..source.parser import RAW_HTML, blank_code_spans
-from . import languages
+from . import languages, ui
 from .catalogue import Catalogue
 from .placeholders import AUTOLINK
-from .units import Unit
+from .units import LABEL, Unit
 
 # Course structure a translation might smuggle in: attribute blocks and links between nodes.
 STRUCTURE = (
@@ -41,11 +41,15 @@ class Reviewed:
     untranslated: list[Unit] = field(default_factory=list)  # missing, fuzzy or out of date
 
 
-def problems_of(unit: Unit, translated: str, pseudo: bool = False) -> list[str]:
-    """What is wrong with one translation of a unit (empty when it may be used)."""
+def problems_of(unit: Unit, translated: str, pseudo: bool = False, form: int | None = None,
+                last: bool = True) -> list[str]:
+    """What is wrong with one translation of a unit (empty when it may be used); `form`: which
+    plural form of a word of the player it is (`last`: CLDR's "other", which must show {n})."""
     if not translated.strip():
         return ["the translation is blank: write the text, or leave msgstr empty until it is translated"]
     found = unit.protected.problems(translated)
+    if unit.kind == LABEL:
+        found += ui.variable_problems(unit, translated, form, last)
     if unit.kind != "block" and "\n" in translated.strip() and "\n" not in unit.source:
         found.append("this text is one line (a title, a name, a choice): remove the line break")
     if found:
@@ -143,27 +147,47 @@ def _entries(read: Catalogue, units: list[Unit], tag: str, diags: Diagnostics, r
                 waived += 1
             else:
                 where = read.at(entry) if entry is not None else Location(read.path, 1, 1)
-                diags.error(where, problem, unit.location)
+                diags.error(where, problem, unit.source_location)
             result.untranslated.append(unit)
+            continue
+        if unit.plural is not None:
+            _plural_word(read, entry, unit, tag, diags, result)
             continue
         errors = problems_of(unit, entry.msgstr, pseudo=languages.is_pseudo(tag))
         for message in errors:
-            diags.error(read.at(entry), message, unit.location)
+            diags.error(read.at(entry), message, unit.source_location)
         if not errors:
             result.texts[unit.key] = unit.protected.restore(entry.msgstr)
     return waived
+
+
+def _plural_word(read: Catalogue, entry: polib.POEntry, unit: Unit, tag: str, diags: Diagnostics,
+                 result: Reviewed) -> None:
+    """A word of the player with plural forms: each form checked; the word goes to the course
+    JSON as {CLDR category: text} (a missing form is reported by `_plurals`)."""
+    forms = ui.forms(entry)
+    names = ui.categories(tag, read.po.metadata.get("Plural-Forms"))
+    errors = []
+    for index, text in enumerate(forms):
+        if text:
+            other = index >= len(names) or names[index] == "other"
+            errors += [(index, m) for m in problems_of(unit, text, form=index, last=other)]
+    for index, message in errors:
+        diags.error(read.at(entry, f"msgstr[{index}]"), message, unit.source_location)
+    if not errors and all(forms[:languages.plural_count(tag)]):
+        result.texts[unit.key] = ui.value(unit, entry, tag, read.po.metadata.get("Plural-Forms"))
 
 
 def _state(entry: polib.POEntry | None, unit: Unit) -> str | None:
     """Why an entry cannot be used as it stands, or None."""
     if entry is None:
         return f'no entry for "{unit.key}": run coursegen translate extract'
-    if not entry.msgstr:
+    if not (any(ui.forms(entry)) if unit.plural is not None else entry.msgstr):
         return "not translated yet"
     if "fuzzy" in entry.flags:
         return ("marked fuzzy: the source changed since this was translated; check the translation against "
                 "the source, then remove the fuzzy flag")
-    if entry.msgid != unit.msgid:
+    if entry.msgid != unit.msgid or (entry.msgid_plural or None) != unit.plural:
         return ("this translates an older source text: run coursegen translate extract to mark it fuzzy, "
                 "then review it")
     return None

@@ -24,6 +24,7 @@ from . import placeholders
 from .placeholders import Protected
 
 PLAIN, INLINE, BLOCK = "plain", "inline", "block"  # shown as text; Markdown in a line; Markdown blocks
+LABEL = "label"  # a word of the runtime (translate/ui.py): plain text with {name} values the player fills in
 DESCRIPTION_LIMIT = 250  # SCORM 2004 RTE 4.2.9.1: cmi.interactions.n.description is a localized_string_type (SPM 250)
 LIMIT_NOTE = (f"SCORM 2004 records this text as an interaction's description: at most {DESCRIPTION_LIMIT} "
               "characters.")
@@ -40,10 +41,17 @@ class Unit:
     location: Location
     notes: tuple[str, ...]
     limit: int | None
+    plural: str | None = None  # a word with plural forms: the source's "other" form (msgid_plural)
 
     @property
     def msgid(self) -> str:
         return self.protected.text
+
+    @property
+    def source_location(self) -> Location | None:
+        """Where a diagnostic names the source: the author's file; none for a word of the
+        player, whose English ships with coursegen (the message quotes it instead)."""
+        return None if self.kind == LABEL else self.location
 
 
 Note = Callable[[object, tuple], str]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostics
 from ..model import Course
-from . import catalogue, languages, localise, units
+from . import catalogue, languages, localise, ui, units
 from .units import Unit
 
 
@@ -21,7 +21,7 @@ class Written:
 
 def by_catalogue(course: Course) -> dict[str, list[Unit]]:
     grouped: dict[str, list[Unit]] = {}
-    for unit in units.units(course):
+    for unit in units.units(course) + ui.units():
         grouped.setdefault(unit.catalogue, []).append(unit)
     return grouped
 
@@ -29,6 +29,8 @@ def by_catalogue(course: Course) -> dict[str, list[Unit]]:
 def title_of(course: Course, name: str) -> str:
     if name == units.COURSE:
         return f'the course "{course.title}" ({course.source.name})'
+    if name == ui.UI:
+        return "the course player's own words (buttons, headings, results), shared by the courses of this folder"
     module = course.module(name)
     return f'"{module.title}" ({name}), a {module.kind} of the course {course.id}'
 
@@ -41,6 +43,8 @@ def extract(course: Course, tags: list[str], diags: Diagnostics) -> list[Written
         read = localise.read_catalogues(course, tag, grouped, diags)
         for name, found in grouped.items():
             existing = read[name].po if read[name] else None
+            if existing is not None and name == ui.UI and not catalogue.inside(read[name].path, course.source.parent):
+                existing = ui.fresh(existing)  # coursegen's own words start the course's ui.po
             merged = catalogue.merge(existing, found, course, tag, title_of(course, name))
             planned.append((catalogue.path_of(course, tag, name), merged))
     if diags.has_errors():
@@ -81,9 +85,9 @@ def status(course: Course, tags: list[str], diags: Diagnostics) -> list[Status]:
             keys = {u.key for u in found}
             for unit in found:
                 entry = entries.get(unit.key)
-                if entry is None or not entry.msgstr:
+                if entry is None or not (any(ui.forms(entry)) if unit.plural is not None else entry.msgstr):
                     one.missing += 1
-                elif entry.fuzzy or entry.msgid != unit.msgid:
+                elif entry.fuzzy or entry.msgid != unit.msgid or (entry.msgid_plural or None) != unit.plural:
                     one.fuzzy += 1
                 else:
                     one.translated += 1

@@ -12,8 +12,10 @@ exporting and importing without changes gives the catalogues back byte for byte.
 """
 from __future__ import annotations
 
+import copy
 import functools
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from lxml import etree
 
 from ..diagnostics import Diagnostics, Location
 from ..model import Course
-from . import catalogue, languages, localise, review
+from . import catalogue, languages, localise, review, ui
 from .placeholders import KINDS, TOKEN, Protected
 from .units import Unit
 from .workflow import by_catalogue, title_of
@@ -90,7 +92,8 @@ def _file(course: Course, tag: str, one: catalogue.Catalogue, found: dict[str, U
     for entry in one.live:
         if entry.msgctxt not in found:
             continue
-        unit = _unit(entry, found[entry.msgctxt], course.language, tag)
+        unit = (_plural_group(entry, found[entry.msgctxt], course.language, tag, one) if entry.msgid_plural
+                else _unit(entry, found[entry.msgctxt], course.language, tag))
         unit.tail = "\n      "
         body.append(unit)
     if unit is not None:
@@ -132,6 +135,32 @@ def _unit(entry: polib.POEntry, unit: Unit, source_language: str, tag: str) -> e
         element[-1].tail = indent
     element[-1].tail = "\n      "
     return element
+
+
+PLURAL_ID = re.compile(r"^(?P<key>.+)\[(?P<form>\d+)\]$")
+
+
+def _plural_group(entry: polib.POEntry, unit: Unit, source_language: str, tag: str,
+                  one: catalogue.Catalogue) -> etree._Element:
+    """A word of the player with plural forms, as CAT tools read gettext plurals: a group
+    `x-gettext-plurals` of one trans-unit per form, `<key>[<form>]`, each with the source
+    form it translates (English's "one" for the language's "one", else its "other")."""
+    group = etree.Element(_q("group"), {"id": entry.msgctxt, "resname": entry.msgctxt,
+                                        "restype": "x-gettext-plurals"})
+    group.text = "\n        "
+    names = ui.categories(tag, one.po.metadata.get("Plural-Forms"))
+    for index, category in enumerate(names):
+        form = copy.copy(entry)
+        form.msgctxt = f"{entry.msgctxt}[{index}]"
+        form.msgid = entry.msgid if category == "one" else entry.msgid_plural
+        form.msgstr = entry.msgstr_plural.get(index, "")
+        form.previous_msgid = None
+        element = _unit(form, replace(unit, notes=(*unit.notes, f'Plural form {index}: CLDR\'s "{category}".')),
+                        source_language, tag)
+        element.tail = "\n        "
+        group.append(element)
+    group[-1].tail = "\n      "
+    return group
 
 
 def _inline(element: etree._Element, text: str, protected: Protected) -> etree._Element:
@@ -240,30 +269,45 @@ def _parse(path: Path, diags: Diagnostics) -> etree._ElementTree | None:
 def _read_units(element, read: catalogue.Catalogue, found: dict[str, Unit], path: Path, diags: Diagnostics) -> int:
     entries = {e.msgctxt: e for e in read.live if e.msgctxt is not None}
     updated = 0
+    plural: dict[str, dict[int, tuple[str, bool]]] = {}
     for trans_unit in element.iter(_q("trans-unit")):
         key = trans_unit.get("id")
         where = Location(path, trans_unit.sourceline or 1, 1)
+        form = PLURAL_ID.match(key or "")
+        if form and form.group("key") in entries and entries[form.group("key")].msgid_plural:
+            key, index = form.group("key"), int(form.group("form"))
+        else:
+            index = None
         entry, unit = entries.get(key), found.get(key)
-        if entry is None or unit is None:
-            diags.error(where, f'unknown key "{key}": the catalogue has no such entry')
+        if entry is None or unit is None or (index is None) != (not entry.msgid_plural):
+            diags.error(where, f'unknown key "{trans_unit.get("id")}": the catalogue has no such entry')
             continue
         source = trans_unit.find(_q("source"))
-        if _text(source, where, diags) != entry.msgid:
+        names = ui.categories(read.po.metadata.get("Language") or "", read.po.metadata.get("Plural-Forms"))
+        if index is not None:
+            expected = entry.msgid if index < len(names) and names[index] == "one" else entry.msgid_plural
+        else:
+            expected = entry.msgid
+        if _text(source, where, diags) != expected:
             diags.error(Location(path, source.sourceline or where.line, 1), "the source text changed since this "
-                        "file was exported: export again and carry the translation over", unit.location)
+                        "file was exported: export again and carry the translation over", unit.source_location)
             continue
         target = trans_unit.find(_q("target"))
         text = _text(target, where, diags) if target is not None else ""
         if not text:
             continue
         target_at = Location(path, target.sourceline or where.line, 1)
-        problems = review.problems_of(unit, text)
+        problems = review.problems_of(unit, text, form=index, last=index >= len(names) or names[index] == "other") \
+            if index is not None else review.problems_of(unit, text)
         for message in problems:
-            diags.error(target_at, message, unit.location)
+            diags.error(target_at, message, unit.source_location)
         if problems:
             continue
         state = target.get("state")
         fuzzy = entry.fuzzy if state is None else state not in DONE
+        if index is not None:
+            plural.setdefault(key, {})[index] = (text, fuzzy)
+            continue
         if text != entry.msgstr or fuzzy != entry.fuzzy:
             updated += 1
         entry.msgstr = text
@@ -272,6 +316,18 @@ def _read_units(element, read: catalogue.Catalogue, found: dict[str, Unit], path
         elif not fuzzy and entry.fuzzy:
             entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+    for key, forms in plural.items():
+        entry = entries[key]
+        fuzzy = any(f for _, f in forms.values())
+        texts = {**entry.msgstr_plural, **{i: text for i, (text, _) in forms.items()}}
+        if texts != entry.msgstr_plural or fuzzy != entry.fuzzy:
+            updated += 1
+        entry.msgstr_plural = texts
+        if fuzzy and not entry.fuzzy:
+            entry.flags.insert(0, "fuzzy")
+        elif not fuzzy and entry.fuzzy:
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = None
     return updated
 
 

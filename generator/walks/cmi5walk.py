@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cmi5host import Launcher, Session
+from .lmscheck import page_problems
 from .ralph import LrsClient
 from .walker import STEP_TIMEOUT_MS, Walker
 from .xapi_rules import MASTERY_SCORE, VERB_NAMES, CATEGORY_CMI5
@@ -112,9 +113,10 @@ def read_report(statements: list[dict], au_id: str) -> Report:
     defined = [s for s in statements if CATEGORY_CMI5 in _categories(s) and s["verb"]["id"] in VERB_NAMES]
     verbs = [VERB_NAMES[s["verb"]["id"]] for s in defined]
     verdicts = [s for s in defined if VERB_NAMES[s["verb"]["id"]] in ("passed", "failed")]
-    verdict = VERB_NAMES[verdicts[0]["verb"]["id"]] if verdicts else None
-    score = verdicts[0].get("result", {}).get("score") if verdicts else None
-    mastery = verdicts[0].get("context", {}).get("extensions", {}).get(MASTERY_SCORE) if verdicts else None
+    # The registration's standing verdict is its last: a later session's passed follows a failed.
+    verdict = VERB_NAMES[verdicts[-1]["verb"]["id"]] if verdicts else None
+    score = verdicts[-1].get("result", {}).get("score") if verdicts else None
+    mastery = verdicts[-1].get("context", {}).get("extensions", {}).get(MASTERY_SCORE) if verdicts else None
     interactions = [_interaction(s, au_id) for s in statements if s["verb"]["id"] == ANSWERED]
     badges = [s["object"]["id"].rsplit("/", 1)[-1] for s in statements if s["verb"]["id"] == EARNED]
     return Report(verdict, verbs.count("completed"), score, mastery, interactions, badges)
@@ -149,13 +151,7 @@ def check_statements(walker: Walker, page_state: dict, statements: list[dict], s
     where = walker.where(walker.course.location)
     mastery = structure.mastery_score
     report = read_report(statements, structure.au_id)
-    problems = []
-    shown = page_state.get("percent")
-    if shown is None or int(shown) != expected.percent:
-        problems.append(f"{where}: the results show {shown}% but the course predicts {expected.percent}%")
-    if sorted(page_state.get("badges", [])) != sorted(expected.badges):
-        problems.append(f"{where}: the page shows badges {sorted(page_state.get('badges', []))}, "
-                        f"predicted {sorted(expected.badges)}")
+    problems = page_problems(where, page_state, expected)
     verdict = "passed" if expected.passed else "failed"
     if report.completed != 1 or report.verdict != verdict:
         problems.append(f"{where}: the LRS holds {report.completed} completed and verdict {report.verdict}, "

@@ -11,6 +11,18 @@ from .walker import Walker
 
 
 
+def page_problems(where: str, page_state: dict, expected) -> list[str]:
+    """What the learner's results page shows against the prediction: its percent and badges."""
+    problems = []
+    shown = page_state.get("percent")
+    if shown is None or int(shown) != expected.percent:
+        problems.append(f"{where}: the results show {shown}% but the course predicts {expected.percent}%")
+    if sorted(page_state.get("badges", [])) != sorted(expected.badges):
+        problems.append(f"{where}: the page shows badges {sorted(page_state.get('badges', []))}, "
+                        f"predicted {sorted(expected.badges)}")
+    return problems
+
+
 def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], stored: dict | None = None,
               lms: bool = True) -> list[str]:
     """Every difference between the LMS data (and the results page) and the prediction; without
@@ -28,12 +40,7 @@ def check_lms(walker: Walker, page_state: dict, data: dict, log: list[dict], sto
     if lms and first is None:  # 2004 records no points per choice: the resume state's running total does
         problems, first = _check_running(walker, log)
     where = walker.where(first or walker.course.location)
-    shown = page_state.get("percent")
-    if shown is None or int(shown) != expected.percent:
-        problems.append(f"{where}: the results show {shown}% but the course predicts {expected.percent}%")
-    if sorted(page_state.get("badges", [])) != sorted(expected.badges):
-        problems.append(f"{where}: the page shows badges {sorted(page_state.get('badges', []))}, "
-                        f"predicted {sorted(expected.badges)}")
+    problems += page_problems(where, page_state, expected)
     if not lms:
         return problems
     core = data.get("core", {}) if v12 else data

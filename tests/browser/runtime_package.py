@@ -42,7 +42,11 @@ def render_package(course: dict, out_dir: str | Path) -> Path:
     html = env.get_template("index.html.j2").render(
         title=course["title"],
         lang=course.get("language", "en"),
+        dir=course.get("dir", "ltr"),
         csp=CSP,
+        # As the compiler does: the words the page needs before (or without) the course JSON.
+        no_script=course.get("labels", {}).get("noScript", ""),
+        startup_error=course.get("labels", {}).get("errorStartup", ""),
         course_json=course_json(course),
         runtime_scripts=["runtime/" + n for n in manifest["scripts"]],
         runtime_styles=["runtime/" + n for n in manifest["styles"]],

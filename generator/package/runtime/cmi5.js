@@ -13,7 +13,7 @@
   var KIND = { lesson: ['lessons', ADL + 'activities/lesson'], scenario: ['scenarios', ADL + 'activities/simulation'],
     quiz: ['quizzes', ADL + 'activities/assessment'] };
   var STATE_ID = 'coursegen.state'; // the AU's own state document; LMS.LaunchData belongs to the LMS
-  var P = {}, actor = null, token = '', ld = {}, doc = { sent: {} }, course = null, lang = 'en';
+  var P = {}, actor = null, token = '', ld = {}, doc = { sent: {} }, said = null, held = null, course = null, lang = 'en';
   var live = false, normal = true, mastery = null, t0 = 0, prior = 0;
   var q = [], busy = 0, fails = 0, timer = 0, dead = false, key = '', mirror = null, learner = '';
   var notify = function () {};
@@ -91,6 +91,13 @@
     return s;
   }
   function defined(verb, result, extra) { q.push({ st: statement(verb, null, result, true, extra) }); }
+  function verdict(verb) {
+    held[0].duration = duration(prior + secs());
+    defined(verb, held[0], held[1]);
+    doc.sent.verdict = said = verb;
+    held = null;
+    saveState();
+  }
   function activity(id, type, name, more) {
     var d = { type: type, name: words(name) };
     for (var k in more || {}) d[k] = more[k];
@@ -282,15 +289,18 @@
         defined('completed', { completion: true, duration: duration(prior + secs()) });
         doc.sent.completed = true;
       }
-      if (s.completed && !doc.sent.verdict) {
-        var scaled = s.percent / 100, res = { success: !!s.passed, duration: duration(prior + secs()) };
+      // One verdict a session (cmi5 9.3.0.0-3), never failed after passed (9.3.0.0-8): passed goes at
+      // once; failed waits for leaving, so a learner who fails, then recovers from the results before
+      // leaving is passed, and one who fails in a session and passes in a later one is passed too.
+      if (s.completed && !said && doc.sent.verdict !== 'passed') {
+        var scaled = s.percent / 100, res = { success: !!s.passed };
         // A score at or above the mastery score cannot go with "failed" (cmi5 9.3.5): the course
         // fails such a learner for a quiz not passed, and the LMS learns the verdict without a score.
         if (s.passed || mastery == null || scaled < mastery) res.score = { scaled: scaled, raw: s.percent, min: 0, max: 100 };
         var ext = {};
         if (mastery != null) ext[EXT + 'masteryscore'] = mastery;
-        defined(s.passed ? 'passed' : 'failed', res, ext);
-        doc.sent.verdict = s.passed ? 'passed' : 'failed';
+        held = doc.sent.verdict === 'failed' && !s.passed ? null : [res, ext];
+        if (s.passed) verdict('passed');
       }
       doc.s = s.data;
       doc.l = s.location;
@@ -303,6 +313,7 @@
       if (!live || dead || !t0) return;
       dead = true;
       clearTimeout(timer);
+      if (held) verdict('failed');
       doc.t = prior + secs();
       flush(statement('terminated', null, { duration: duration(secs()) }, true));
     },

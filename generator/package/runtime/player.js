@@ -6,23 +6,33 @@
   var FORMAT_MIN = 1, FORMAT_CURRENT = 3;
   var ICON = { good: '\u2713', neutral: '\u25CB', bad: '\u2717' };
   var CAP = { good: 'Good', neutral: 'Neutral', bad: 'Bad' };
-  var course, labels = {}, ms, eng, info, main, stage;
+  var course, labels = {}, ms, eng, info, main, stage, numbers, percents, plurals;
   // What lives only while the page is open: the cover, a lesson reread, the certificate,
   // the moment after a choice (shown once, on the view it leads to).
   var ui = { cert: false, cover: false, reread: null, moment: null, typed: null };
   var hdr = {}, live, notices, dlg, learnerName = '';
+  // Plain strings a review build left in the source language (course.untranslated), by text.
+  var foreign = {};
 
+  // A word of the course's language: its {values} filled, numbers written as the language
+  // writes them; a word with plural forms ({one: …, other: …}) takes the form {n} asks for.
   function L(k, vars) {
-    var s = labels[k] != null ? String(labels[k]) : k;
-    return s.replace(/\{(\w+)\}/g, function (m, n) { return vars && vars[n] != null ? vars[n] : m; });
+    var w = labels[k] != null ? labels[k] : k;
+    if (typeof w === 'object') w = w[plurals.select(vars && vars.n)] || w.other || '';
+    return String(w).replace(/\{(\w+)\}/g, function (m, n) {
+      var v = vars && vars[n];
+      return v == null ? m : typeof v === 'number' ? num(v) : v;
+    });
   }
-  function minus(n) { return n < 0 ? '\u2212' + -n : String(n); }
+  // A typographic minus, as the number's own sign (−5, not -5).
+  function num(n) {
+    return numbers.formatToParts(n).map(function (p) { return p.type === 'minusSign' ? p.value.replace('-', '\u2212') : p.value; }).join('');
+  }
+  function pc(n) { return percents.format(n / 100); }
   // Points in words: "+10 points", "No points", "−5 points" (never a green ±0).
-  function pts(n) {
-    return L(n === 0 ? 'pointsNone' : Math.abs(n) === 1 ? (n > 0 ? 'pointsPlusOne' : 'pointsMinusOne') : n > 0 ? 'pointsPlus' : 'pointsMinus',
-      { n: Math.abs(n) });
-  }
-  function ptsTag(n) { return h('span', { 'class': 'pts ' + (n > 0 ? 'plus' : n < 0 ? 'minus' : 'zero'), text: pts(n) }); }
+  function pts(n) { return L(n === 0 ? 'pointsNone' : n > 0 ? 'pointsPlus' : 'pointsMinus', { n: Math.abs(n) }); }
+  // Isolated, so a signed number reads right inside a line of the other direction.
+  function ptsTag(n) { return h('bdi', { 'class': 'pts ' + (n > 0 ? 'plus' : n < 0 ? 'minus' : 'zero'), text: pts(n) }); }
 
   // Element builder: text is set as text, html (already sanitised by the compiler) as HTML.
   function h(tag, a, kids) {
@@ -30,13 +40,26 @@
     for (var k in a || {}) {
       var v = a[k];
       if (v == null || v === false) continue;
-      if (k === 'text') e.textContent = v;
+      if (k === 'text') { e.textContent = v; if (foreign[v]) marked(e, foreign[v]); }
       else if (k === 'html') e.innerHTML = v;
       else if (k === 'on') e.addEventListener('click', act(v));
       else e.setAttribute(k, v === true ? '' : v);
     }
-    (kids || []).forEach(function (c) { if (c || c === 0) e.appendChild(typeof c === 'object' ? c : document.createTextNode(c)); });
+    (kids || []).forEach(function (c) {
+      if (c || c === 0) e.appendChild(typeof c === 'object' ? c : foreign[c] ? h('span', { text: c }) : document.createTextNode(c));
+    });
     return e;
+  }
+  // Its own language, so a screen reader switches voice, and its own direction.
+  function marked(e, lang) { e.setAttribute('lang', lang); e.setAttribute('dir', 'auto'); }
+  function untranslated() {
+    var list = course.untranslated || {};
+    Object.keys(list).forEach(function (pointer) {
+      var v = pointer.split('/').slice(1).reduce(function (o, k) {
+        return o == null ? o : o[k.replace(/~1/g, '/').replace(/~0/g, '~')];
+      }, course);
+      if (typeof v === 'string' && v) foreign[v] = list[pointer];
+    });
   }
   function btn(action, text, fn, extra) {
     var a = { type: 'button', 'data-action': action, text: text, on: fn };
@@ -81,7 +104,8 @@
     var old = notices.querySelector('[data-notice="' + kind + '"]');
     if (old) old.remove();
     var n = h('div', { 'class': 'notice ' + kind, 'data-notice': kind }, [
-      h('p', null, [text, err ? h('span', { 'class': 'detail', text: ' ' + String(err && err.message || err) }) : null]),
+      // The detail is the program's own English, for whoever reads the report: marked as such.
+      h('p', null, [text, err ? h('span', { 'class': 'detail', lang: 'en', dir: 'ltr', text: ' ' + String(err && err.message || err) }) : null]),
       btn('dismiss', '\u00D7', function () { n.remove(); }, { 'aria-label': L('dismiss') })
     ]);
     notices.appendChild(n);
@@ -118,7 +142,7 @@
   function logo() { return course.logo ? h('img', { 'class': 'logo', src: course.logo, alt: '' }) : null; }
 
   function stats() {
-    var t = eng.tally(), pct = eng.percent(), text = L('tally', { n: t.got, max: t.max });
+    var t = eng.tally(), pct = eng.percent(), text = L('tally', { score: t.got, n: t.max });
     if (hdr.tally.textContent && hdr.tally.textContent !== text) {
       hdr.tally.classList.remove('bump');
       void hdr.tally.offsetWidth; // restart the animation
@@ -127,7 +151,7 @@
     hdr.tally.textContent = t.max ? text : ''; // nothing to count before the first module with points
     hdr.pct.textContent = pct;
     hdr.pct.setAttribute('data-percent', pct);
-    hdr.badges.textContent = ' ' + earned().length + '/' + course.badges.length;
+    hdr.badges.textContent = ' ' + L('badgeCount', { n: earned().length, total: course.badges.length });
     hdr.bar.replaceChildren(bar(L('courseProgress'), eng.progress().course));
   }
 
@@ -209,7 +233,7 @@
   function coverView() {
     var mins = 0, quizzes = ms.filter(function (m) { return m.kind === 'quiz'; });
     ms.forEach(function (m) { mins += m.minutes || 0; });
-    var need = course.maxPoints ? L(quizzes.length ? 'passNeedsQuizzes' : 'passNeeds', { percent: course.passMark, n: quizzes.length }) : null;
+    var need = course.maxPoints ? L(quizzes.length ? 'passNeedsQuizzes' : 'passNeeds', { percent: pc(course.passMark), n: quizzes.length }) : null;
     return view('cover', null, [course.title], [null, null,
       course.description ? h('p', { 'class': 'lead', text: course.description }) : null,
       course.objectives && course.objectives.length ? h('h2', { text: L('objectives') }) : null,
@@ -239,9 +263,8 @@
   }
   // A label around a moment: its words as text, the moment in a <time> element.
   function moment(key, minute) {
-    var parts = L(key, { date: '\u0000' }).split('\u0000');
-    return h('span', { 'class': 'attested-on' }, [parts[0],
-      h('time', { datetime: new Date(minute * 60000).toISOString(), text: when(minute) }), parts[1] || '']);
+    return h('span', { 'class': 'attested-on' }, dated(L(key, { date: '\u0000' }),
+      h('time', { datetime: new Date(minute * 60000).toISOString(), text: when(minute) })));
   }
 
   function lessonView(m, x, rereading) {
@@ -288,7 +311,7 @@
         h('p', { 'class': 'dn', text: d.node.title }),
         h('p', null, [h('q', { text: d.choice.text }), ' ', ptsTag(d.choice.points)]),
         d.best ? h('p', { 'class': 'better' }, [h('span', { text: L('betterMove') + ' ' }), h('q', { text: d.best.text }), ' ',
-          h('span', { 'class': 'pts plus', text: L('upTo', { n: minus(d.most) }) })]) : null
+          h('bdi', { 'class': 'pts plus', text: L('upTo', { n: d.most }) })]) : null
       ]);
     })), more ? h('p', { text: L('moreDecisions') }) : null];
   }
@@ -387,7 +410,7 @@
       list.replaceChildren.apply(list, order.map(function (k, place) {
         var text = q.options[k].html, name = h('span', { html: text }).textContent;
         return h('li', { 'data-option': q.id + ':' + k }, [
-          h('span', { 'class': 'place', 'aria-hidden': 'true', text: place + 1 }), h('span', { 'class': 'step', html: text }),
+          h('span', { 'class': 'place', 'aria-hidden': 'true', text: num(place + 1) }), h('span', { 'class': 'step', html: text }),
           h('span', { 'class': 'moves' }, [
             h('button', { type: 'button', 'data-move': 'up', 'aria-label': L('moveUp', { item: name }), 'aria-disabled': place === 0 ? 'true' : null, text: '\u2191' }),
             h('button', { type: 'button', 'data-move': 'down', 'aria-label': L('moveDown', { item: name }), 'aria-disabled': place === order.length - 1 ? 'true' : null, text: '\u2193' })
@@ -454,10 +477,10 @@
           h('span', { 'class': 'tag at' + (ok ? ' good' : ' bad'), text: L(ok ? 'rightPlace' : 'rightPlaceIs', { n: k + 1 }) })]);
       })), h('h2', { text: L('rightOrder') }), h('ol', { 'class': 'plain' }, q.options.map(function (op) { return h('li', { html: op.html }); }))]);
     } else if (q.type === 'fill-in') {
-      list = h('div', null, [ui.typed != null ? h('p', null, [L('yourAnswer') + ': ', h('q', { text: ui.typed })]) : null,
+      list = h('div', null, [ui.typed != null ? h('p', null, [L('yourAnswerWas') + ' ', h('q', { text: ui.typed })]) : null,
         h('p', null, [L('accepted') + ' ', q.options.map(function (op) { return op.text; }).join(' \u00B7 ')])]);
     } else if (q.type === 'likert') {
-      list = h('p', null, [L('yourAnswer') + ': ', h('span', { html: q.options[x.l].html })]);
+      list = h('p', null, [L('yourAnswerWas') + ' ', h('span', { html: q.options[x.l].html })]);
     } else {
       list = h('ul', { 'class': 'review' }, o.opts[x.q].map(function (k) {
         var mine = bit(x.l, k), ok = !!q.options[k].correct;
@@ -479,7 +502,7 @@
         v === 'neutral' ? h('p', { 'class': 'sum', text: L('notScored') }) : h('p', { 'class': 'sum' }, [L('pointsEarned') + ' ', ptsTag(j.points)]),
         a.done ? h('div', { 'class': 'attempt ' + (a.passed ? 'good' : 'bad') }, [
           h('h2', null, [ico(a.passed ? 'good' : 'bad'), ' ' + L(a.passed ? 'quizPassed' : 'quizFailed')]),
-          h('p', { text: L('attemptScore', { percent: a.percent, passMark: m.passMark }) }),
+          h('p', { text: L('attemptScore', { percent: pc(a.percent), passMark: pc(m.passMark) }) }),
           retake ? h('p', { text: L('attemptsLeft', { n: a.left }) }) : null
         ]) : null,
         newBadges(got),
@@ -507,7 +530,7 @@
     });
     return view('results', null, [L('resultsTitle')], [null, null,
       h('p', { 'class': 'verdict ' + (ok ? 'good' : 'bad') }, [ico(ok ? 'good' : 'bad'), ' ' + L(ok ? 'coursePassed' : 'courseFailed')]),
-      h('p', { 'class': 'sum', 'data-percent': eng.percent(), text: L('resultsScore', { percent: eng.percent(), passMark: course.passMark }) }),
+      h('p', { 'class': 'sum', 'data-percent': eng.percent(), text: L('resultsScore', { percent: pc(eng.percent()), passMark: pc(course.passMark) }) }),
       !ok && offered.length ? h('p', { text: L('howToPass') }) : null,
       newBadges(got),
       h('div', { 'class': 'table' }, [cards(h('table', null, [
@@ -520,15 +543,15 @@
   }
 
   function certificateView() {
-    var d = new Date().toLocaleDateString(course.language || undefined, { year: 'numeric', month: 'long', day: 'numeric' });
+    var now = new Date(), d = now.toLocaleDateString(course.language || undefined, { year: 'numeric', month: 'long', day: 'numeric' });
     return view('certificate', null, [L('certificateTitle')], [logo(), null,
       h('p', { text: L('certifies') }),
-      h('p', { 'class': 'name', text: learnerName || L('learner') }),
+      h('p', { 'class': 'name' }, [learnerName ? h('bdi', { text: learnerName }) : L('learner')]),
       h('p', { text: L('hasCompleted') }),
       h('p', { 'class': 'course', text: course.title }),
       h('p', { text: L('version', { v: course.version }) }),
-      h('p', { text: L('certScore', { percent: eng.percent() }) }),
-      h('p', { text: L('date', { date: d }) }),
+      h('p', { text: L('certScore', { percent: pc(eng.percent()) }) }),
+      h('p', null, dated(L('date', { date: '\u0000' }), h('time', { datetime: [now.getFullYear(), now.getMonth() + 1, now.getDate()].map(function (n) { return (n < 10 ? '0' : '') + n; }).join('-'), text: d }))),
       earned().length ? badgeList(earned(), true) : null
     ].concat(ms.map(function (m, i) {
       var c = m.attest && eng.st.mods[i] ? eng.st.mods[i].c : null; // each statement confirmed, and when
@@ -618,8 +641,9 @@
     try {
       course = JSON.parse(document.getElementById('course-data').textContent);
       labels = course.labels || {};
+      speak(course.language || document.documentElement.lang, course.dir);
+      untranslated();
       check();
-      document.documentElement.lang = course.language || document.documentElement.lang;
       info = CG.lms.start(course.id, document.documentElement.getAttribute('data-scorm'));
       if (info.passMark != null) course.passMark = info.passMark; // the LMS's mastery score rules (cmi5)
       var n = info.name.split(','); // LMSs send "Last, First"
@@ -648,12 +672,32 @@
     }
   }
 
+  // The page's language and direction; numbers and plural forms follow the language
+  // (a tag the browser does not know, like a pseudo-locale's, gets its default rules).
+  function speak(lang, dir) {
+    var root = document.documentElement;
+    root.lang = lang;
+    if (dir) root.dir = dir;
+    var make = function (Kind, o) { try { return new Kind(lang, o); } catch (x) { return new Kind(undefined, o); } };
+    numbers = make(Intl.NumberFormat);
+    percents = make(Intl.NumberFormat, { style: 'percent', maximumFractionDigits: 2 });
+    plurals = make(Intl.PluralRules);
+  }
+
+  // A word with an element in place of one of its values (marked \u0000): the date as <time>.
+  function dated(text, el) {
+    var at = text.indexOf('\u0000');
+    return at < 0 ? [text] : [text.slice(0, at), el, text.slice(at + 1)];
+  }
+
   function fatal(e) {
     try { CG.lms.finish(); } catch (x) { /* already reporting a failure */ }
-    var msg = labels.errorStartup || 'This course could not be started.';
+    // Before the course's words could be read, the page's own (the launch page carries them).
+    var msg = labels.errorStartup || document.documentElement.getAttribute('data-error') || '';
     document.body.textContent = '';
     document.body.appendChild(h('main', { id: 'main', 'class': 'fatal' }, [
-      h('section', { 'class': 'view', role: 'alert' }, [h('h1', { text: msg }), h('p', { text: String(e && e.message || e) })])
+      h('section', { 'class': 'view', role: 'alert' }, [h('h1', { text: msg }),
+        h('p', { lang: 'en', dir: 'ltr', text: String(e && e.message || e) })])
     ]));
   }
 
