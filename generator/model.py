@@ -174,6 +174,13 @@ class Option:
     # matching (addition to v1): the right-hand side of the pair, `- A lost laptop -> IT service desk`
     target: str = ""
     target_location: Location | None = None
+    # Its match's place in the list the learner picks from, fixed when the source is read: a
+    # translation changes the words, never the order (nor the responses the LMS records).
+    match: int = -1
+
+
+def sorted_targets(options) -> tuple[str, ...]:
+    return tuple(sorted({o.target for o in options}, key=lambda t: (t.casefold(), t)))
 
 
 @dataclass(frozen=True)
@@ -192,8 +199,12 @@ class Question:
     @property
     def targets(self) -> tuple[str, ...]:
         """A matching question's choices for every situation: its distinct right-hand sides,
-        sorted (so the list the learner picks from gives nothing away)."""
-        return tuple(sorted({o.target for o in self.options}, key=lambda t: (t.casefold(), t)))
+        in the order of the source's words sorted (so the list gives nothing away), kept by a
+        translation (each option's `match`)."""
+        if self.options and all(o.match >= 0 for o in self.options):
+            return tuple({o.match: o.target for o in reversed(self.options)}[k]
+                         for k in range(max(o.match for o in self.options) + 1))
+        return sorted_targets(self.options)
 
     @property
     def scored(self) -> bool:

@@ -129,8 +129,7 @@ def right_parts(question: Question, response) -> tuple[int, int]:
     question's steps in their right place (response: step indices in the order given), a
     fill-in answer accepted or not (response: the text typed)."""
     if question.type == "matching":
-        targets = question.targets
-        return sum(1 for o, t in zip(question.options, response) if targets.index(o.target) == t), len(question.options)
+        return sum(1 for o, t in zip(question.options, response) if o.match == t), len(question.options)
     if question.type == "sequencing":
         return sum(1 for place, step in enumerate(response) if place == step), len(question.options)
     if question.type == "fill-in":
@@ -170,7 +169,7 @@ def sample_response(question: Question, right):
     kind, count = question.type, len(question.options)
     if kind == "matching":
         targets = question.targets
-        own = [targets.index(o.target) for o in question.options]
+        own = [o.match for o in question.options]
         # Wrong: each situation the next match round from its own (there are two or more).
         wrong = [(t + 1) % len(targets) for t in own]
         return tuple(own if right is True else wrong if right is False else own[:1] + wrong[1:])

@@ -15,9 +15,10 @@ from repo import REPO
 from generator import build, rules
 from generator.check import state
 from generator.package import render
+from generator.translate import units
 from generator.walks import lms, plan, runner
 from generator.walks.walker import Walker
-from test_accessibility import AXE, Keyboard, axe, launch
+from views import AXE, Keyboard, axe, launch
 
 COURSE = REPO / "tests" / "fixtures" / "courses" / "question-types"
 
@@ -100,6 +101,22 @@ def test_the_course_json_holds_what_the_runtime_needs(checked):
     assert [(o["text"], o["accept"]) for o in questions["q-desk"]["options"]] == [
         ("Security desk", "security desk"), ("Security", "security")]
     assert questions["q-sure"]["points"] == 0 and data["maxPoints"] == 9
+
+
+def test_a_translation_keeps_the_order_of_the_matches_so_every_language_records_the_same(checked):
+    # Translated so that the matches sort the other way round: the list the learner picks from
+    # keeps the source's order, and each situation's right match keeps its index (its SCORM
+    # response and pattern, which docs/translation.md promises are the same in every language).
+    words = {"Press office": "Zentrale Pressestelle", "Security desk": "Abteilung Sicherheit", "Ethics line": "Meldestelle"}
+    texts = {u.key: words[u.source] for u in units.units(checked.course) if u.key.startswith("check#q-where/")
+             and u.key.endswith("/target")}
+    source, translated = question(checked, "q-where"), question(build.CheckedCourse(
+        units.apply(checked.course, texts), checked.analyses, checked.diagnostics), "q-where")
+    assert translated.targets == ("Meldestelle", "Zentrale Pressestelle", "Abteilung Sicherheit")
+    for right in (True, False, "partial"):
+        assert rules.sample_response(translated, right) == rules.sample_response(source, right)
+        assert rules.right_parts(translated, rules.sample_response(source, right)) == \
+            rules.right_parts(source, rules.sample_response(source, right))
 
 
 def test_the_resume_state_bound_covers_each_types_last_answer(checked):

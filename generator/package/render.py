@@ -279,7 +279,7 @@ def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
             if q.type == "truefalse":
                 item["value"] = option.text == true_word
             if q.type == "matching":
-                item["match"] = q.targets.index(option.target)
+                item["match"] = option.match
             if q.type == "fill-in":
                 item["text"], item["accept"] = str(option.text), normalise_answer(option.text)
             options.append(item)

@@ -7,12 +7,13 @@ between stays Markdown text until `render` turns it into HTML.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import attributes, expressions
 from ..diagnostics import Diagnostics, Location, closest, did_you_mean
-from ..model import (Character, Choice, DialogueLine, Heading, Image, Markdown, Node, Option, Page, Question)
+from ..model import (Character, Choice, DialogueLine, Heading, Image, Markdown, Node, Option, Page, Question,
+                     sorted_targets)
 from ..rules import CHOICE_TYPES, ID, OUTCOMES, QUESTION_TYPES
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
@@ -785,6 +786,9 @@ def _question(source, index, match, lines, diags) -> Question | None:
                         "into the question's text or the explanation")
     body = markdown(body_lines, source, diags)
     explanation = markdown(explanation_lines, source, diags)
+    if kind == "matching":
+        order = sorted_targets(options)
+        options = [replace(o, match=order.index(o.target)) for o in options]
     return Question(question_id, kind, points, prompt, body, tuple(options), explanation, location, id_location,
                     points_location)
 

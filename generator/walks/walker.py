@@ -326,9 +326,8 @@ def answer_interaction(quiz, question, response, fmt, language) -> dict:
         patterns = [_join(fmt, (b36(i) for i, o in enumerate(question.options) if o.correct))]
     elif question.type == "matching":
         dot = "." if v12 else "[.]"
-        targets = question.targets
         shown = _join(fmt, (f"{b36(k)}{dot}{b36(t)}" for k, t in enumerate(response)))
-        patterns = [_join(fmt, (f"{b36(k)}{dot}{b36(targets.index(o.target))}" for k, o in enumerate(question.options)))]
+        patterns = [_join(fmt, (f"{b36(k)}{dot}{b36(o.match)}" for k, o in enumerate(question.options)))]
     elif question.type == "sequencing":
         shown = _join(fmt, (b36(k) for k in response))
         patterns = [_join(fmt, (b36(k) for k in range(len(question.options))))]
