@@ -385,7 +385,7 @@
     var list = h('ul', { 'class': 'pairs' }, shown.map(function (k) {
       var id = 'm-' + k;
       return h('li', null, [
-        h('label', { 'for': id, html: q.options[k].html }),
+        h('label', { 'for': id }, [h('span', { html: q.options[k].html })]),
         h('select', { id: id, 'data-option': q.id + ':' + k }, [h('option', { value: '', text: L('pickMatch') })].concat(
           q.targets.map(function (t, j) { return h('option', { value: j, html: t.html }); })))
       ]);
