@@ -165,12 +165,13 @@ def test_the_inspector_shows_what_the_lms_received(preview, in_browser):
         expect(view(page)).to_have_attribute("data-node", "start", timeout=WAIT)
         view(page).locator('[data-choice="0"]').click()
         expect(view(page)).to_have_attribute("data-node", "lobby")
-        choice = page.locator('#interactions [data-interaction="selfie__start"]')
-        expect(choice).to_contain_text("correct")
-        # The preview plays SCORM 2004 first, which records no weighting (docs/course-json.md):
-        # the weight column shows what the LMS received, nothing. SCORM 1.2's: the test below.
-        expect(choice.locator("td").nth(4)).to_have_text("")
-        expect(page.locator('#interactions [data-interaction="selfie__ending"]')).to_contain_text("lobby")
+        # The preview plays SCORM 2004 first, which records a scenario play as one interaction,
+        # with no weighting (docs/course-json.md): the inspector shows what the LMS received.
+        # SCORM 1.2's, a choice at a time with its points: the test below.
+        play = page.locator('#interactions [data-interaction="selfie__path"]')
+        expect(play).to_contain_text("start.0,lobby")
+        expect(play).to_contain_text("correct")
+        expect(play.locator("td").nth(4)).to_have_text("")
         expect(page.locator('#objectives [data-objective="clean-photo"]')).to_contain_text("passed")
         expect(page.locator("#suspend-size")).to_contain_text(re.compile(r"^\d+ of 4096 characters"))
         expect(page.locator("#status")).to_contain_text("completion_status")

@@ -106,7 +106,7 @@ def _numbered(obj) -> list:
 # beacon: the runtime journals no interaction that would take its estimate of the record past
 # RECORD_MAX bytes, each element costing FIELD bytes of framing plus its name and value
 # (generator/package/runtime/scorm.js, docs/course-json.md "When data reaches the LMS").
-RECORD_MAX, FIELD = 46_000, 92
+RECORD_MAX, FIELD = 60_000, 92
 # What the estimate at the moment of an interaction may differ from the one read back at the
 # end: the resume state and location of that moment, elements the LMS may not echo back
 # (exit and session_time are write-only in 2004), and a question's pattern, not predicted here.
@@ -138,7 +138,9 @@ def record_cost(data: dict) -> int:
 
 def _interaction_cost(index: int, want: dict) -> int:
     p = f"cmi.interactions.{index}."
-    fields = {"id": want["id"], "type": want["type"], "learner_response": want["response"], "result": want["result"]}
+    fields = {"id": want["id"], "type": want["type"], "learner_response": want["response"]}
+    if want["result"] is not None:  # a scenario play cut short has none
+        fields["result"] = want["result"]
     for k, pattern in enumerate(want.get("patterns", ())):  # a fill-in question writes each accepted answer
         fields[f"correct_responses.{k}.pattern"] = pattern
     return sum(_cost(p + k, str(v)) for k, v in fields.items())
@@ -157,7 +159,7 @@ def _check_interactions(walker: Walker, actual: list[dict], data: dict | None = 
                     f"{len(expected)}; missing from \"{want['id']}\" on"], want["source"]
         got = actual[index]
         response = got.get("student_response" if v12 else "learner_response")
-        fields = {"id": got.get("id"), "type": got.get("type"), "response": response, "result": got.get("result")}
+        fields = {"id": got.get("id"), "type": got.get("type"), "response": response, "result": got.get("result") or None}
         wanted = {k: want[k] for k in fields}
         if "weighting" in want:
             fields["weighting"], wanted["weighting"] = _number(got.get("weighting")), want["weighting"]
@@ -166,12 +168,24 @@ def _check_interactions(walker: Walker, actual: list[dict], data: dict | None = 
             wanted["patterns"] = want["patterns"]
         if fields != wanted:
             diffs = ", ".join(f"{k}={fields[k]!r} (predicted {wanted[k]!r})" for k in fields if fields[k] != wanted[k])
-            return [f"{walker.where(want['source'])}: interaction {index} \"{want['id']}\" differs: {diffs}"], \
-                want["source"]
+            source = _first_differing_step(want, response)
+            return [f"{walker.where(source)}: interaction {index} \"{want['id']}\" differs: {diffs}"], source
     if len(actual) > len(expected):
         return [f"{walker.where(walker.course.location)}: the LMS holds {len(actual)} interactions, the walk made "
                 f"{len(expected)}"], None
     return [], None
+
+
+def _first_differing_step(want: dict, response) -> object:
+    """Where a SCORM 2004 scenario play's interaction first differs: the decision (or ending)
+    the learner's path left the walk's at; for any other interaction, its own line."""
+    if "steps" not in want or not isinstance(response, str):
+        return want["source"]
+    got = response.split(",")
+    for number, (token, source) in enumerate(want["steps"]):
+        if number >= len(got) or got[number] != token:
+            return source
+    return want["source"]
 
 
 INTERACTION_ID = re.compile(r"cmi\.interactions\.(\d+)\.id")
@@ -201,18 +215,28 @@ def _check_running(walker: Walker, log: list[dict]) -> tuple[list[str], object]:
     for want in walker.expected_running:
         while at < len(writes) and writes[at][0] < want.interactions:
             at += 1
-        if at == len(writes):
-            break
         scenario = len(want.where) == 1
-        if writes[at][0] != want.interactions or (state := _field(writes[at][1], want.module, scenario)) is None:
+        # In SCORM 2004 a play's decisions share one count (the play is one interaction, written
+        # at its ending): the step's state is the next one there that is where the walk should be.
+        held = []
+        for probe in range(at, len(writes)):
+            if writes[probe][0] != want.interactions:
+                break
+            state = _field(writes[probe][1], want.module, scenario)
+            if state is not None and state[0] == want.where:
+                held.append((probe, state[1]))
+                if state[1] == want.value:
+                    break
+        if not held:
             continue
-        place, got = state
-        if place == want.where and got != want.value:
+        probe, got = held[-1]
+        if got != want.value:
             module = walker.course.modules[want.module]
-            what = (f"{got} running points in \"{module.id}\"" if scenario
-                    else f"an attempt score of {got} so far in quiz \"{module.id}\"")
+            what = (f"{held[0][1]} running points in \"{module.id}\"" if scenario
+                    else f"an attempt score of {held[0][1]} so far in quiz \"{module.id}\"")
             return [f"{walker.where(want.source)}: after this {'choice' if scenario else 'question'} "
                     f"the LMS's resume state (suspend_data) holds {what}, predicted {want.value}"], want.source
+        at = probe + 1
     return [], None
 
 
@@ -267,10 +291,11 @@ def check_call_log(log: list[dict], fmt: str, checked: build.CheckedCourse, wher
     elif names.index(terminate) != len(names) - 1:
         problems.append(f"{where}: calls after {terminate}: {names[names.index(terminate) + 1:][:5]}")
     sets = [(e["args"][0], e["args"][1]) for e in calls if e["fn"].endswith("SetValue") and len(e["args"]) == 2]
-    types = {key.rsplit(".", 1)[0]: value for key, value in sets if key.startswith("cmi.interactions.")
-             and key.endswith(".type")}
     limit = state.LIMITS[fmt]
     worst = state.worst_case(checked.course, checked.analyses).total
+    # An "other" response (a 2004 scenario play's path) and a typed fill-in answer are free text:
+    # only arrays take "[,]".
+    free = {key.rsplit(".", 1)[0] for key, value in sets if key.endswith(".type") and value in ("other", "fill-in")}
     for key, value in sets:
         if not isinstance(value, str):
             problems.append(f"{where}: {key} was set to a {type(value).__name__}, not a string")
@@ -280,7 +305,7 @@ def check_call_log(log: list[dict], fmt: str, checked: build.CheckedCourse, wher
         elif v12 and key == "cmi.core.exit" and value not in ("suspend", "logout", "time-out", ""):
             problems.append(f'{where}: cmi.core.exit="{value}" is not a SCORM 1.2 value')
         elif not v12 and key.endswith("learner_response") and "," in value.replace("[,]", "") \
-                and types.get(key.rsplit(".", 1)[0]) != "fill-in":  # typed text may hold a comma
+                and key.rsplit(".", 1)[0] not in free:
             problems.append(f'{where}: 2004 response "{value}" joins with "," instead of "[,]"')
         elif key.endswith(".id") and " " in value:
             problems.append(f'{where}: identifier "{value}" holds a space')

@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from .. import build
-from ..check.state import b36
+from ..check.state import PATH_MAX, b36
 from ..rules import answer_right, leaning, question_points, result_word, true_false_words
 from ..diagnostics import Location
 from ..model import Quiz
@@ -71,7 +71,8 @@ class Running:
     running points (not clamped to the maximum, as the recorded score is) or a quiz attempt's
     score so far (docs/course-json.md, "Resume state")."""
 
-    interactions: int  # interactions written up to this step (a choice into an ending: its ending's too)
+    interactions: int  # interactions written up to this step (a choice into an ending: its ending's too;
+    # in SCORM 2004 a scenario play is one interaction, counted once it ends)
     module: int  # the module's index in the course
     where: tuple  # scenario: (node index,); quiz: (attempt, position)
     value: int
@@ -188,13 +189,18 @@ class Walker:
         numbers = {m.id: i for i, m in enumerate(self.course.modules)}
         running: dict[str, int] = {}  # a scenario's running points, a quiz attempt's score so far
         attempts: dict[str, int] = {}  # a quiz's attempt, from 1
+        play: dict | None = None  # SCORM 2004: the scenario play gathered into one interaction
         for index, step in enumerate(self.steps[:reached]):
             if step.choice:
                 scenario_id, node_index, choice_index, points = step.choice
                 scenario = by_id[scenario_id]
                 self.result.choices.add((scenario_id, node_index, choice_index))
-                self.expected_interactions.append(
-                    choice_interaction(scenario, scenario.nodes[node_index], choice_index, points, self.fmt))
+                if self.fmt == "scorm2004":
+                    play = play or path_interaction(scenario)
+                    play["steps"].append((f"{scenario.nodes[node_index].id}.{b36(choice_index)}", step.source))
+                else:
+                    self.expected_interactions.append(
+                        choice_interaction(scenario, scenario.nodes[node_index], choice_index, points, self.fmt))
                 floor = self.checked.analyses[scenario_id].floor
                 running[scenario_id] = max(running.get(scenario_id, 0) + points, floor)
                 target = scenario.node_index()[scenario.nodes[node_index].choices[choice_index].target]
@@ -207,8 +213,14 @@ class Walker:
             elif step.ending:
                 scenario = by_id[step.ending[0]]
                 self.result.endings.add(step.ending)
-                self.expected_interactions.append(
-                    ending_interaction(scenario, scenario.nodes[step.ending[1]], self.fmt))
+                ending = scenario.nodes[step.ending[1]]
+                if play is not None:
+                    play["steps"].append((ending.id, ending.location))
+                    play["result"] = result_word(ending.outcome, self.fmt)
+                    self.expected_interactions.append(_closed(play))
+                    play = None
+                else:
+                    self.expected_interactions.append(ending_interaction(scenario, ending, self.fmt))
                 if step.js["op"] == "replay":
                     running[step.module] = 0
             elif index in answered:
@@ -277,6 +289,21 @@ def attest_interaction(lesson, confirmed: bool, fmt) -> dict:
     return {"id": f"{lesson.id}__attest", "type": "true-false", "response": word(confirmed), "patterns": [word(True)],
             "result": result_word("good" if confirmed else "neutral", fmt), **_weighting(0, fmt),
             "source": lesson.attest_location or lesson.location}
+
+
+def path_interaction(scenario) -> dict:
+    """SCORM 2004: a scenario play as one interaction, written at its ending (scorm.js): its
+    decisions "node.choice" and its ending, comma-separated, the ending's result; `steps` pairs
+    each part with its line."""
+    return {"id": f"{scenario.id}__path", "type": "other", "result": None, "steps": []}
+
+
+def _closed(play: dict) -> dict:
+    # Past PATH_MAX decisions (a loop walked round) the resume state keeps no more: "..." stands for them.
+    steps = play["steps"]
+    if len(steps) - 1 > PATH_MAX:
+        steps = steps[:PATH_MAX] + [("...", steps[PATH_MAX][1]), steps[-1]]
+    return dict(play, steps=steps, response=",".join(token for token, _ in steps), source=steps[0][1])
 
 
 def ending_interaction(scenario, ending, fmt) -> dict:

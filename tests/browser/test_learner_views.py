@@ -118,10 +118,20 @@ def test_a_failed_course_is_passed_from_its_results_and_the_lms_holds_both_attem
     assert (status, float(raw)) == ("passed", 100)
     records = interactions(data)
     ids = [r["id"] for r in records]
-    assert len(records) == first_pass + 5 + 3  # the failed attempts kept, the replay and the retake appended
-    assert ids[first_pass:] == ["whiteboard__start", "whiteboard__check", "whiteboard__start", "whiteboard__check",
-                                "whiteboard__ending", "knowledge__q-single", "knowledge__q-multi", "knowledge__q-tf"]
-    assert ids[:2] == ["whiteboard__start", "whiteboard__ending"]  # the first attempt's, untouched
+    retake = ["knowledge__q-single", "knowledge__q-multi", "knowledge__q-tf"]
+    # The failed attempts kept, the replay and the retake appended.
+    if version == "1.2":
+        assert len(records) == first_pass + 5 + 3
+        assert ids[first_pass:] == ["whiteboard__start", "whiteboard__check", "whiteboard__start",
+                                    "whiteboard__check", "whiteboard__ending"] + retake
+        assert ids[:2] == ["whiteboard__start", "whiteboard__ending"]  # the first attempt's, untouched
+    else:  # a scenario play is one interaction in 2004
+        assert len(records) == first_pass + 1 + 3
+        assert ids[first_pass:] == ["whiteboard__path"] + retake
+        replayed, first = records[first_pass], records[0]
+        assert (replayed["learner_response"], replayed["result"]) == ("start.1,check.0,start.1,check.2,lobby", "correct")
+        assert (first["id"], first["learner_response"], first["result"]) == ("whiteboard__path", "start.2,posted",
+                                                                              "incorrect")
     assert errors == []
 
 

@@ -95,6 +95,20 @@ def test_resume_lands_on_the_same_node_and_finishes_like_an_uninterrupted_walk(
     assert errors == []
 
 
+def test_a_2004_play_round_a_loop_is_one_interaction_with_its_first_40_decisions(launch, sample_package, errors):
+    # start -> check -> start is a cycle: 21 times round is 42 decisions, more than the resume
+    # state keeps (PATH_MAX 40); docs/course-json.md: "..." stands for the rest before the ending.
+    page, frame = launch(sample_package, "2004")
+    play(frame, LESSON + [choose(1), choose(0)] * 21 + [choose(0)])
+    assert where(frame) == "ending:lobby"
+    page.evaluate("lms.unload()")
+    plays = [i for i in cmi(page)["interactions"].values() if isinstance(i, dict) and i.get("id") == "whiteboard__path"]
+    assert len(plays) == 1
+    assert plays[0]["type"] == "other" and plays[0]["result"] == "correct"
+    assert plays[0]["learner_response"] == ",".join(["start.1", "check.0"] * 20 + ["...", "lobby"])
+    assert errors == []
+
+
 def test_relaunch_inside_the_same_lms_window_resumes(launch, sample_package, errors):
     page, frame = launch(sample_package, "2004")
     play(frame, LESSON + [choose(1)])

@@ -207,6 +207,15 @@
       });
       return got;
     }
+    // A play's decisions as "node.choice" from its start (the path the resume state keeps).
+    function steps(m, path) {
+      var n = 0;
+      return path.map(function (ci) {
+        var node = m.nodes[n];
+        n = node.choices[ci].to;
+        return node.id + '.' + ci.toString(36);
+      });
+    }
     function out(rec, evaluate, delta) { return { rec: rec, got: evaluate ? earn() : [], delta: delta }; }
     function here() { return { i: st.cur, m: ms[st.cur], x: st.mods[st.cur] }; }
     // A quiz attempt's questions and options, or a scenario attempt's choices, in the order shown.
@@ -335,7 +344,7 @@
       choose: function (ci) {
         var h = here(), m = h.m, x = h.x, node = m.nodes[x.n], c = node.choices[ci];
         var rec = [{ id: m.id + '__' + node.id, type: 'choice', resp: [ci], weight: c.points, desc: c.text,
-          result: RESULT[c.points > 0 ? 'good' : c.points < 0 ? 'bad' : 'neutral'] }];
+          result: RESULT[c.points > 0 ? 'good' : c.points < 0 ? 'bad' : 'neutral'], play: m.id, node: node.id }];
         // The floor (docs/course-json.md) bounds the resume state and changes no score.
         x.p = Math.max(x.p + c.points, m.floor);
         if (x.h.length < S.PATH_MAX) x.h.push(ci);
@@ -345,7 +354,8 @@
         var t = m.nodes[c.to];
         if (t.ending) {
           var got = attemptScore(m, x.p);
-          rec.push({ id: m.id + '__ending', type: 'fill-in', resp: t.id, desc: t.title, result: RESULT[t.ending] });
+          rec.push({ id: m.id + '__ending', type: 'fill-in', resp: t.id, desc: t.title, result: RESULT[t.ending], play: m.id,
+            path: steps(m, x.h), more: x.more });
           if (x.b == null || got > x.b) { x.b = got; x.e = c.to; }
         }
         return out(rec, true, c.points);

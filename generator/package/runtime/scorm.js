@@ -11,17 +11,18 @@
    it matters: a module finished, HEARTBEAT after an unsaved change, the page hidden. Leaving is
    Terminate alone: it commits, by beacon in real LMSs, and Chromium refuses beacons past 64 KiB
    in flight, so no Commit goes just before it. 2004 players post the whole record on every
-   write (~120 bytes of field name and framing per element), so a 2004 interaction is only id,
-   type, response, result and pattern (r.desc serves adapters that do not), and none is written
+   write (~120 bytes of field name and framing per element, the value aside), so in 2004 a
+   scenario play (its decisions and its ending) is one interaction, a question one, each only
+   id, type, response, result and pattern (r.desc serves adapters that do not); none is written
    once the record would pass RECORD_MAX bytes; status, score and resume state always are.
-   RECORD_MAX keeps the final write within bench/'s 48 KiB (docs/course-json.md).
+   RECORD_MAX keeps the final write within bench/'s 62 KiB (docs/course-json.md).
 
    Writes go through one ordered queue: a failed SetValue/Commit stops it and is retried with
    back-off, so interaction indices stay contiguous and nothing is lost. The state is mirrored
    to localStorage so a reload after an LMS failure resumes. */
 (function (CG) {
   'use strict';
-  var HEARTBEAT = 30000, RECORD_MAX = 46000, FIELD = 92;
+  var HEARTBEAT = 30000, RECORD_MAX = 60000, FIELD = 92;
   var EL = {
     '1.2': { entry: 'cmi.core.entry', data: 'cmi.suspend_data', loc: 'cmi.core.lesson_location', name: 'cmi.core.student_name',
       id: 'cmi.core.student_id', status: 'cmi.core.lesson_status', exit: 'cmi.core.exit', time: 'cmi.core.session_time', score: 'cmi.core.score.' },
@@ -131,6 +132,7 @@
     var v12 = ver === '1.2', b = function (n) { return n.toString(36); };
     if (type === 'true-false') return v12 ? (v ? 't' : 'f') : String(v);
     if (type === 'fill-in') return String(v).replace(/\[[,.:]\]/g, ' ').slice(0, v12 ? 255 : 250);
+    if (type === 'other') return v; // a scenario play's path, 2004 only (play below)
     if (type === 'likert') return b(v);
     if (type === 'matching') return v.map(function (p) { return b(p[0]) + (v12 ? '.' : '[.]') + b(p[1]); }).join(v12 ? ',' : '[,]');
     return v.map(b).join(v12 ? ',' : '[,]');
@@ -139,7 +141,17 @@
   function patterns(r, p, f) {
     (r.patterns || []).slice(0, 5).forEach(function (a, k) { f.push([p + 'correct_responses.' + k + '.pattern', fmt(r.type, a)]); });
   }
+  // 2004: a scenario play as one "other" interaction "<scenario>__path", written at its ending:
+  // its decisions "node.choice" (those the resume state keeps, "..." past them) and the ending,
+  // with the ending's result. A play the learner leaves goes on after a relaunch, as one.
+  function play(r) {
+    if (r.node) return;
+    interaction({ id: r.play + '__path', type: 'other', result: r.result,
+      resp: r.path.concat(r.more ? ['...'] : [], [r.resp]).join(',') });
+  }
+
   function interaction(r) {
+    if (ver !== '1.2' && r.play) return play(r);
     var p = 'cmi.interactions.' + nInt + '.', f = [];
     if (ver === '1.2') {
       f.push([p + 'id', r.id], [p + 'type', r.type], [p + 'time', clock()]);
