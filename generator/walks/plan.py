@@ -290,7 +290,7 @@ def longest(course: Course, analyses: dict) -> Walk:
     plays: list[Play] = []
     for module in course.modules:
         if isinstance(module, Lesson):
-            plays.append(LessonPlay(len(module.pages)))
+            plays.append(lesson_variants(module)[0])  # an attestation confirmed: one interaction more
         elif isinstance(module, Scenario):
             found = analyses[module.id]
             path = max(analysis.enumerate_paths(found, 10_000), key=lambda p: (len(p.steps), -p.points), default=None)
