@@ -47,12 +47,12 @@ SECTIONS = ("build", "scaling", "analysis", "coverage", "ink", "learner", "lms",
 SIZES = [(10, 10), (100, 50), (1000, 500), (10000, 5000)]
 
 # Budgets. Never loosen one to make it pass. KB and MB are read the strict way (10^3, 10^6).
-RUNTIME_MAX = 80_000  # bytes of runtime JS + CSS in the flagship package (60,000 before issue 16: see README)
-RUNTIME_GZ_MAX = 27_000  # the same gzipped, what a learner's browser downloads (25,000 before issue 18: see README)
+RUNTIME_MAX = 100_400  # bytes of runtime JS + CSS in the flagship package (60,000 before issue 16, 80,000 before 19: see README)
+RUNTIME_GZ_MAX = 33_000  # the same gzipped, what a learner's browser downloads (25,000 before 18, 27,000 before 19: see README)
 PEAK_MAX = 300_000_000  # bytes of peak RSS building the 10,000-node course
 PATHOLOGICAL_MAX = 2.0  # seconds for analyse + coverage_paths on 30 sequential two-way choices
 SUSPEND_MAX = 1.5  # suspend_data characters per decision
-INK_RUNTIME_SHARE = 0.6  # our readable runtime under 0.6 of ink's minified one (0.5 before issue 16)
+INK_RUNTIME_SHARE = 0.78  # our readable runtime under 0.78 of ink's minified one (0.5 before issue 16, 0.6 before 19)
 INK_FASTER_FROM = 1000  # nodes from which our build must beat inkjs's compile
 COMMITS_OVER_MODULES = 2  # Commits per walk: at most the number of modules, plus this
 FINAL_WRITE_MAX = 62 * 1024  # bytes of the final write (Terminate's beacon): Chromium's 64 KiB less Moodle's own fields
@@ -213,6 +213,8 @@ def package(report: Report, built: dict) -> dict:
         rows.append([f"`{name}`", kb(len(data)), kb(gz(data))])
         runtime_raw += len(data)
         runtime_gz += gz(data)
+        if name == "runtime/theme.css":
+            continue  # the compiler writes it from the course's theme: counted, but nobody's code
         if Path(name).name not in own or own[Path(name).name] != data:
             foreign.append(name)
     js_raw = sum(len(d) for d in js.values())

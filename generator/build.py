@@ -12,7 +12,7 @@ from . import rules
 from .check import analysis, state, validate
 from .source import loader
 from .diagnostics import CourseError, Diagnostics
-from .model import Course, Scenario
+from .model import Course, Quiz, Scenario
 
 FORMATS = rules.FORMATS
 
@@ -117,7 +117,23 @@ def paths_report(checked: CheckedCourse, limit: int = 200) -> dict:
             "complete": len(listed) <= limit,
             "paths": [_path_json(found, p) for p in listed[:limit]],
         })
-    return {"course": checked.course.id, "max": checked.max_points, "scenarios": scenarios}
+    quizzes = [_quiz_json(m) for m in checked.course.modules if isinstance(m, Quiz)]
+    return {"course": checked.course.id, "max": checked.max_points, "scenarios": scenarios, "quizzes": quizzes}
+
+
+def _quiz_json(quiz: Quiz) -> dict:
+    """Each question's type and points, and what a right, a partly right (where the type gives
+    partial credit) and a wrong response earn: the responses the walks give."""
+    questions = []
+    for q in quiz.questions:
+        answers = {}
+        for name, how in (("right", True), ("partial", "partial"), ("wrong", False)):
+            response = rules.sample_response(q, how)
+            if response is not None:
+                answers[name] = {"response": list(response) if isinstance(response, tuple) else response,
+                                 "points": rules.question_points(q, response)}
+        questions.append({"id": q.id, "type": q.type, "points": q.points, "scored": q.scored, "answers": answers})
+    return {"id": quiz.id, "file": str(quiz.source), "max": quiz.max_points, "questions": questions}
 
 
 def _path_json(found: analysis.ScenarioAnalysis, path: analysis.Path) -> dict:

@@ -208,6 +208,11 @@ def _run(args) -> int:
                 for path in scenario["paths"]:
                     route = " > ".join(f"{c['node']}[{c['choice']}]" for c in path["choices"])
                     print(f"  {path['points']:>4} pts, score {path['score']:>3} ({path['percent']:>3}%) {path['outcome']:<7} {route} > {path['ending']}")
+            for quiz in report["quizzes"]:
+                print(f"{quiz['id']}: max {quiz['max']}")
+                for q in quiz["questions"]:
+                    earned = ", ".join(f"{name} {a['points']}" for name, a in q["answers"].items())
+                    print(f"  {q['id']} ({q['type']}, {q['points'] if q['scored'] else 'not scored'}): {earned}")
             print(f"course maximum: {report['max']} points")
         return EXIT_OK
     if args.command == "build":

@@ -171,6 +171,16 @@ class Option:
     correct: bool
     location: Location
     pinned: bool = False  # keeps its source position when the options are shuffled ("None of the above")
+    # matching (addition to v1): the right-hand side of the pair, `- A lost laptop -> IT service desk`
+    target: str = ""
+    target_location: Location | None = None
+    # Its match's place in the list the learner picks from, fixed when the source is read: a
+    # translation changes the words, never the order (nor the responses the LMS records).
+    match: int = -1
+
+
+def sorted_targets(options) -> tuple[str, ...]:
+    return tuple(sorted({o.target for o in options}, key=lambda t: (t.casefold(), t)))
 
 
 @dataclass(frozen=True)
@@ -184,6 +194,22 @@ class Question:
     explanation: Markdown | None
     location: Location
     id_location: Location
+    points_location: Location | None = None  # of points= in the heading, when written
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """A matching question's choices for every situation: its distinct right-hand sides,
+        in the order of the source's words sorted (so the list gives nothing away), kept by a
+        translation (each option's `match`)."""
+        if self.options and all(o.match >= 0 for o in self.options):
+            return tuple({o.match: o.target for o in reversed(self.options)}[k]
+                         for k in range(max(o.match for o in self.options) + 1))
+        return sorted_targets(self.options)
+
+    @property
+    def scored(self) -> bool:
+        """A likert question asks for a view, never for an answer: it is never scored."""
+        return self.type != "likert"
 
 
 @dataclass(frozen=True)
@@ -193,6 +219,11 @@ class Lesson:
     pages: tuple[Page, ...]
     source: Path
     location: Location  # of the id's value in the front matter
+    # An attestation (addition to v1): the statement the learner confirms on the last page,
+    # recorded as its own interaction; while `required`, the lesson is finished only once confirmed.
+    attest: str | None = None
+    required: bool = True
+    attest_location: Location | None = None
     kind: str = field(default="lesson", init=False)
 
 
@@ -315,6 +346,30 @@ class Objective:
 
 
 @dataclass(frozen=True)
+class Palette:
+    """One colour scheme of a theme: colours as #rrggbb."""
+
+    primary: str
+    accent: str
+    background: str
+    locations: Mapping[str, Location]  # key -> where its value stands in course.yaml
+
+
+@dataclass(frozen=True)
+class Theme:
+    """`theme:` in course.yaml (addition to v1): the company's look, checked for contrast."""
+
+    light: Palette
+    dark: Palette | None  # followed when the learner's system prefers dark
+    logo: Path | None
+    font: str | None  # a stack of installed fonts ("Segoe UI", Roboto, sans-serif)
+    font_file: Path | None  # or a font shipped in the package
+    location: Location  # of the theme: key
+    logo_location: Location | None = None
+    font_location: Location | None = None
+
+
+@dataclass(frozen=True)
 class Course:
     id: str
     title: str
@@ -336,6 +391,7 @@ class Course:
     # Listed modules that could not be loaded: what follows only from them is not reported again.
     unread: tuple[Unread, ...] = ()
     objectives: tuple["Objective", ...] = ()  # what the learner will be able to do, shown on the cover
+    theme: Theme | None = None
     # The runtime's words in the course's language, where a translation gives them (translate/ui.py):
     # key -> text, or a plural word as {CLDR category: text}. The rest are the runtime's English.
     labels: Mapping[str, object] = field(default_factory=dict)

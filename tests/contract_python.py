@@ -20,6 +20,9 @@ from generator.walks import plan, walker
 from browser.suspend import choice_order  # the PRNG and arrangement as the docs define them
 
 
+NOW = 1764547200000  # what the runtime's clock says in every case (ms since 1970): tests/contract/engine.js
+
+
 class CaseError(Exception):
     """The case asks for something a learner could not do, or the Python side cannot tell."""
 
@@ -34,9 +37,10 @@ class Progress:
     at: analysis.State | None = None
     number: int = 1  # a quiz: the attempt under way (1-based)
     position: int = 0
-    answers: list = field(default_factory=list)  # (question, right, mask) in this attempt
+    answers: list = field(default_factory=list)  # (question, response) in this attempt
     seed: int = 0
     last: int | None = None  # the answer on the feedback view
+    attested: bool | None = None  # a lesson's attestation: confirmed, declined (not required), or not yet
 
 
 class Learner:
@@ -91,23 +95,47 @@ class Learner:
             x.attempts.append(analysis.Path(tuple(x.steps), t.target.node, sum(s.points for s in x.steps)))
             self._said(walker.ending_interaction(module, module.nodes[t.target.node], "scorm12"))
 
-    def answer(self, question_id: str, how) -> list[int]:
-        """Answers the question shown; returns the option indices ticked."""
+    def answer(self, question_id: str, how):
+        """Answers the question shown; returns the option indices ticked (choice types) and the
+        response as the runtime takes it (the listed types)."""
         module, x = self.here()
         if not isinstance(module, Quiz) or x.last is not None:
             raise CaseError("no question is asked here")
         question = next((q for q in module.questions if q.id == question_id), None)
         if question is None:
             raise CaseError(f'no question "{question_id}" in quiz "{module.id}"')
-        picks = list(plan.answer(question, how)) if isinstance(how, bool) else list(how)
-        right = rules.answer_right(question, picks)
-        x.answers.append((question, right))
-        x.last = sum(1 << k for k in picks)
-        self._said(walker.answer_interaction(module, question, picks, "scorm12", self.course.language))
+        if isinstance(how, bool) or how == "partial":
+            response = plan.answer(question, how)
+            if response is None:
+                raise CaseError(f'"{question_id}" gives no partial credit')
+        elif question.type == "likert":
+            response = how[0]
+        else:
+            response = how if isinstance(how, str) else tuple(how)
+        x.answers.append((question, response))
+        x.last = state.last_answer(question, response)
+        self._said(walker.answer_interaction(module, question, response, "scorm12", self.course.language))
         if x.position == module.asked - 1:
-            policy = plan.QuizPolicy(f"attempt {x.number}", right_ids=frozenset(q.id for q, r in x.answers if r))
-            x.attempts.append((policy, sum(q.points for q, r in x.answers if r)))
-        return picks
+            policy = plan.QuizPolicy(f"attempt {x.number}", right_ids=frozenset(), responses=tuple((q.id, r) for q, r in x.answers))
+            x.attempts.append((policy, self._points(x.answers)))
+        picks = list(response) if question.type in rules.CHOICE_TYPES else []
+        return picks, (list(response) if isinstance(response, tuple) else response)
+
+    @staticmethod
+    def _points(answers) -> int:
+        return sum(rules.question_points(q, response) for q, response in answers)
+
+    def attest(self, confirmed: bool) -> None:
+        """On an attestation's last page: confirm the statement and move on, or move on without
+        (a required statement keeps the learner where they are, and records nothing)."""
+        module, x = self.here()
+        if not isinstance(module, Lesson) or not module.attest or x.page < len(module.pages) - 1:
+            raise CaseError("no statement to confirm here")
+        if not confirmed and module.required:
+            return
+        x.attested = confirmed
+        self._said(walker.attest_interaction(module, confirmed, "scorm12"))
+        self.next()
 
     def next(self) -> None:
         module, x = self.here()
@@ -115,6 +143,8 @@ class Learner:
             if x.page < len(module.pages) - 1:
                 x.page += 1
                 return
+            if module.attest and x.attested is None:
+                raise CaseError("an attestation's last page moves on with attest or decline")
         elif isinstance(module, Scenario):
             if not module.nodes[x.at.node].is_ending:
                 raise CaseError("only an ending moves on from a scenario")
@@ -179,7 +209,7 @@ class Learner:
     def _play(self, module, x: Progress, under_way: bool):
         """The play of one pass through a module, or None while nothing of it counts yet."""
         if isinstance(module, Lesson):
-            return None if under_way else plan.LessonPlay(len(module.pages))
+            return None if under_way else plan.LessonPlay(len(module.pages), x.attested if module.attest else None)
         if not x.attempts:
             return None
         if isinstance(module, Scenario):
@@ -272,7 +302,9 @@ class Learner:
             if not (index < self.cur or (self.returning and index != self.cur)):
                 continue
             record = records[module.id]
-            if isinstance(module, Scenario):
+            if isinstance(module, Lesson):  # the moment a statement was confirmed: the runtime's clock
+                settled += state.settle_lesson(module, NOW // 60000 if self.progress[index].attested else None)
+            elif isinstance(module, Scenario):
                 settled += state.settle_scenario(module, self.scenario_max[module.id], record.score, record.ending)
             elif isinstance(module, Quiz):
                 settled += state.settle_quiz(module, record.score, record.passed, record.attempts, record.retakes)
@@ -291,7 +323,7 @@ class Learner:
             else:
                 pass_mark = self.course.quiz_pass_mark(module)
                 scores = [score for p in earlier + [x] for _, score in p.attempts]
-                so_far = sum(q.points for q, r in x.answers if r)
+                so_far = self._points(x.answers)
                 begun = sum(1 for i, _ in self.rounds if i == self.cur)  # rounds back from the results
                 retakes = begun if module.retakes is not None else None
                 current = state.quiz_field(x.number, x.position, so_far, x.seed, max(scores) if scores else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 import babel
 import babel.numbers
@@ -21,6 +22,11 @@ SLOTS = {
     "attempt": "[data-view] .attempt p", "chosen": "[data-view] .decisions li > p:nth-child(2) .pts",
     "better": "[data-view] .decisions .better .pts", "facts": "[data-view] .facts li",
     "scores": "[data-view=results] tbody td:first-of-type",
+    # Question types and attestations (additions to v1): a sequence's step numbers, a partly right
+    # answer's parts, each step's place on its feedback, and when a statement was confirmed (the
+    # moment itself reads "{date}": the clock is the learner's, not the course's).
+    "places": "[data-view=question] .steps .place", "parts": "[data-view=feedback] .parts",
+    "at": "[data-view=feedback] .review .at", "attested": "[data-view=results] .attested-on",
 }
 # The author's text, where digits are the author's business ("Q3", "five weeks", "90%").
 AUTHOR = ("[data-view] .content, legend, .qtext, q, [data-choice], .opts label span, .review li > span:not(.tag):not(.ico), "
@@ -41,7 +47,11 @@ RECORDER = """(args) => {
     for (const [name, sel] of Object.entries(slots)) {
       const found = [...document.querySelectorAll(sel)].filter(visible);
       found.forEach((e) => inSlot.add(e));
-      seen.slots[name] = found.map((e) => e.textContent.replace(/\\s+/g, ' ').trim());
+      seen.slots[name] = found.map((e) => {
+        const copy = e.cloneNode(true);
+        copy.querySelectorAll('time').forEach((t) => { t.textContent = '{date}'; });
+        return copy.textContent.replace(/\\s+/g, ' ').trim();
+      });
     }
     const skip = [...document.querySelectorAll(author)];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -80,6 +90,28 @@ def fill(labels: dict, key: str, **values) -> str:
     if isinstance(word, dict):
         word = word.get(babel.Locale.parse(LANGUAGE).plural_form(values["n"]), word["other"])
     return re.sub(r"\{(\w+)\}", lambda m: number(values[m.group(1)]), word)
+
+
+def plain(text: str) -> str:
+    """A typed answer as docs/course-json.md compares it: no accents, lower case, spaces collapsed."""
+    return " ".join("".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower().split())
+
+
+def scored_parts(q: dict, response) -> tuple[int, int]:
+    """(parts right, parts) of a response from the course JSON (docs/course-json.md, "quiz"):
+    choice types one part, the options ticked exactly the correct ones; matching each situation's
+    pick against its `match`; sequencing each step in its own place; fill-in the typed text
+    against `accept`; likert none."""
+    kind, options = q["type"], q["options"]
+    if kind == "likert":
+        return 0, 0
+    if kind == "matching":
+        return sum(1 for k, o in enumerate(options) if response[k] == o["match"]), len(options)
+    if kind == "sequencing":
+        return sum(1 for place, k in enumerate(response) if k == place), len(options)
+    if kind == "fill-in":
+        return (1 if plain(response) in {o["accept"] for o in options} else 0), 1
+    return (1 if sorted(response) == [k for k, o in enumerate(options) if o["correct"]] else 0), 1
 
 
 def points(labels: dict, n: int) -> str:
@@ -130,6 +162,9 @@ class Ledger:
         self.last_right = None
         self.moment = None
         self.question = None
+        self.showing = None  # the question on the view being read
+        self.last_points, self.last_parts, self.last_response = 0, (0, 0), None
+        self.attested = [False] * len(self.ms)
         self.enter()
 
     # --- the course's values ---------------------------------------------------------
@@ -178,7 +213,7 @@ class Ledger:
         want = {"tally": [fill(L, "tally", score=got, n=most)] if most else [""],
                 "badges": [fill(L, "badgeCount", n=len(self.badges), total=len(self.c["badges"]))],
                 "eyebrow": [], "heading": [], "moment": [], "sum": [], "attempt": [], "chosen": [], "better": [],
-                "facts": [], "scores": []}
+                "facts": [], "scores": [], "places": [], "parts": [], "at": [], "attested": []}
         if self.moment is not None:
             want["moment"] = [points(L, self.moment)]
         if view == "cover":
@@ -202,9 +237,21 @@ class Ledger:
             want["eyebrow"] = [fill(L, "attemptOf", n=self.attempt, total=m["attempts"])] if m["attempts"] > 1 else []
             if view == "question":
                 want["heading"] = [fill(L, "questionOf", n=self.position + 1, total=asked)]
+                shown = next(q for q in m["questions"] if q["id"] == self.showing)
+                if shown["type"] == "sequencing":
+                    want["places"] = [number(k + 1) for k in range(len(shown["options"]))]
             else:
                 question = next(q for q in m["questions"] if q["id"] == self.question)
-                want["sum"] = [L["pointsEarned"] + " " + points(L, question["points"] if self.last_right else 0)]
+                right, parts = self.last_parts
+                if question["type"] == "likert":
+                    want["sum"] = [L["notScored"]]
+                else:
+                    want["sum"] = [L["pointsEarned"] + " " + points(L, self.last_points)]
+                if 0 < right < parts:
+                    want["parts"] = [fill(L, "partsRight", n=right, total=parts)]
+                if question["type"] == "sequencing":
+                    want["at"] = [L["rightPlace"] if k == place else fill(L, "rightPlaceIs", n=k + 1)
+                                  for place, k in enumerate(self.last_response)]
                 if self.position == asked - 1:
                     pct = percent_of(self.score, m["max"])
                     want["attempt"] = [fill(L, "attemptScore", percent=Percent(pct), passMark=Percent(m["passMark"]))]
@@ -214,6 +261,8 @@ class Ledger:
             want["sum"] = [fill(L, "resultsScore", percent=Percent(self.percent()), passMark=Percent(self.c["passMark"]))]
             want["scores"] = [fill(L, "scoreOf", n=self.best[i] or 0, max=x["max"]) if x["max"] else "\u2013"
                               for i, x in enumerate(self.ms)]
+            want["attested"] = [fill(L, "attestedOn", date="{date}") for i, x in enumerate(self.ms)
+                                if x.get("attest") and self.attested[i]]
         return want
 
     def review(self) -> tuple[list[str], list[str]]:
@@ -248,6 +297,7 @@ class Ledger:
         """What the view must read; then the ledger moves on as the walk's step does."""
         if view == "lesson":
             self.lesson = self.ms[self.reread] if self.rereading else self.ms[self.cur]
+        self.showing = shown_id
         want = self.expected(view)
         self.moment = None
         step = self.steps[self.at] if self.at < len(self.steps) else {"op": "end"}
@@ -262,7 +312,8 @@ class Ledger:
                 self.page += 1
             elif self.rereading:
                 self.rereading, self.page = False, 0
-            else:  # a lesson read to its end
+            else:  # a lesson read to its end (with an attestation: confirmed as the walk does)
+                self.attested[self.cur] = bool(step.get("attest"))
                 self.done[self.cur] = True
                 self.leave()
                 self.award()
@@ -307,9 +358,13 @@ class Ledger:
     def answer(self, question: str, step: dict) -> None:
         m = self.ms[self.cur]
         right = question in step["rightIds"] if step.get("rightIds") is not None else step["position"] < step["rightCount"]
-        points_ = next(q["points"] for q in m["questions"] if q["id"] == question)
-        self.question, self.last_right = question, right
-        self.score += points_ if right else 0
+        given = step.get("given") or {}
+        response = given[question] if question in given else step["questions"][question]["right" if right else "wrong"]
+        q = next(q for q in m["questions"] if q["id"] == question)
+        self.last_parts = scored_parts(q, response)
+        self.last_points = q["points"] * self.last_parts[0] // self.last_parts[1] if self.last_parts[1] else 0
+        self.question, self.last_right, self.last_response = question, right, response
+        self.score += self.last_points
         asked = m["draw"] if m.get("draw") is not None else len(m["questions"])
         if self.position == asked - 1:
             if self.best[self.cur] is None or self.score > self.best[self.cur]:

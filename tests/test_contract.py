@@ -7,7 +7,8 @@ learner actions and what must hold after them (`expect`), or at any point on the
 (`check: {...}`). Actions: `choose N` (a choice by its source position), `answer QID right`,
 `answer QID wrong`, `answer QID 0,2` (the options ticked), `next`, `back`, `replay`,
 `again MODULE-ID` (from the results, back to a module below target: "Replay" or "Review and
-retake"), `resume` (the runtime writes its resume data, reads it back and carries on from it).
+retake"), `attest` / `decline` (on an attestation's last page: confirm the statement and move on,
+or try to move on without), `resume` (the runtime writes its resume data, reads it back and carries on from it).
 What can be expected:
 
     points       running points of the scenario attempt under way (null elsewhere)
@@ -92,13 +93,16 @@ def steps(case: dict) -> list:
         if op == "choose":
             parsed.append((op, int(rest)))
         elif op == "answer":
-            question, how = rest.split()
-            parsed.append((op, (question, {"right": True, "wrong": False}.get(how) if how in ("right", "wrong")
-                                else [int(k) for k in how.split(",")])))
+            question, _, how = rest.partition(" ")
+            if how.startswith("text:"):  # a fill-in answer, typed as it stands after the colon
+                parsed.append((op, (question, how[len("text:"):])))
+            else:
+                parsed.append((op, (question, {"right": True, "wrong": False, "partial": "partial"}.get(how)
+                                    if how in ("right", "wrong", "partial") else [int(k) for k in how.split(",")])))
         elif op == "again":
             parsed.append((op, rest))
         else:
-            assert op in ("next", "back", "replay", "resume") and not rest, action
+            assert op in ("next", "back", "replay", "resume", "attest", "decline") and not rest, action
             parsed.append((op, None))
     assert set(case["expect"]) <= KEYS, case["expect"]
     return parsed + [("check", case["expect"])]
@@ -112,13 +116,16 @@ def python_side(checked, case: dict) -> tuple[list[dict], list]:
             seen.append(learner.snapshot(set(argument)))
             actions.append({"op": "check"})
         elif op == "answer":
-            picks = learner.answer(*argument)
-            actions.append({"op": op, "question": argument[0], "picks": picks})
+            picks, response = learner.answer(*argument)
+            actions.append({"op": op, "question": argument[0], "picks": picks, "response": response})
         elif op == "choose":
             learner.choose(argument)
             actions.append({"op": op, "choice": argument})
         elif op == "resume":
             actions.append({"op": op})  # the Python side keeps no state of its own to carry over
+        elif op in ("attest", "decline"):
+            learner.attest(op == "attest")
+            actions.append({"op": op})
         elif op == "again":
             learner.again(argument)
             actions.append({"op": op, "module": argument})
@@ -172,7 +179,7 @@ def test_the_contract_has_at_least_40_cases_over_every_rule():
     assert len(CASES) >= 40
     files = {path.stem for path in case_files()}
     for topic in ("floor", "loops", "flags", "unknown-values", "quiz-attempts", "quiz-draw", "badges", "verdict",
-                  "resume", "replay", "percent", "lessons", "interactions", "clamp", "again", "shuffle"):
+                  "resume", "replay", "percent", "lessons", "interactions", "clamp", "again", "shuffle", "question-types"):
         assert topic in files, f"no contract cases for {topic}"
 
 

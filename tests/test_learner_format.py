@@ -121,7 +121,7 @@ def test_choices_and_quizzes_shuffle_unless_the_author_says_no(write_course):
 def test_the_cover_gets_objectives_and_minutes_per_module(write_course):
     checked, rendered = compiled(write_course)
     data = rendered.course_json
-    assert data["cover"] is True and data["format"] == 2
+    assert data["cover"] is True and data["format"] == 3
     assert data["objectives"] == ["Tell confidential information from public information",
                                   "Keep the office out of your photos"]
     assert [m["minutes"] for m in data["modules"]] == [1, 1]

@@ -216,7 +216,7 @@ def test_status_counts_translated_fuzzy_missing_and_obsolete(course_copy, capsys
     assert run("translate", "status", str(course_copy)) == cli.EXIT_OK
     assert capsys.readouterr().out.splitlines() == [
         "language   translated  fuzzy  missing  obsolete",
-        "de                130      1        1         1",  # 94 of them the player's words (ui.po)
+        "de                161      1        1         1",  # 125 of them the player's words (ui.po)
     ]
 
 

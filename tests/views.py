@@ -75,12 +75,43 @@ class Keyboard:
         self.page.keyboard.press("Space")
         assert self.frame.is_checked(target)
 
+    LISTED = {"matching": "match", "sequencing": "order", "fill-in": "type_in"}
+
+    def match(self, question: str, targets) -> None:
+        """Each situation's select list: reached with Tab, its match chosen with the arrow keys."""
+        for k, target in enumerate(targets):
+            select = f'select[data-option="{question}:{k}"]'
+            self.focus(select)
+            self.page.keyboard.press("Home")  # the "Choose a match" line
+            for _ in range(target + 1):
+                self.page.keyboard.press("ArrowDown")
+            assert self.frame.eval_on_selector(select, "s => s.value") == str(target)
+
+    def order(self, question: str, steps) -> None:
+        """Each step moved up with Enter on its "Move up" button, which keeps the focus."""
+        def shown():
+            return self.frame.eval_on_selector_all(f'li[data-option^="{question}:"]',
+                                                   "els => els.map(e => +e.getAttribute('data-option').split(':')[1])")
+        for place, step in enumerate(steps):
+            if shown().index(step) > place:
+                self.focus(f'[data-option="{question}:{step}"] [data-move="up"]')
+            while shown().index(step) > place:
+                self.page.keyboard.press("Enter")
+        assert shown() == list(steps)
+
+    def type_in(self, question: str, text: str) -> None:
+        self.focus(f'input[data-option="{question}:0"]')
+        self.page.keyboard.type(text)
+
     def play(self, walker: Walker) -> None:
         quizzes = {m.id: m for m in walker.course.modules}
         for step in walker.steps:
             op = step.js["op"]
             if op in ("cover", "page", "ending"):
                 self.view()
+                if step.js.get("attest"):  # an attestation: its checkbox ticked with Space
+                    self.focus("[data-attest]")
+                    self.page.keyboard.press("Space")
                 self.press_on('[data-action="next"]')
             elif op == "again":
                 assert self.view() == "results"
@@ -96,8 +127,14 @@ class Keyboard:
                 kind = next(q.type for q in quiz.questions if q.id == question)
                 right = (question in step.js["rightIds"]) if step.js["rightIds"] is not None else \
                     step.js["position"] < step.js["rightCount"]
-                for option in step.js["questions"][question]["right" if right else "wrong"]:
-                    self.pick(question, option, kind)
+                given = step.js.get("given") or {}
+                entered = given[question] if question in given else \
+                    step.js["questions"][question]["right" if right else "wrong"]
+                if kind in self.LISTED:
+                    getattr(self, self.LISTED[kind])(question, entered)
+                else:
+                    for option in entered:
+                        self.pick(question, option, kind)
                 self.press_on('[data-action="submit"]')
             elif op == "feedback":
                 while self.view() == "feedback":

@@ -13,6 +13,10 @@ results.png         the results page once passed
 badge-shelf.png     the badge shelf, opened from the header
 certificate.png     the printable certificate
 phone-node.png      the first scene on a 360 x 740 phone, under the "not reported" notice
+theme-light.png     the sequencing question in Kestrel's theme, light scheme
+theme-dark.png      the same question in the dark scheme (the learner's system prefers dark)
+matching-dark.png   the matching question, dark scheme
+attestation.png     the policy's last page: the statement to confirm
 de-consequence.png  the German course: the moment after a choice, the player's words in German
 ar-node.png         the Arabic course, right to left: a scene with its dialogue and choices
 ar-results.png      the Arabic course: the results of a course not passed, on a 360 x 740 phone
@@ -103,8 +107,36 @@ def main() -> None:
         phone.wait_for_selector("[data-view]")
         play(phone, recovery[:first])
         phone.screenshot(path=str(HERE / "phone-node.png"))
+        question_types(browser, index, Walker(checked, walks["best"], "web", REPO).steps)
         translations(browser, recovery, first, results, Path(temp))
         browser.close()
+
+
+def question_types(browser, index: str, steps) -> None:
+    """The final check's sequencing and matching questions in both schemes, and the attestation."""
+    page = browser.new_page(viewport={"width": 1100, "height": 860}, reduced_motion="reduce")
+    page.add_init_script(SEEDED)
+    page.goto(index)
+    page.wait_for_selector("[data-view]")
+    page.evaluate("document.querySelectorAll('[data-notice] [data-action=dismiss]').forEach(b => b.click())")
+    at = index_of(steps, "question", "final-check")
+    play(page, steps[:at])
+    shots = {"fc-first-hour": (("light", "theme-light.png"), ("dark", "theme-dark.png")),
+             "fc-where-to-report": (("dark", "matching-dark.png"),)}
+    while steps[at].js["op"] == "question":
+        if page.get_attribute("[data-view]", "data-view") == "feedback":
+            page.click("[data-action=next]")
+        page.wait_for_selector("[data-view=question]")
+        shown = page.get_attribute("[data-view]", "data-question")
+        for scheme, name in shots.get(shown, ()):
+            page.emulate_media(color_scheme=scheme)
+            page.screenshot(path=str(HERE / name), full_page=True)
+        page.emulate_media(color_scheme="light")
+        play(page, steps[at:at + 1])
+        at += 1
+    last = max(i for i, s in enumerate(steps) if s.js["op"] == "page" and s.module == "our-policy")
+    play(page, steps[at:last])
+    page.screenshot(path=str(HERE / "attestation.png"), full_page=True)
 
 
 def translations(browser, recovery, first: int, results: int, temp: Path) -> None:

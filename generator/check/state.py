@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..model import Course, Lesson, Quiz, Scenario
-from ..rules import module_max
+from ..rules import CHOICE_TYPES, module_max, normalise_answer
 from .analysis import ScenarioAnalysis, maxima
 
 LIMITS = {"scorm12": 4096, "scorm2004": 64000}
@@ -23,6 +23,8 @@ PATH_MAX = 40  # choices of a scenario attempt kept for its ending's review (run
 ENCODING = 2  # of the resume state: data written by another encoding is foreign (it is part of the key)
 CHECKSUM_DIGITS = 7  # FNV-1a 32-bit in base 36
 KEY_DIGITS = 6
+# An attestation's moment: whole minutes since 1970 in base 36, fixed width (to the year 6100).
+ATTEST_DIGITS = 6
 
 
 def digits(number: int) -> int:
@@ -62,7 +64,7 @@ def pad36(number: int, width: int) -> str:
 def settled_widths(module, max_points: int) -> list[int]:
     """Digits of each number in the record of a module the learner has left."""
     if isinstance(module, Lesson):
-        return []
+        return [ATTEST_DIGITS] if module.attest else []
     if isinstance(module, Scenario):
         return [digits(max_points), digits(max(len(module.nodes) - 1, 0))]
     retakes = [digits(module.retakes)] if module.retakes is not None else []
@@ -78,6 +80,12 @@ def path_text(scenario: Scenario, choices, more: bool = False) -> str:
     """A scenario attempt's path: each choice taken, fixed width, at most PATH_MAX, "+" past it."""
     width = path_width(scenario)
     return "".join(pad36(c, width) for c in list(choices)[:PATH_MAX]) + ("+" if more or len(choices) > PATH_MAX else "")
+
+
+def settle_lesson(lesson: Lesson, attested: int | None) -> str:
+    """The record of a lesson the learner has left: an attestation's moment (minutes since 1970;
+    0: declined, as a statement not required may be), nothing for other lessons."""
+    return pad36(attested or 0, ATTEST_DIGITS) if lesson.attest else ""
 
 
 def settle_scenario(scenario: Scenario, maximum: int, best: int, ending: int) -> str:
@@ -102,11 +110,39 @@ def scenario_field(node: int, flags: int, points: int, best: int | None, ending:
 
 
 def quiz_field(attempt: int, position: int, score: int, seed: int, best: int | None, passed: bool,
-               last: int | None, retakes: int | None = None) -> str:
-    """The quiz the learner is in: attempt, position, score so far, seed, best, passed, last answer,
-    and the retakes used when the quiz limits them."""
-    numbers = (attempt, position, score, seed, best, 1 if passed else 0, last) + ((retakes,) if retakes is not None else ())
-    return "_".join(b36(n) for n in numbers)
+               last, retakes: int | None = None) -> str:
+    """The quiz the learner is in: attempt, position, score so far, seed, best, passed, last answer
+    (last_answer), and the retakes used when the quiz limits them."""
+    numbers = (attempt, position, score, seed, best, 1 if passed else 0) + ((retakes,) if retakes is not None else ())
+    texts = [b36(n) for n in numbers]
+    texts.insert(6, "".join(b36(n) for n in last) if isinstance(last, (list, tuple)) else b36(last))
+    return "_".join(texts)
+
+
+def last_answer(question, response):
+    """What the resume state keeps of the answer on the feedback view (runtime/state.js lastValue):
+    choice types the mask of the options ticked, matching and sequencing the response itself,
+    fill-in 1 + the accepted answer it matched (0: none), likert the point."""
+    if question.type in CHOICE_TYPES:
+        return sum(1 << k for k in response)
+    if question.type == "fill-in":
+        typed = normalise_answer(response)
+        return next((k + 1 for k, o in enumerate(question.options) if normalise_answer(o.text) == typed), 0)
+    return list(response) if isinstance(response, (list, tuple)) else response
+
+
+def last_width(question) -> int:
+    """Most characters of a question's last answer in the resume state: choice types a mask of
+    the options, matching and sequencing one character an item, fill-in 1 + the accepted answer
+    it matched, likert the point chosen (runtime/state.js lastValue)."""
+    count = len(question.options)
+    if question.type in ("matching", "sequencing"):
+        return max(count, 1)
+    if question.type == "fill-in":
+        return digits(count)
+    if question.type == "likert":
+        return digits(max(count - 1, 0))
+    return max(digits((1 << count) - 1), 1)
 
 
 def lesson_field(page: int, done: bool) -> str:
@@ -131,9 +167,12 @@ def state_key(course: Course) -> str:
         if isinstance(module, Scenario):
             shape.append([[n.id, [c.target for c in n.choices]] for n in module.nodes])
         elif isinstance(module, Quiz):
-            shape.append([[q.id, len(q.options)] for q in module.questions])
+            # A listed type (addition to v1) keys its type too; the choice types keep the keys they had.
+            shape.append([[q.id, len(q.options)] + ([] if q.type in CHOICE_TYPES else [q.type])
+                          for q in module.questions])
         elif isinstance(module, Lesson):
-            shape.append(len(module.pages))
+            # An attestation (addition to v1) adds to the key; other lessons keep the keys they had.
+            shape.append([len(module.pages), module.attest is not None] if module.attest else len(module.pages))
     shape.append([badge.id for badge in course.badges])
     digest = hashlib.sha256(json.dumps(shape).encode()).digest()
     return b36(int.from_bytes(digest[:4], "big"))[:6]
@@ -216,8 +255,8 @@ def longest_path(scenario: Scenario) -> int:
 
 
 def _quiz(quiz: Quiz) -> int:
-    widest = max((len(q.options) for q in quiz.questions), default=1)
+    widest = max((last_width(q) for q in quiz.questions), default=1)
     score = digits(quiz.max_points)
     retakes = 1 + digits(quiz.retakes) if quiz.retakes is not None else 0
     return (digits(quiz.attempts) + 1 + digits(quiz.asked) + 1 + score + 1 + SEED_DIGITS + 1
-            + max(score, 1) + 1 + 1 + 1 + max(digits((1 << widest) - 1), 1) + retakes)
+            + max(score, 1) + 1 + 1 + 1 + widest + retakes)

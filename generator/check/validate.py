@@ -9,10 +9,11 @@ import os
 import re
 
 from ..diagnostics import Diagnostics, closest, did_you_mean
-from ..model import Course, Quiz, Scenario
-from ..rules import ID, MAX_ID, SCORM, course_max, true_false_words
+from ..model import Course, Option, Question, Quiz, Scenario
+from ..rules import ID, MAX_ID, SCORM, course_max, normalise_answer, true_false_words
 from ..source import expressions
 from . import slips, state as resume
+from . import theme as theme_rules
 from .analysis import ScenarioAnalysis, maxima
 
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
@@ -58,6 +59,8 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
         elif isinstance(module, Quiz):
             _quiz(module, course, diags)
     _badges(course, scope_modules, diags, unread)
+    if course.theme:
+        _theme(course.theme, diags)
     if course.pass_mark_location and course.pass_mark > 0 and course.modules and not course.unread \
             and course_max(course, maxima(analyses)) == 0:
         diags.error(course.pass_mark_location,
@@ -68,6 +71,25 @@ def validate(course: Course, analyses: dict[str, ScenarioAnalysis], diags: Diagn
     _state_size(course, analyses, diags, formats)
     slips.warn(course, analyses, diags)
     _best_first(course, diags)
+
+
+def _theme(theme, diags: Diagnostics) -> None:
+    """Every foreground the theme's colours produce on every background it is drawn on, against
+    WCAG AA: one error per theme colour to change, at its line, naming each pair under its
+    minimum with its ratio, and the nearest colour with which every pair passes."""
+    grouped: dict[tuple[str, str], list] = {}
+    for short in theme_rules.shortfalls(theme):
+        grouped.setdefault((short.scheme, short.blame), []).append(short)
+    for (scheme, key), found in grouped.items():
+        palette = theme.light if scheme == "light" else theme.dark
+        value = getattr(palette, key)
+        pairs = "; ".join(f"{s.pair.what}, {s.colours[s.pair.fg]} on {s.colours[s.pair.bg]}, is "
+                          f"{theme_rules.shown(s.ratio)} (WCAG AA asks {s.pair.minimum:g}:1)" for s in found)
+        nearest = found[0].suggestion
+        advice = (f'; the nearest {key} with which every pair passes is "{nearest}"' if nearest
+                  else f"; no {key} near it passes: choose another")
+        where = "the theme" if scheme == "light" else "the theme's dark scheme"
+        diags.error(palette.locations[key], f'{key} "{value}" of {where} is too low in contrast: {pairs}{advice}')
 
 
 BEST_FIRST_SHARE = 60  # percent of decisions above which a learner learns to pick the first choice
@@ -223,6 +245,9 @@ def _quiz(quiz: Quiz, course: Course, diags: Diagnostics) -> None:
             diags.error(question.id_location, f'duplicate question id "{question.id}" (first at line '
                         f'{ids[question.id].location.line}): give this question another id')
         ids.setdefault(question.id, question)
+        if question.type in LISTED_CHECKS:
+            LISTED_CHECKS[question.type](question, diags)
+            continue
         correct = [o for o in question.options if o.correct]
         if len(question.options) < 2:
             diags.error(question.location, f'question "{question.id}" needs at least two options (- [x] / - [ ])')
@@ -275,6 +300,77 @@ def _badges(course: Course, modules, diags: Diagnostics, unread: frozenset[str])
 
 SCORM12_CHOICES = 36  # a 1.2 choice response is one character of 0-9a-z
 SCORM12_WEIGHTING = 100  # a 1.2 interaction's weighting lies in -100..100 (RTE 3.4.2.7.4)
+
+
+# The listed question types (additions to v1). Their responses write each item as one
+# base-36 character (docs/course-json.md), and SCORM 2004 records at most 36 of them.
+LISTED_MAX = 36
+FILL_IN_MAX = 250  # characters of an accepted answer: a SCORM 2004 fill-in pattern holds 250
+
+
+def _matching(question: Question, diags: Diagnostics) -> None:
+    if len(question.options) < 2:
+        diags.error(question.location, f'a matching question needs at least two pairs (- situation -> match); '
+                    f'"{question.id}" has {len(question.options)}')
+        return
+    if len(question.targets) < 2:
+        diags.error(question.location, f'every pair of matching question "{question.id}" has the same match '
+                    f'"{question.targets[0]}": give at least two different matches')
+    _listed_limit(question, "pairs", diags)
+    _duplicates(question, "situation", diags)
+
+
+def _sequencing(question: Question, diags: Diagnostics) -> None:
+    if len(question.options) < 2:
+        diags.error(question.location, f'a sequencing question needs at least two steps to put in order; '
+                    f'"{question.id}" has {len(question.options)}')
+        return
+    _listed_limit(question, "steps", diags)
+    _duplicates(question, "step", diags)
+
+
+def _fill_in(question: Question, diags: Diagnostics) -> None:
+    if not question.options:
+        diags.error(question.location, f'fill-in question "{question.id}" has no accepted answers: list each '
+                    "answer you accept under the question (- Press office)")
+        return
+    seen: dict[str, Option] = {}
+    for option in question.options:
+        if len(option.text) > FILL_IN_MAX:
+            diags.error(option.location, f"an accepted answer of {len(option.text)} characters: an LMS records at "
+                        f"most {FILL_IN_MAX}; shorten it")
+        key = normalise_answer(option.text)
+        if key in seen:
+            diags.error(option.location, f'"{option.text}" is the same answer as "{seen[key].text}" (line '
+                        f"{seen[key].location.line}) once case, spaces and accents are set aside")
+        seen.setdefault(key, option)
+
+
+def _likert(question: Question, diags: Diagnostics) -> None:
+    if len(question.options) < 2:
+        diags.error(question.location, f'a likert question needs at least two points on its scale; '
+                    f'"{question.id}" has {len(question.options)}')
+        return
+    _listed_limit(question, "points on its scale", diags)
+    _duplicates(question, "point of the scale", diags)
+
+
+def _listed_limit(question: Question, what: str, diags: Diagnostics) -> None:
+    if len(question.options) > LISTED_MAX:
+        diags.error(question.location, f'"{question.id}" has {len(question.options)} {what}: an LMS records at '
+                    f"most {LISTED_MAX}; split the question")
+
+
+def _duplicates(question: Question, what: str, diags: Diagnostics) -> None:
+    first: dict[str, Option] = {}
+    for option in question.options:
+        if option.text in first:
+            diags.error(option.location, f'the {what} "{option.text}" appears twice in "{question.id}" (first at '
+                        f"line {first[option.text].location.line}): learners could not tell the two apart")
+        first.setdefault(option.text, option)
+
+
+LISTED_CHECKS = {"matching": _matching, "sequencing": _sequencing, "fill-in": _fill_in, "likert": _likert}
 
 
 def _scorm12_limits(course: Course, diags: Diagnostics) -> None:

@@ -18,14 +18,15 @@ import nh3
 from markupsafe import escape
 
 from ..check import state, timing
+from ..check import theme as theme_rules
 from ..check.analysis import ScenarioAnalysis, maxima
 from ..source import expressions
 from . import cmi5, openbadges
 from .assets import Asset
 from ..model import Course, DialogueLine, ForeignText, Lesson, Markdown, Quiz, Scenario
-from ..rules import RESULTS, course_max, right_to_left, true_false_words
+from ..rules import RESULTS, course_max, normalise_answer, right_to_left, true_false_words
 
-FORMAT = 2
+FORMAT = 3
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'")
 # A cmi5 course talks to the LMS over HTTP, at an endpoint the launch URL names: only
@@ -58,6 +59,10 @@ def render(course: Course, analyses: dict, runtime_dir: Path | None = None, lms:
     data = course_json(course, analyses, assets, runtime["labels"])
     if lms == "cmi5":
         data["au"] = cmi5.au_id(course, language)
+    if course.theme:  # the theme's stylesheet comes after the runtime's, so its colours win
+        font = assets[course.theme.font_file.resolve()].package_path if course.theme.font_file else None
+        runtime["files"]["theme.css"] = theme_stylesheet(course.theme, font and "../" + font).encode("utf-8")
+        runtime["styles"] = runtime["styles"] + ["runtime/theme.css"]
     page = _launch_page(course, data, runtime, CSP_CMI5 if lms == "cmi5" else CSP)
     files = {"index.html": page.encode("utf-8")}
     files.update({f"runtime/{name}": content for name, content in runtime["files"].items()})
@@ -67,12 +72,33 @@ def render(course: Course, analyses: dict, runtime_dir: Path | None = None, lms:
     return Rendered(files, data)
 
 
+def theme_stylesheet(theme, font_url: str | None) -> str:
+    """theme.css: each scheme's palette (check/theme.py, the colours the contrast check read) as
+    the runtime stylesheet's custom properties, the dark one under prefers-color-scheme, and the
+    font: a stack of installed fonts, or a file in the package (never fetched)."""
+    def block(colours: dict[str, str]) -> str:
+        return "".join(f" --{name}: {value};" for name, value in sorted(colours.items()))
+    lines = ["/* Written by coursegen from the course's theme: in course.yaml. */"]
+    family = theme.font
+    if font_url:
+        lines.append(f'@font-face {{ font-family: "Course"; src: url("{font_url}"); font-display: swap; }}')
+        family = '"Course", system-ui, sans-serif'
+    lines.append(":root {" + block(theme_rules.palette(theme.light, "light"))
+                 + (f" font-family: {family};" if family else "") + " color-scheme: light; }")
+    if theme.dark:
+        lines.append("@media (prefers-color-scheme: dark) { :root {" + block(theme_rules.palette(theme.dark, "dark"))
+                     + " color-scheme: dark; } }")
+    return "\n".join(lines) + "\n"
+
+
 def _assets(course: Course) -> dict[Path, Asset]:
     """Images and badge icons, each under a content-addressed name (stable builds)."""
     found: dict[Path, Asset] = {}
     sources = [image.source for span in course.markdown_spans() for image in span.images]
     sources += [badge.icon for badge in course.badges if badge.icon]
     sources += [c.portrait for m in course.modules for c in getattr(m, "characters", ()) if c.portrait]
+    if course.theme:
+        sources += [p for p in (course.theme.logo, course.theme.font_file) if p]
     for source in sources:
         source = source.resolve()
         if source in found:
@@ -166,6 +192,9 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
                  "minutes": timing.module_minutes(module, analyses.get(module.id))}
         if isinstance(module, Lesson):
             entry.update(max=0, pages=[{"title": p.title, "html": html(p.body)} for p in module.pages])
+            if module.attest:
+                entry["attest"] = {"text": module.attest, "html": html.text(module.attest, module.attest_location),
+                                   "required": module.required}
         elif isinstance(module, Scenario):
             entry.update(_scenario(module, analyses[module.id], html, module_index))
         else:
@@ -184,6 +213,8 @@ def course_json(course: Course, analyses: dict, assets: dict[Path, Asset], label
             "passMark": course.pass_mark, "maxPoints": course_max(course, maxima(analyses)),
             "stateKey": state.state_key(course), "results": RESULTS, "labels": labels, "modules": modules,
             "badges": badges}
+    if course.theme and course.theme.logo:
+        data["logo"] = assets[course.theme.logo.resolve()].package_path
     untranslated = dict(_foreign(data, ""))
     if untranslated:
         data["untranslated"] = untranslated
@@ -261,14 +292,21 @@ def _quiz(quiz: Quiz, course: Course, html: _Html) -> dict:
                 item["pinned"] = True
             if q.type == "truefalse":
                 item["value"] = option.text == true_word
+            if q.type == "matching":
+                item["match"] = option.match
+            if q.type == "fill-in":
+                item["text"], item["accept"] = str(option.text), normalise_answer(option.text)
             options.append(item)
+        extra = {}
+        if q.type == "matching":
+            extra["targets"] = [{"html": html.text(t, q.location), "text": str(t)} for t in q.targets]
         body = html(q.body) if q.body else ""
         prompt = html.text(q.prompt, q.location) + body
         # Plain text for the LMS's description: the heading, or the question's text without one.
         title = q.prompt or " ".join(unescape(nh3.clean(body, tags=set())).split())
         questions.append({"id": q.id, "type": q.type, "points": q.points, "html": prompt,
                           "title": title, "options": options, "explanation": html(q.explanation),
-                          "line": q.location.line})
+                          "line": q.location.line, **extra})
     return {"max": quiz.max_points, "passMark": course.quiz_pass_mark(quiz), "shuffle": quiz.shuffle,
             "draw": quiz.draw if quiz.draws else None, "attempts": quiz.attempts, "retakes": quiz.retakes,
             "intro": html(quiz.intro), "questions": questions}

@@ -19,7 +19,9 @@ from . import files
 SUFFIXES = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "GIF": (".gif",), "WebP": (".webp",), "SVG": (".svg",)}
 ICON_TYPES = ("SVG", "PNG")  # what Open Badges allows
 ALLOWED = {"image": "a PNG, JPEG, GIF, WebP or SVG image", "badge icon": "an SVG or PNG image",
-           "portrait": "an SVG or PNG image"}
+           "portrait": "an SVG or PNG image", "logo": "an SVG or PNG image"}
+# A theme's font file, by its first bytes: WOFF2, WOFF, TrueType, OpenType.
+FONT_MAGIC = {b"wOF2": ".woff2", b"wOFF": ".woff", b"\x00\x01\x00\x00": ".ttf", b"true": ".ttf", b"OTTO": ".otf"}
 
 _SVG_START = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?"
                         rb"(?:(?:<!--(?:(?!-->).)*-->|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>)\s*)*<svg[\s>/]", re.DOTALL)
@@ -55,6 +57,10 @@ def check_images(course: Course, diags: Diagnostics) -> None:
               for badge in course.badges if badge.icon is not None]
     named += [(c.portrait, os.path.relpath(c.portrait, Path(m.source).parent), c.portrait_location or c.location,
                "portrait") for m in course.modules for c in getattr(m, "characters", ()) if c.portrait is not None]
+    theme = course.theme
+    if theme and theme.logo is not None:
+        named.append((theme.logo, os.path.relpath(theme.logo, course.source.parent), theme.logo_location or theme.location,
+                      "logo"))
     for path, shown, where, what in named:
         key = (path, shown, what)
         if key not in examined:  # a picture used on many pages is read once
@@ -67,7 +73,35 @@ def check_images(course: Course, diags: Diagnostics) -> None:
             diags.error(where, message)
         if resolved and not messages:
             shipped.setdefault(resolved, (size, shown))
+    if theme and theme.font_file is not None:
+        shown = os.path.relpath(theme.font_file, course.source.parent)
+        where = theme.font_location or theme.location
+        found = Diagnostics()
+        resolved = files.locate(course.root, theme.font_file, shown, where, found, "font")
+        size = _examine_font(resolved, shown, course, found) if resolved else 0
+        for item in found.items:
+            diags.error(where, item.message)
+        if resolved and not found.items:
+            shipped.setdefault(resolved, (size, shown))
     _check_package(course, shipped, diags)
+
+
+def _examine_font(path: Path, shown: str, course: Course, diags: Diagnostics) -> int:
+    """A font shipped in the package: present, within the asset limit, a font by its first bytes."""
+    where = Location(path)
+    if not path.is_file():
+        diags.error(where, f'font not found: "{shown}"')
+        return 0
+    data = files.read_bytes(path, course.limits.asset, diags, where, shown, "over the limit for one file: make it "
+                            "smaller (a WOFF2 subset), or raise limits: asset: in course.yaml", subject=f'font "{shown}"')
+    if data is None:
+        return 0
+    suffix = FONT_MAGIC.get(data[:4])
+    if suffix is None:
+        diags.error(where, f'font "{shown}" is not a WOFF2, WOFF, TrueType or OpenType font')
+    elif Path(shown).suffix.lower() != suffix and not (suffix == ".ttf" and Path(shown).suffix.lower() == ".otf"):
+        diags.error(where, f'font "{shown}" holds a {suffix[1:]} font but is named {Path(shown).suffix}: rename it')
+    return len(data)
 
 
 def _icon_name(badge: Badge, course: Course) -> str:
@@ -102,7 +136,7 @@ def _examine(path: Path, shown: str, what: str, course: Course, diags: Diagnosti
     if data is None:
         return 0
     kind = image_type(data)
-    allowed = ICON_TYPES if what in ("badge icon", "portrait") else tuple(SUFFIXES)
+    allowed = ICON_TYPES if what in ("badge icon", "portrait", "logo") else tuple(SUFFIXES)
     if kind is None:
         content = "is empty" if not data else "holds text" if _is_text(data) else "holds other data"
         diags.error(where, f"{subject} is not {ALLOWED[what]} (the file {content})")

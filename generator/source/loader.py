@@ -12,18 +12,26 @@ from pathlib import Path
 
 from . import expressions, files, parser, yamlmarks
 from ..diagnostics import Diagnostics, Location, did_you_mean
-from ..model import MB, Badge, Character, Course, Lesson, Limits, Module, Objective, Quiz, Root, Scenario, Unread
-from ..rules import ID
+from ..model import (MB, Badge, Character, Course, Lesson, Limits, Module, Objective, Palette, Quiz, Root, Scenario,
+                     Theme, Unread)
+from ..rules import COLOUR, ID, colour
 from .files import read_text
 from .images import check_images  # noqa: F401 - the pipeline's name for the image checks
 from .yamlmarks import Fields, Value
 
 COURSE_KEYS = ("id", "title", "version", "language", "languages", "description", "objectives", "pass_mark",
-               "xapi_base", "modules", "badges", "root", "limits")
+               "xapi_base", "modules", "badges", "root", "limits", "theme")
+THEME_KEYS = ("logo", "primary", "accent", "background", "font", "dark")
+SCHEME_KEYS = ("primary", "accent", "background")
+# The light scheme's colours where a theme leaves them out: the runtime's own (runtime/style.css).
+LIGHT = {"primary": "#0b57a4", "accent": "#b3470b", "background": "#ffffff"}
+FONT_FILES = (".woff2", ".woff", ".ttf", ".otf")
+# A font stack of installed fonts: names of letters, digits, spaces and hyphens, quoted or not.
+FONT_STACK = re.compile(r'^\s*(?:"[\w -]+"|[\w -]+)(?:\s*,\s*(?:"[\w -]+"|[\w -]+))*\s*$')
 LIMIT_KEYS = ("asset", "package")
 BADGE_KEYS = ("id", "title", "description", "icon", "when")
 MODULE_KEYS = {
-    "lesson": ("id", "title", "kind"),
+    "lesson": ("id", "title", "kind", "attest", "required"),
     "scenario": ("id", "title", "kind", "characters", "shuffle"),
     "quiz": ("id", "title", "kind", "pass_mark", "shuffle", "draw", "attempts", "retakes"),
 }
@@ -73,7 +81,61 @@ def load_course(course_file: Path, diags: Diagnostics) -> Course | None:
                   pass_mark, pass_value.location if pass_value is not None and pass_value.data is not None else None,
                   tuple(modules), tuple(badges), course_file, root.location, locations,
                   tuple(tag for tag, _ in languages), owned, limits, fields.string("xapi_base"),
-                  tuple(unread), _load_objectives(fields.get("objectives"), text.splitlines(), diags))
+                  tuple(unread), _load_objectives(fields.get("objectives"), text.splitlines(), diags),
+                  _load_theme(fields.get("theme"), fields.key_location("theme"), course_file, diags))
+
+
+def _load_theme(value: Value | None, where: Location, course_file: Path, diags: Diagnostics) -> Theme | None:
+    """`theme:`: a logo, colours for the light scheme (and a dark one), a font."""
+    if value is None or value.data is None:
+        return None
+    fields = Fields(value, "the theme", diags, THEME_KEYS)
+    light = _palette(fields, LIGHT, diags)
+    dark = None
+    if fields.get("dark") is not None:
+        dark_fields = Fields(fields.get("dark"), "the theme's dark scheme", diags, SCHEME_KEYS)
+        missing = [key for key in SCHEME_KEYS if dark_fields.get(key) is None]
+        if missing:
+            diags.error(fields.key_location("dark"), f"the dark scheme needs all three colours; add "
+                        + ", ".join(f"{key}:" for key in missing))
+        dark = _palette(dark_fields, {key: "#000000" for key in SCHEME_KEYS}, diags)
+    logo = None
+    logo_text = fields.string("logo")
+    if logo_text:
+        logo = course_file.parent / logo_text
+        if logo.suffix.lower() not in ICON_SUFFIXES:
+            diags.error(fields.value_location("logo"), f'the logo "{logo_text}" must be an SVG or PNG file')
+            logo = None
+    font, font_file, font_text = None, None, fields.string("font")
+    if font_text:
+        if font_text.lower().endswith(FONT_FILES):
+            font_file = course_file.parent / font_text
+        elif FONT_STACK.match(font_text):
+            font = ", ".join(part.strip() for part in font_text.split(","))
+        else:
+            diags.error(fields.value_location("font"), 'font is a list of installed fonts, like "Segoe UI", Roboto, '
+                        "sans-serif, or a font file in the course (.woff2, .woff, .ttf or .otf); fonts are never "
+                        "fetched from the internet")
+    return Theme(light, dark, logo, font, font_file, where, fields.value_location("logo") if logo else None,
+                 fields.value_location("font") if font_text else None)
+
+
+def _palette(fields: Fields, defaults: dict[str, str], diags: Diagnostics) -> Palette:
+    colours, locations = {}, {}
+    for key in SCHEME_KEYS:
+        value = fields.get(key)
+        colours[key], locations[key] = defaults[key], fields.key_location(key)
+        if value is None:
+            continue
+        locations[key] = value.text_location if value.data is not None else fields.key_location(key)
+        text = value.data if isinstance(value.data, str) else None
+        if text is None or not COLOUR.match(text):
+            shown = "nothing" if value.data is None else f'"{value.data}"'
+            diags.error(locations[key], f"{key} must be a colour like \"#0b57a4\", in quotes (YAML reads an "
+                        f"unquoted # as the start of a comment), not {shown}")
+            continue
+        colours[key] = colour(text)
+    return Palette(colours["primary"], colours["accent"], colours["background"], locations)
 
 
 def _load_objectives(value: Value | None, lines: list[str], diags: Diagnostics) -> tuple[Objective, ...]:
@@ -255,7 +317,12 @@ def load_module(path: Path, diags: Diagnostics, named_at: Location, shown: str |
     location = fields.value_location("id") if isinstance(root.data, dict) else Location(path, 1, 1)
     source = parser.Source(text[end.end() + 1:], path, body_first_line)
     if kind == "lesson":
-        return Lesson(module_id, title, tuple(parser.lesson_pages(source, diags)), path, location)
+        attest = fields.string("attest")
+        if fields.get("required") and not attest:
+            diags.error(fields.key_location("required"), '"required" belongs to an attestation: add attest: with the '
+                        "statement the learner confirms, or remove required:")
+        return Lesson(module_id, title, tuple(parser.lesson_pages(source, diags)), path, location, attest,
+                      fields.boolean("required", True), fields.value_location("attest") if attest else None)
     if kind == "scenario":
         characters = _load_characters(fields.get("characters"), path, diags)
         nodes, headings = parser.scenario_nodes(source, {c.key: c for c in characters}, diags)

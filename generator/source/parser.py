@@ -7,18 +7,21 @@ between stays Markdown text until `render` turns it into HTML.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import attributes, expressions
 from ..diagnostics import Diagnostics, Location, closest, did_you_mean
-from ..model import (Character, Choice, DialogueLine, Heading, Image, Markdown, Node, Option, Page, Question)
-from ..rules import ID, OUTCOMES, QUESTION_TYPES
+from ..model import (Character, Choice, DialogueLine, Heading, Image, Markdown, Node, Option, Page, Question,
+                     sorted_targets)
+from ..rules import CHOICE_TYPES, ID, OUTCOMES, QUESTION_TYPES
 
 HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
 FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 LIST_ITEM = re.compile(r"^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
 CHOICE = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])+)\]\(#(?P<target>[^)\s]*)\)(?P<rest>.*)$")
+# A matching pair's two sides: `- A lost laptop -> IT service desk` (or "→").
+PAIR = re.compile(r"^(?P<source>.*?)[ \t]+(?:->|→)[ \t]+(?P<target>.*?)[ \t]*$")
 TASK = re.compile(r"^(?P<lead>[ \t]{0,3}[-*+][ \t]+)\[(?P<mark>[ xX])\][ \t]+(?P<text>.*?)[ \t]*$")
 DIALOGUE = re.compile(r"^(?P<lead>[ \t]{0,3}>[ \t]?)\[(?P<speaker>[^\]\s]+)\][ \t]*(?P<text>.*)$")
 QUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
@@ -80,8 +83,9 @@ class Source:
                 yield index, match
 
 
-def _or(words) -> str:
+def _or(words, prefix: str = "") -> str:
     """"a, b or c"."""
+    words = [prefix + w for w in words]
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
@@ -707,7 +711,7 @@ def quiz_questions(source: Source, diags: Diagnostics) -> tuple[Markdown | None,
 def _question(source, index, match, lines, diags) -> Question | None:
     line = source.lines[index]
     prompt, attrs = heading_parts(match, line, source, diags)
-    question_id, kind, points = "", None, 1
+    question_id, kind, points, points_location = "", None, 1, None
     id_location = source.at(line)
     for attr in attrs:
         if attr.kind == "id":
@@ -719,6 +723,7 @@ def _question(source, index, match, lines, diags) -> Question | None:
                             f'not "{kind}"' + did_you_mean(kind or "", QUESTION_TYPES))
                 kind = "invalid"
         elif attr.kind == "key" and attr.name == "points":
+            points_location = attr.value_location
             if not re.fullmatch(r"\+?\d+", attr.value or ""):
                 diags.error(attr.value_location, f'points must be a whole number of 0 or more, not "{attr.value}"')
             else:
@@ -732,15 +737,21 @@ def _question(source, index, match, lines, diags) -> Question | None:
         diags.error(location, "a question heading needs an id and a type, like {#q-name type=single points=1}")
         return None
     if kind is None:
-        diags.error(location, f'question "{question_id}" needs a type: add type=single, type=multiple or '
-                    "type=truefalse")
+        diags.error(location, f'question "{question_id}" needs a type: add {_or(QUESTION_TYPES, "type=")}')
         kind = "invalid"
+    if kind == "likert":
+        if points_location is not None:
+            diags.error(points_location, f'a likert question asks for a view and is never scored: remove points={points} '
+                        f'from "{question_id}"')
+        points = 0
+    ticked = kind in CHOICE_TYPES or kind == "invalid"
     options, explanation_lines, body_lines = [], [], []
     state = "body"
     for body_line in lines:
         text = body_line.text
-        task = None if body_line.in_fence else TASK.match(text)
-        slip = None if body_line.in_fence or task else OPTION_SLIP.match(text)
+        task = None if body_line.in_fence or not ticked else TASK.match(text)
+        slip = None if body_line.in_fence or task or not ticked else OPTION_SLIP.match(text)
+        item = None if body_line.in_fence or ticked else LIST_ITEM.match(text)
         if state in ("body", "options") and (task or slip):
             state = "options"
             found = task or slip
@@ -754,6 +765,11 @@ def _question(source, index, match, lines, diags) -> Question | None:
                 right = task.group("mark") != " "
             text, pinned = _option_attributes(found, body_line, source, diags)
             options.append(Option(text, right, source.at(body_line, column), pinned))
+        elif state in ("body", "options") and item:
+            state = "options"
+            option = _listed_option(kind, item, body_line, source, diags)
+            if option:
+                options.append(option)
         elif state in ("options", "explanation") and QUOTE.match(text) and not body_line.in_fence:
             state = "explanation"
             explanation_lines.append(Line(body_line.number, QUOTE.sub("", text), False))
@@ -764,12 +780,39 @@ def _question(source, index, match, lines, diags) -> Question | None:
             body_lines.append(body_line)
         else:
             what = "options" if state == "options" else "the explanation"
-            diags.error(source.at(body_line), f"only options (- [x] / - [ ]) and then one blockquote "
+            listed = "options (- [x] / - [ ])" if ticked else f"the {LISTED[kind]} (- …)"
+            diags.error(source.at(body_line), f"only {listed} and then one blockquote "
                         f"explanation (> …) may follow the question text; this line comes after {what}: move it "
                         "into the question's text or the explanation")
     body = markdown(body_lines, source, diags)
     explanation = markdown(explanation_lines, source, diags)
-    return Question(question_id, kind, points, prompt, body, tuple(options), explanation, location, id_location)
+    if kind == "matching":
+        order = sorted_targets(options)
+        options = [replace(o, match=order.index(o.target)) for o in options]
+    return Question(question_id, kind, points, prompt, body, tuple(options), explanation, location, id_location,
+                    points_location)
+
+
+# What the list under a question of each listed type holds (additions to v1).
+LISTED = {"matching": "pairs", "sequencing": "steps in their right order", "fill-in": "accepted answers",
+          "likert": "points of the scale"}
+
+
+def _listed_option(kind: str, item: re.Match, line: Line, source: Source, diags: Diagnostics) -> Option | None:
+    """One item of a matching, sequencing, fill-in or likert question's list: a pair, a step, an
+    accepted answer or a point of the scale. Every one is "correct": the list is the answer."""
+    column = item.end() + 1
+    text = line.text[item.end():].strip()
+    where = source.at(line, column)
+    if kind != "matching":
+        return Option(text, True, where)
+    pair = PAIR.match(line.text[item.end():])
+    if not pair or not pair.group("source").strip() or not pair.group("target").strip():
+        diags.error(where, 'a matching pair is a situation, " -> " and its match, like '
+                    '"- A lost laptop -> IT service desk"')
+        return None
+    return Option(pair.group("source").strip(), True, where, target=pair.group("target").strip(),
+                  target_location=source.at(line, item.end() + pair.start("target") + 1))
 
 
 def _option_attributes(task: re.Match, line: Line, source: Source, diags: Diagnostics) -> tuple[str, bool]:

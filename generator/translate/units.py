@@ -135,6 +135,9 @@ TABLE: tuple[Field | Children, ...] = (
           lambda p, t: f"The title of page {t[-1].pages.index(p) + 1} of the lesson."),
     Field(Page, "body", "body", BLOCK, lambda p, t: "A page of the lesson (Markdown: keep list markers and "
           "line structure)."),
+    Field(Lesson, "attest", "attest", INLINE, lambda l, t: "The statement the learner confirms at the end of the "
+          "lesson (an attestation), recorded for the course's records and shown on the certificate.",
+          where=lambda l: l.attest_location or l.location),
     Field(Scenario, "title", "title", PLAIN, _module_title),
     Children(Scenario, "characters", lambda c, i: f"character.{c.key}"),
     Field(Character, "name", "name", PLAIN,
@@ -160,6 +163,9 @@ TABLE: tuple[Field | Children, ...] = (
     # True/false options are the target language's own words, never a translator's.
     Children(Question, "options", lambda o, i: f"option.{i}", keep=lambda q: q.type != "truefalse"),
     Field(Option, "text", "", INLINE, _option),
+    Field(Option, "target", "target", INLINE,
+          lambda o, t: f'The right match of a situation in matching question "{t[-1].id}"; the same match '
+          "written the same way in every pair it belongs to.", where=lambda o: o.target_location or o.location),
     Field(Question, "explanation", "explanation", BLOCK,
           lambda q, t: f'Shown after the learner answers question "{q.id}" (Markdown).'),
 )

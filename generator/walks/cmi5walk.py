@@ -159,11 +159,13 @@ def _interaction(statement: dict, au_id: str) -> dict:
     outcome = "neutral" if success is None else "correct" if success else "wrong"  # the words of rules.RESULTS
     if path[0] == "scenarios" and path[2] == "ending":
         kind, ident = "fill-in", f"{path[1]}__ending"
+    elif path[0] == "lessons":  # an attestation: lessons/ID/attestation
+        kind, ident = definition.get("interactionType"), f"{path[1]}__attest"
     else:
         kind, ident = definition.get("interactionType"), f"{path[1]}__{path[3]}"
     record = {"id": ident, "type": kind, "response": result.get("response"), "result": outcome}
     if path[0] == "quizzes":
-        record["weighting"] = result.get("score", {}).get("max")
+        record["weighting"] = result.get("score", {}).get("max", 0)  # a likert answer has no score: 0 at stake
     return record
 
 

@@ -113,7 +113,8 @@ RECORD_MAX, FIELD = 60_000, 92
 RECORD_SLACK = 1024
 WRITTEN_2004 = re.compile(r"cmi\.(exit|suspend_data|location|session_time|completion_status|success_status"
                           r"|score\.(min|max|raw|scaled)|objectives\.\d+\.(id|success_status|completion_status)"
-                          r"|interactions\.\d+\.(id|type|correct_responses\.0\.pattern|learner_response|result))")
+                          r"|interactions\.\d+\.(id|type|correct_responses\.\d+\.pattern|learner_response|result"
+                          r"|timestamp|description))")  # timestamp, description: an attestation's
 
 
 def _cost(name: str, value: str) -> int:
@@ -140,8 +141,8 @@ def _interaction_cost(index: int, want: dict) -> int:
     fields = {"id": want["id"], "type": want["type"], "learner_response": want["response"]}
     if want["result"] is not None:  # a scenario play cut short has none
         fields["result"] = want["result"]
-    if want.get("pattern") is not None:
-        fields["correct_responses.0.pattern"] = want["pattern"]
+    for k, pattern in enumerate(want.get("patterns", ())):  # a fill-in question writes each accepted answer
+        fields[f"correct_responses.{k}.pattern"] = pattern
     return sum(_cost(p + k, str(v)) for k, v in fields.items())
 
 
@@ -162,6 +163,9 @@ def _check_interactions(walker: Walker, actual: list[dict], data: dict | None = 
         wanted = {k: want[k] for k in fields}
         if "weighting" in want:
             fields["weighting"], wanted["weighting"] = _number(got.get("weighting")), want["weighting"]
+        if "patterns" in want:  # a question's right response(s), in the version's format
+            fields["patterns"] = [c.get("pattern") for c in _numbered(got.get("correct_responses"))]
+            wanted["patterns"] = want["patterns"]
         if fields != wanted:
             diffs = ", ".join(f"{k}={fields[k]!r} (predicted {wanted[k]!r})" for k in fields if fields[k] != wanted[k])
             source = _first_differing_step(want, response)
@@ -289,8 +293,9 @@ def check_call_log(log: list[dict], fmt: str, checked: build.CheckedCourse, wher
     sets = [(e["args"][0], e["args"][1]) for e in calls if e["fn"].endswith("SetValue") and len(e["args"]) == 2]
     limit = state.LIMITS[fmt]
     worst = state.worst_case(checked.course, checked.analyses).total
-    # An "other" response is free text (a 2004 scenario play's path): only arrays take "[,]".
-    free = {key.rsplit(".", 1)[0] for key, value in sets if key.endswith(".type") and value == "other"}
+    # An "other" response (a 2004 scenario play's path) and a typed fill-in answer are free text:
+    # only arrays take "[,]".
+    free = {key.rsplit(".", 1)[0] for key, value in sets if key.endswith(".type") and value in ("other", "fill-in")}
     for key, value in sets:
         if not isinstance(value, str):
             problems.append(f"{where}: {key} was set to a {type(value).__name__}, not a string")

@@ -26,11 +26,23 @@ class QuizPolicy:
     name: str
     right_ids: frozenset[str] | None = None
     right_count: int | None = None
+    # Questions answered otherwise, by id: a response of the question's type (`answer`), as the
+    # partly-right walks and the contract cases give them. They override right_ids.
+    responses: tuple[tuple[str, object], ...] = ()
+
+    def response(self, question: Question, position: int = 0):
+        """What this policy answers to a question (asked at `position` of the attempt)."""
+        given = dict(self.responses)
+        if question.id in given:
+            return given[question.id]
+        right = question.id in self.right_ids if self.right_ids is not None else position < (self.right_count or 0)
+        return answer(question, right)
 
 
 @dataclass(frozen=True)
 class LessonPlay:
     pages: int
+    attest: bool | None = None  # an attestation confirmed (True) or not (False); None: the lesson has none
 
 
 @dataclass(frozen=True)
@@ -87,13 +99,8 @@ class Prediction:
     records: dict[str, ModuleRecord] = field(default_factory=dict)
 
 
-def answer(question: Question, right: bool) -> tuple[int, ...]:
-    """The option indices a walk ticks for a right or a wrong answer."""
-    correct = tuple(i for i, o in enumerate(question.options) if o.correct)
-    if right:
-        return correct
-    wrong = [i for i, o in enumerate(question.options) if not o.correct]
-    return (wrong[0],) if wrong else correct[:-1]
+# The response a walk gives, right (True), wrong (False) or partly right ("partial").
+answer = rules.sample_response
 
 
 # --- planning -------------------------------------------------------------------
@@ -129,6 +136,10 @@ def quiz_variants(quiz: Quiz, pass_mark: int) -> list[QuizPlay]:
     for policy in (at, below):
         if policy:
             plays.append(QuizPlay((policy,)))
+    partly = [q for q in quiz.questions if answer(q, "partial") is not None]
+    if partly and not quiz.draws:  # partly right where partial credit is given, the rest right
+        plays.append(QuizPlay((QuizPolicy("partly right", right_ids=frozenset(q.id for q in quiz.questions),
+                                          responses=tuple((q.id, answer(q, "partial")) for q in partly)),)))
     if quiz.attempts > 1:
         plays.append(QuizPlay((nothing, everything)))  # fail, then pass on the retake
     return plays
@@ -169,13 +180,20 @@ def _threshold_policies(quiz: Quiz, pass_mark: int):
     return at, below
 
 
+def lesson_variants(lesson: Lesson) -> list[LessonPlay]:
+    """Every page; an attestation confirmed, and declined too where it is not required."""
+    if not lesson.attest:
+        return [LessonPlay(len(lesson.pages))]
+    return [LessonPlay(len(lesson.pages), True)] + ([] if lesson.required else [LessonPlay(len(lesson.pages), False)])
+
+
 def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
     """Whole-course walks: walk i plays variant i of each module (its last one
     once it runs out), so the number of walks is the largest variant count."""
     variants: list[list[Play]] = []
     for module in course.modules:
         if isinstance(module, Lesson):
-            variants.append([LessonPlay(len(module.pages))])
+            variants.append(lesson_variants(module))
         elif isinstance(module, Scenario):
             variants.append(scenario_variants(analyses[module.id], max_paths))
         else:
@@ -273,7 +291,7 @@ def longest(course: Course, analyses: dict) -> Walk:
     plays: list[Play] = []
     for module in course.modules:
         if isinstance(module, Lesson):
-            plays.append(LessonPlay(len(module.pages)))
+            plays.append(lesson_variants(module)[0])  # an attestation confirmed: one interaction more
         elif isinstance(module, Scenario):
             found = analyses[module.id]
             path = max(analysis.enumerate_paths(found, 10_000), key=lambda p: (len(p.steps), -p.points), default=None)
@@ -324,6 +342,8 @@ def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
             record.score, record.attempts = max(scores + earlier), len(scores)
             record.passed = record.passed or rules.attempt_passed(record.score, module.max_points, pass_mark)
         else:
+            if module.attest and module.required and not play.attest:
+                return  # a required statement not confirmed: the lesson is not finished, nothing moves on
             record.passed = True
         record.finished = True
         earned += earned_badges(course, lookup, completed(), earned)
@@ -373,5 +393,5 @@ def attempt_policies(quiz: Quiz, pass_mark: int, play: QuizPlay):
 
 def _attempt_score(quiz: Quiz, policy: QuizPolicy) -> int:
     if policy.right_ids is not None:
-        return sum(q.points for q in quiz.questions if q.id in policy.right_ids)
+        return sum(rules.question_points(q, policy.response(q)) for q in quiz.questions)
     return (policy.right_count or 0) * quiz.questions[0].points

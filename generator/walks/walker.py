@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import build
 from ..check.state import PATH_MAX, b36
-from ..rules import answer_right, leaning, result_word, true_false_words
+from ..rules import answer_right, leaning, question_points, result_word, true_false_words
 from ..diagnostics import Location
 from ..model import Quiz
 from . import plan
@@ -92,6 +92,7 @@ class Step:
     module: str
     choice: tuple | None = None  # (scenario, node index, choice index, points)
     ending: tuple | None = None  # (scenario, node index)
+    attest: tuple | None = None  # (lesson, confirmed) on an attestation's last page
 
 
 @functools.cache
@@ -130,7 +131,14 @@ class Walker:
 
     def _module_steps(self, module, play) -> list[Step]:
         if isinstance(play, LessonPlay):
-            return [Step({"op": "page"}, page.location, module.id) for page in module.pages]
+            steps = [Step({"op": "page"}, page.location, module.id) for page in module.pages]
+            if module.attest and play.attest is not None and steps:
+                last = steps[-1]
+                last.js.update(attest=play.attest, required=module.required)
+                last.source = module.attest_location or last.source
+                if play.attest or not module.required:  # a required statement not confirmed records nothing
+                    last.attest = (module.id, play.attest)
+            return steps
         if isinstance(play, QuizPlay):
             return self._quiz_steps(module, play)
         steps = []
@@ -148,14 +156,15 @@ class Walker:
         return steps
 
     def _quiz_steps(self, quiz: Quiz, play: QuizPlay) -> list[Step]:
-        answers = {q.id: {"right": list(plan.answer(q, True)), "wrong": list(plan.answer(q, False))}
-                   for q in quiz.questions}
+        answers = {q.id: {"type": q.type, "right": _page_answer(q, plan.answer(q, True)),
+                          "wrong": _page_answer(q, plan.answer(q, False))} for q in quiz.questions}
         steps = []
         for policy in plan.attempt_policies(quiz, self.course.quiz_pass_mark(quiz), play):
             right_ids = sorted(policy.right_ids) if policy.right_ids is not None else None
+            given = {qid: _page_answer(quiz_question(quiz, qid), response) for qid, response in policy.responses}
             for position in range(quiz.asked):
                 steps.append(Step({"op": "question", "questions": answers, "position": position,
-                                   "rightIds": right_ids, "rightCount": policy.right_count},
+                                   "rightIds": right_ids, "rightCount": policy.right_count, "given": given},
                                   quiz.location, quiz.id))
             steps.append(Step({"op": "feedback"}, quiz.location, quiz.id))
         return steps
@@ -211,6 +220,8 @@ class Walker:
                 self.expected_running.append(Running(len(self.expected_interactions) + into_ending,
                                                      numbers[scenario_id], (target,), running[scenario_id],
                                                      step.source))
+            elif step.attest:
+                self.expected_interactions.append(attest_interaction(by_id[step.attest[0]], step.attest[1], self.fmt))
             elif step.ending:
                 scenario = by_id[step.ending[0]]
                 self.result.endings.add(step.ending)
@@ -228,10 +239,11 @@ class Walker:
                 event = answered[index]
                 quiz = by_id[step.module]
                 question = next(q for q in quiz.questions if q.id == event["question"])
+                response = _walk_response(question, event["picks"])
                 self.expected_interactions.append(answer_interaction(
-                    quiz, question, event["picks"], self.fmt, self.course.language))
+                    quiz, question, response, self.fmt, self.course.language))
                 attempt = attempts.setdefault(quiz.id, 1)
-                running[quiz.id] = running.get(quiz.id, 0) + (question.points if answer_right(question, event["picks"]) else 0)
+                running[quiz.id] = running.get(quiz.id, 0) + question_points(question, response)
                 self.expected_running.append(Running(len(self.expected_interactions), numbers[quiz.id],
                                                      (attempt, step.js["position"]), running[quiz.id], question.location))
             elif step.js["op"] == "feedback":  # the attempt is over: the next one starts from 0
@@ -283,6 +295,14 @@ def choice_interaction(scenario, node, choice: int, points: int, fmt) -> dict:
             "source": node.choices[choice].location}
 
 
+def attest_interaction(lesson, confirmed: bool, fmt) -> dict:
+    """An attestation: the statement confirmed (`correct`) or, where not required, declined (`neutral`)."""
+    word = (lambda v: "t" if v else "f") if fmt == "scorm12" else (lambda v: "true" if v else "false")
+    return {"id": f"{lesson.id}__attest", "type": "true-false", "response": word(confirmed), "patterns": [word(True)],
+            "result": result_word("good" if confirmed else "neutral", fmt), **_weighting(0, fmt),
+            "source": lesson.attest_location or lesson.location}
+
+
 def path_interaction(scenario) -> dict:
     """SCORM 2004: a scenario play as one interaction, written at its ending (scorm.js): its
     decisions "node.choice" and its ending, comma-separated, the ending's result; `steps` pairs
@@ -303,19 +323,60 @@ def ending_interaction(scenario, ending, fmt) -> dict:
             "result": result_word(ending.outcome, fmt), "source": ending.location}
 
 
-def answer_interaction(quiz, question, picks, fmt, language) -> dict:
+def quiz_question(quiz, question_id: str):
+    return next(q for q in quiz.questions if q.id == question_id)
+
+
+def _page_answer(question, response):
+    """A response as the in-page walker enters it: option indices to tick (choice types and
+    likert), the target index to pick per situation (matching), the step order (sequencing),
+    or the text to type (fill-in)."""
+    if question.type == "likert":
+        return [response]
+    return response if isinstance(response, str) else list(response)
+
+
+def _walk_response(question, entered):
+    """What the page was given, back to a response (`plan.answer`'s shape)."""
+    if question.type == "likert":
+        return entered[0]
+    return entered if isinstance(entered, str) else tuple(entered)
+
+
+def _join(fmt, parts) -> str:
+    return ("[,]", ",")[fmt == "scorm12"].join(parts)  # 2004 and xAPI: [,]
+
+
+def answer_interaction(quiz, question, response, fmt, language) -> dict:
+    """The interaction an answer records (docs/course-json.md, "What the LMS receives"), worked
+    out from the response and the course, not taken from the page: the runtime's judgement is
+    under test. `patterns`: every correct_responses.N.pattern, in order."""
+    v12 = fmt == "scorm12"
+    kind = {"truefalse": "true-false", "single": "choice", "multiple": "choice"}.get(question.type, question.type)
+    patterns: list[str] = []
     if question.type == "truefalse":
         true_word = true_false_words(language)[0]  # the course language's word decides which option is "true"
-        value = question.options[picks[0]].text == true_word if picks else False
-        response = ("t" if value else "f") if fmt == "scorm12" else ("true" if value else "false")
-        kind = "true-false"
-    else:
-        response = ("[,]", ",")[fmt == "scorm12"].join(b36(p) for p in sorted(picks))  # 2004 and xAPI: [,]
-        kind = "choice"
-    # Judged here from the picks, not taken from the page: the runtime's judgement is under test.
-    right = answer_right(question, picks)
-    return {"id": f"{quiz.id}__{question.id}", "type": kind, "response": response,
-            "result": result_word("good" if right else "bad", fmt), **_weighting(question.points, fmt),
+        value = question.options[response[0]].text == true_word if response else False
+        right = next(o for o in question.options if o.correct).text == true_word
+        word = (lambda v: ("t" if v else "f")) if v12 else (lambda v: "true" if v else "false")
+        shown, patterns = word(value), [word(right)]
+    elif question.type in ("single", "multiple"):
+        shown = _join(fmt, (b36(p) for p in sorted(response)))
+        patterns = [_join(fmt, (b36(i) for i, o in enumerate(question.options) if o.correct))]
+    elif question.type == "matching":
+        dot = "." if v12 else "[.]"
+        shown = _join(fmt, (f"{b36(k)}{dot}{b36(t)}" for k, t in enumerate(response)))
+        patterns = [_join(fmt, (f"{b36(k)}{dot}{b36(o.match)}" for k, o in enumerate(question.options)))]
+    elif question.type == "sequencing":
+        shown = _join(fmt, (b36(k) for k in response))
+        patterns = [_join(fmt, (b36(k) for k in range(len(question.options))))]
+    elif question.type == "fill-in":
+        shown = response.strip()[: 255 if v12 else 250]  # the page trims what was typed
+        patterns = [o.text for o in question.options[:5]]
+    else:  # likert: a point of the scale, no right answer
+        shown = b36(response)
+    points = question_points(question, response)
+    verdict = "neutral" if not question.scored else "good" if answer_right(question, response) else "bad"
+    return {"id": f"{quiz.id}__{question.id}", "type": kind, "response": shown, "patterns": patterns,
+            "result": result_word(verdict, fmt), **_weighting(question.points, fmt), "points": points,
             "source": question.location}
-
-

@@ -81,8 +81,15 @@ def quiz_order(quiz: dict, seed: int) -> tuple[list[int], list[list[int]]]:
         shuffle(qs, rnd)
     opts = []
     for qi in qs:
-        options = quiz["questions"][qi]["options"]
-        opts.append(arrange(options, rnd) if quiz.get("shuffle") else list(range(len(options))))
+        question = quiz["questions"][qi]
+        options, kind = question["options"], question["type"]
+        if kind == "sequencing":  # always arranged, and never left in the right order
+            order = arrange(options, rnd)
+            opts.append(order[1:] + order[:1] if order == sorted(order) and len(order) > 1 else order)
+        elif quiz.get("shuffle") and kind in ("single", "multiple", "truefalse", "matching"):
+            opts.append(arrange(options, rnd))
+        else:  # fill-in and likert keep the source's order
+            opts.append(list(range(len(options))))
     return qs, opts
 
 

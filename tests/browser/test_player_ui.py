@@ -161,7 +161,7 @@ def test_works_from_file_url(context, sample_package, errors):
     assert errors == []
 
 
-@pytest.mark.parametrize("fmt", [0, 3])
+@pytest.mark.parametrize("fmt", [0, 4])  # the player reads formats 1 to 3
 def test_unknown_format_shows_a_message_not_a_blank_page(launch, package_factory, sample_course, errors, fmt):
     sample_course["format"] = fmt
     page, frame = launch(package_factory(sample_course), "2004")

@@ -11,8 +11,9 @@ from .runtime_package import RUNTIME, runtime_manifest
 # What one package ships: the shared runtime plus its one LMS adapter. cmi5.js (16 KB) does in the
 # page what a SCORM LMS's API does on its side (HTTP, a retry queue, statements), so a cmi5
 # package may weigh 8 KB more; @xapi/cmi5 alone would be 90 KB. The SCORM budget moved from
-# 60 KiB to 80,000 bytes with issue 16's learner features: bench/README.md says why.
-BUDGETS = {"scorm": 80_000, "cmi5": 88_000}
+# 60 KiB to 80,000 bytes with issue 16's learner features, and to 99,500 with issue 19's question
+# types, attestation and theme on top of issue 18's languages: bench/README.md says why.
+BUDGETS = {"scorm": 99_500, "cmi5": 104_000}
 # Identifiers of the xAPI vocabularies cmi5.js writes into statements: names, never fetched.
 XAPI_IRIS = ("http://adlnet.gov/expapi/", "https://w3id.org/xapi/cmi5/", "http://id.tincanapi.com/verb/earned",
              "http://activitystrea.ms/schema/1.0/badge")

@@ -51,13 +51,16 @@ def test_python_and_javascript_agree_on_checksum_and_prng(launch, sample_package
 
 
 QUIZ = {
-    "questions": [{"options": [{}] * n} for n in (3, 4, 2, 5, 3)],
+    "questions": [{"type": kind, "options": [{}] * n} for kind, n in (
+        ("single", 3), ("multiple", 4), ("truefalse", 2), ("single", 5), ("multiple", 3),
+        ("matching", 3), ("sequencing", 4), ("sequencing", 2), ("fill-in", 2), ("likert", 5))],
 }
 
 
 def test_draw_and_shuffle_follow_the_contract(launch, sample_package):
     page, frame = launch(sample_package, "2004")
-    pinned = {"questions": [{"options": [{}, {}, {"pinned": True}, {}, {"pinned": True}]}, {"options": [{}] * 3}]}
+    pinned = {"questions": [{"type": "single", "options": [{}, {}, {"pinned": True}, {}, {"pinned": True}]},
+                            {"type": "multiple", "options": [{}] * 3}]}
     for base in (QUIZ, pinned):
         for shuffle, draw in [(False, None), (True, None), (False, 2), (True, 2)]:
             for seed in [7, 123456789, 4294967295]:

@@ -5,7 +5,7 @@
    Loads RUNTIME_DIR/{state,expr,engine}.js into a fresh sandbox per case, with no DOM
    at all (scoring must not need one) and crypto answering the case's seeds in turn.
    Each job is { course: <course JSON>, seeds: [..], actions: [..] }; each action is
-   one of: {op: choose, choice}, {op: answer, question, picks}, {op: next},
+   one of: {op: choose, choice}, {op: answer, question, picks, response}, {op: next},
    {op: back}, {op: replay}, {op: again, module}, {op: resume}, {op: check}. Every `check` records what the
    learner and the LMS would see at that moment. Two more kinds of job serve the unit
    tests: { course, decode: <suspend_data> } and { expr: <tree>, values: {..} }. */
@@ -23,6 +23,7 @@ function runtime(seeds) {
     crypto: { getRandomValues(a) { if (!seeds.length) throw new Error('the case ran out of seeds'); a[0] = seeds.shift(); return a; } },
   };
   sandbox.window = sandbox; // the runtime files attach themselves to window.CG
+  sandbox.CG = { now: () => 1764547200000 }; // a fixed clock: an attestation's moment is in its resume state
   vm.createContext(sandbox);
   for (const [name, code] of sources) vm.runInContext(code, sandbox, { filename: name });
   return sandbox.CG;
@@ -49,7 +50,13 @@ function play(job) {
       if (!h.m || h.m.kind !== 'quiz' || h.x.l != null) throw new CaseError(where + ': no question is asked');
       const q = h.m.questions[eng.order(h.i).qs[h.x.q]];
       if (q.id !== a.question) throw new CaseError(where + ': the question shown is "' + q.id + '", not "' + a.question + '"');
-      record(eng.answer(a.picks.reduce((mask, k) => mask + Math.pow(2, k), 0)));
+      // Choice types tick options (a mask); the listed types take their response as it is.
+      const choice = ['single', 'multiple', 'truefalse'].includes(q.type);
+      record(eng.answer(choice ? a.picks.reduce((mask, k) => mask + Math.pow(2, k), 0) : a.response));
+    } else if (a.op === 'attest' || a.op === 'decline') {
+      if (!h.m || !h.m.attest || h.x.p !== h.m.pages.length - 1) throw new CaseError(where + ': no statement to confirm here');
+      const out = eng.next(a.op === 'attest');
+      if (out) record(out); // a required statement declined: no move, nothing recorded
     } else if (a.op === 'next' || a.op === 'back' || a.op === 'replay') {
       record(eng[a.op]());
     } else if (a.op === 'again') {

@@ -111,14 +111,26 @@
     course.modules.forEach(function (x) { if (x.id === at[0]) m = x; });
     if (!m) return;
     if (m.kind === 'quiz') {
-      var qn = m.questions.filter(function (x) { return x.id === at[1]; })[0], tf = r.type === 'true-false';
-      var fmt = function (v) { return tf ? String(v) : v.map(b36).join('[,]'); };
-      obj = activity('quizzes/' + m.id + '/questions/' + qn.id, INTERACTION, r.desc, {
-        interactionType: r.type, correctResponsesPattern: [fmt(r.pattern)],
-        choices: tf ? undefined : qn.options.map(function (o, k) { return { id: b36(k), description: words(plain(o.html)) }; })
-      });
-      res = { response: fmt(r.resp), success: r.result === 'correct',
-        score: { raw: r.result === 'correct' ? qn.points : 0, min: 0, max: qn.points } };
+      var qn = m.questions.filter(function (x) { return x.id === at[1]; })[0], t = r.type;
+      // xAPI's formats are SCORM 2004's: "[,]" between items, "[.]" inside a pair.
+      var fmt = function (v) {
+        return t === 'true-false' ? String(v) : t === 'fill-in' ? String(v) : t === 'likert' ? b36(v)
+          : t === 'matching' ? v.map(function (p) { return b36(p[0]) + '[.]' + b36(p[1]); }).join('[,]') : v.map(b36).join('[,]');
+      };
+      var list = function (items) { return items.map(function (o, k) { return { id: b36(k), description: words(plain(o.html)) }; }); };
+      var def = { interactionType: t };
+      if (r.pattern != null) def.correctResponsesPattern = [fmt(r.pattern)];
+      if (r.patterns) def.correctResponsesPattern = r.patterns.map(fmt);
+      if (t === 'choice' || t === 'sequencing') def.choices = list(qn.options);
+      if (t === 'likert') def.scale = list(qn.options);
+      if (t === 'matching') { def.source = list(qn.options); def.target = list(qn.targets); }
+      obj = activity('quizzes/' + m.id + '/questions/' + qn.id, INTERACTION, r.desc, def);
+      res = { response: fmt(r.resp) };
+      if (t !== 'likert') res.score = { raw: r.points, min: 0, max: qn.points };
+    } else if (m.kind === 'lesson') { // an attestation: the statement confirmed (or declined)
+      obj = activity('lessons/' + m.id + '/attestation', INTERACTION, r.desc, { interactionType: 'true-false',
+        correctResponsesPattern: ['true'] });
+      res.response = String(r.resp);
     } else if (r.type === 'fill-in') { // the ending reached: one choice among the scenario's endings
       obj = activity('scenarios/' + m.id + '/ending', INTERACTION, m.title, { interactionType: 'choice',
         choices: m.nodes.filter(function (n) { return n.ending; }).map(function (n) { return { id: n.id, description: words(n.title) }; }) });

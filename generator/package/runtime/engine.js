@@ -31,6 +31,71 @@
     return (m._d = d);
   }
 
+  // A fill-in answer as it is compared (generator/rules.py normalise_answer): accents dropped,
+  // lower case, runs of white space one space, none at either end.
+  function plain(text) {
+    return String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  }
+  var CHOICE = { single: 1, multiple: 1, truefalse: 1 };
+
+  // A response judged (docs/course-json.md, "quiz"): its points, the parts right of the parts
+  // (partial credit for matching and sequencing, rounded down), the verdict and what the
+  // resume state keeps of it.
+  function judge(q, resp) {
+    var n = q.options.length, right = 0, parts = 1, last = resp;
+    if (CHOICE[q.type]) {
+      var want = 0;
+      q.options.forEach(function (o, k) { if (o.correct) want += Math.pow(2, k); });
+      right = resp === want ? 1 : 0;
+    } else if (q.type === 'matching') {
+      parts = n;
+      q.options.forEach(function (o, k) { if (resp[k] === o.match) right++; });
+    } else if (q.type === 'sequencing') {
+      parts = n;
+      resp.forEach(function (step, place) { if (step === place) right++; });
+    } else if (q.type === 'fill-in') {
+      var typed = plain(resp);
+      last = 0;
+      q.options.forEach(function (o, k) { if (!last && o.accept === typed) last = k + 1; });
+      right = last ? 1 : 0;
+    } else {
+      return { points: 0, right: 0, parts: 0, verdict: 'neutral', last: resp };
+    }
+    return { points: Math.floor(q.points * right / parts), right: right, parts: parts,
+      verdict: right === parts ? 'good' : right ? 'partial' : 'bad', last: last };
+  }
+
+  // What the LMS records of an answer: the response and the right one in the type's own terms
+  // (runtime/scorm.js and cmi5.js write them in each version's format).
+  function record(m, q, resp, j, RESULT) {
+    var n = q.options.length, r = { id: m.id + '__' + q.id, weight: q.points, desc: q.title, points: j.points,
+      result: RESULT[j.verdict === 'good' ? 'good' : j.verdict === 'neutral' ? 'neutral' : 'bad'] };
+    if (q.type === 'truefalse' || CHOICE[q.type]) {
+      var sel = bits(resp, n), cor = q.options.map(function (o, k) { return o.correct ? k : -1; }).filter(function (k) { return k >= 0; });
+      var tf = q.type === 'truefalse';
+      r.type = tf ? 'true-false' : 'choice';
+      r.resp = tf ? !!q.options[sel[0]].value : sel;
+      r.pattern = tf ? !!q.options[cor[0]].value : cor;
+    } else if (q.type === 'matching') {
+      r.type = 'matching';
+      r.resp = resp.map(function (t, k) { return [k, t]; });
+      r.pattern = q.options.map(function (o, k) { return [k, o.match]; });
+    } else if (q.type === 'sequencing') {
+      r.type = 'sequencing';
+      r.resp = resp.slice();
+      r.pattern = q.options.map(function (o, k) { return k; });
+    } else if (q.type === 'fill-in') {
+      r.type = 'fill-in';
+      r.resp = String(resp);
+      r.patterns = q.options.map(function (o) { return o.text; });
+    } else {
+      r.type = 'likert'; // unscored: no right response, no weighting
+      r.resp = resp;
+      r.weight = 0;
+    }
+    return r;
+  }
+
   CG.engine = function (course, saved) {
     var ms = course.modules, N = ms.length, orders = {}, RESULT = course.results;
     var st = saved || { cur: 0, back: false, badges: 0, mods: ms.map(function () { return null; }) };
@@ -38,7 +103,7 @@
     // A module entered for the first time, or (old) again from the results, keeping its best.
     function fresh(i, old) {
       var k = ms[i].kind;
-      return k === 'lesson' ? { p: 0, done: false }
+      return k === 'lesson' ? { p: 0, done: false, c: null }
         : k === 'scenario' ? { n: 0, f: 0, p: 0, b: old ? old.b : null, e: old ? old.e : null, x: seed(), h: [], more: false }
         : { a: 1, q: 0, s: 0, x: seed(), b: old ? old.b : null, r: old ? old.r : 0, l: null, t: old ? old.t + 1 : 0 };
     }
@@ -247,10 +312,18 @@
       },
 
       // data-action=next: next lesson page, past an ending or a feedback, or on to the next module.
-      next: function () {
-        var h = here(), m = h.m, x = h.x, lessonDone = false;
+      // On an attestation's last page, `attested` is the learner's confirmation: without it a
+      // required one does not move on (null), one not required is recorded as declined.
+      next: function (attested) {
+        var h = here(), m = h.m, x = h.x, lessonDone = false, rec = [];
         if (m.kind === 'lesson') {
           if (x.p < m.pages.length - 1) { x.p++; return out([]); }
+          if (m.attest) {
+            if (!attested && m.attest.required) return null;
+            x.c = attested ? Math.floor((CG.now ? CG.now() : Date.now()) / 60000) : null;
+            rec.push({ id: m.id + '__attest', type: 'true-false', resp: !!attested, pattern: true, weight: 0, points: 0,
+              desc: m.attest.text, result: RESULT[attested ? 'good' : 'neutral'], attest: true });
+          }
           x.done = lessonDone = true;
         } else if (m.kind === 'quiz') {
           if (x.q < nq(h.i) - 1) { x.q++; x.l = null; return out([]); }
@@ -259,7 +332,7 @@
         if (st.back) { st.cur = N; st.back = false; } // back from the results: on to them again
         else st.cur++;
         if (st.cur < N) st.mods[st.cur] = fresh(st.cur);
-        return out([], lessonDone);
+        return out(rec, lessonDone);
       },
       back: function () { var x = st.mods[st.cur]; if (x.p > 0) x.p--; return out([]); },
       replay: function () {
@@ -288,25 +361,24 @@
         return out(rec, true, c.points);
       },
 
-      // mask: bit k set = option k (source position) chosen.
-      answer: function (mask) {
-        var h = here(), m = h.m, x = h.x, q = m.questions[order(h.i).qs[x.q]], want = 0;
-        q.options.forEach(function (o, k) { if (o.correct) want += Math.pow(2, k); });
-        var right = mask === want, n = q.options.length, tf = q.type === 'truefalse';
-        var sel = bits(mask, n), cor = bits(want, n);
-        x.s += right ? q.points : 0;
-        x.l = mask;
-        var rec = [{ id: m.id + '__' + q.id, type: tf ? 'true-false' : 'choice', weight: q.points, desc: q.title,
-          resp: tf ? !!q.options[sel[0]].value : sel, pattern: tf ? !!q.options[cor[0]].value : cor,
-          result: RESULT[right ? 'good' : 'bad'] }];
+      // The response, by the question's type: choice types a mask (bit k set = option k, source
+      // position, ticked); matching the target index picked for each situation (source order);
+      // sequencing the step indices in the order given; fill-in the text typed; likert the point.
+      answer: function (resp) {
+        var h = here(), m = h.m, x = h.x, q = m.questions[order(h.i).qs[x.q]];
+        var j = judge(q, resp), rec = [record(m, q, resp, j, RESULT)];
+        x.s += j.points;
+        x.l = j.last;
         var fin = false;
         if (x.q === nq(h.i) - 1) {
           if (x.b == null || x.s > x.b) x.b = x.s;
           if (attemptPassed(h.i)) x.r = 1;
           fin = finished(h.i);
         }
-        return out(rec, fin, right ? q.points : 0);
-      }
+        return out(rec, fin, j.points);
+      },
+      judge: judge
+
     };
   };
 })(window.CG = window.CG || {});

@@ -3,13 +3,13 @@
    reports every step through CG.lms. No English here: every word is a course label. */
 (function (CG) {
   'use strict';
-  var FORMAT_MIN = 1, FORMAT_CURRENT = 2;
+  var FORMAT_MIN = 1, FORMAT_CURRENT = 3;
   var ICON = { good: '\u2713', neutral: '\u25CB', bad: '\u2717' };
   var CAP = { good: 'Good', neutral: 'Neutral', bad: 'Bad' };
   var course, labels = {}, ms, eng, info, main, stage, numbers, percents, plurals;
   // What lives only while the page is open: the cover, a lesson reread, the certificate,
   // the moment after a choice (shown once, on the view it leads to).
-  var ui = { cert: false, cover: false, reread: null, moment: null };
+  var ui = { cert: false, cover: false, reread: null, moment: null, typed: null };
   var hdr = {}, live, notices, dlg, learnerName = '';
   // Plain strings a review build left in the source language (course.untranslated), by text.
   var foreign = {};
@@ -131,12 +131,15 @@
     [
       h('a', { 'class': 'skip', href: '#main', text: L('skip') }),
       h('header', { 'class': 'top' }, [
-        h('div', { 'class': 'row' }, [hdr.menu, h('p', { 'class': 'ctitle', text: course.title }), hdr.tally, hdr.shelf]),
+        h('div', { 'class': 'row' }, [hdr.menu, logo(), h('p', { 'class': 'ctitle', text: course.title }), hdr.tally, hdr.shelf]),
         hdr.bar, hdr.pct
       ]),
       main, live, dlg
     ].forEach(function (e) { document.body.appendChild(e); });
   }
+
+  // The company's logo (a theme's), beside the course title it stands for: no text of its own.
+  function logo() { return course.logo ? h('img', { 'class': 'logo', src: course.logo, alt: '' }) : null; }
 
   function stats() {
     var t = eng.tally(), pct = eng.percent(), text = L('tally', { score: t.got, n: t.max });
@@ -244,10 +247,35 @@
     ]);
   }
 
+  // An attestation on a lesson's last page: one checkbox whose label is the statement.
+  function attestBox(m) {
+    var a = m.attest;
+    return h('fieldset', { 'class': 'attest', 'aria-describedby': 'attest-hint' }, [
+      h('legend', { text: L('attestTitle') }),
+      h('p', { 'class': 'hint', id: 'attest-hint', text: L(a.required ? 'attestRequired' : 'attestOptional') }),
+      h('label', null, [h('input', { type: 'checkbox', 'data-attest': m.id }), h('span', { html: a.html })]),
+      h('p', { 'class': 'err', id: 'attest-err', role: 'alert' })
+    ]);
+  }
+  function when(minute) {
+    return new Date(minute * 60000).toLocaleString(course.language || undefined,
+      { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  }
+  // A label around a moment: its words as text, the moment in a <time> element.
+  function moment(key, minute) {
+    return h('span', { 'class': 'attested-on' }, dated(L(key, { date: '\u0000' }),
+      h('time', { datetime: new Date(minute * 60000).toISOString(), text: when(minute) })));
+  }
+
   function lessonView(m, x, rereading) {
-    var pg = m.pages[x.p];
+    var pg = m.pages[x.p], attest = !rereading && m.attest && x.p === m.pages.length - 1 ? attestBox(m) : null;
     var back = function () { if (rereading) { x.p--; render(); } else step(eng.back()); };
     var next = function () {
+      if (attest) {
+        var box = attest.querySelector('input'), r = eng.next(box.checked);
+        if (!r) { attest.querySelector('.err').textContent = L('attestFirst'); box.focus(); return; }
+        return step(r);
+      }
       if (!rereading) return step(eng.next());
       if (x.p < m.pages.length - 1) x.p++;
       else ui.reread = null;
@@ -255,7 +283,7 @@
     };
     return view('lesson', null, [pg.title], [
       eyebrow(m, [L(rereading ? 'rereading' : 'pageOf', { n: x.p + 1, total: m.pages.length })]), rereading ? null : modBar(),
-      content(pg.html),
+      content(pg.html), attest,
       navRow([x.p > 0 ? btn('back', L('back'), back) : null, btn('next', L(rereading && x.p === m.pages.length - 1 ? 'backToCourse' : 'next'), next)])
     ]);
   }
@@ -306,66 +334,188 @@
     return eyebrow(m, m.attempts > 1 ? [L('attemptOf', { n: x.a, total: m.attempts })] : null);
   }
 
+  var LISTED = { matching: matchingInputs, sequencing: sequencingInputs, 'fill-in': fillInInputs };
+
   function questionView(i, m, x) {
-    var o = eng.order(i), q = m.questions[o.qs[x.q]], multi = q.type === 'multiple';
-    var err = h('p', { 'class': 'err', id: 'q-err', role: 'alert' });
-    var opts = o.opts[x.q].map(function (k) {
-      return h('li', null, [h('label', null, [
-        h('input', { type: multi ? 'checkbox' : 'radio', name: 'answer', value: k, 'data-option': q.id + ':' + k }),
-        h('span', { html: q.options[k].html })
-      ])]);
-    });
-    var form = h('form', { 'class': 'q', novalidate: true }, [
+    var o = eng.order(i), q = m.questions[o.qs[x.q]], multi = q.type === 'multiple', likert = q.type === 'likert';
+    var err = h('p', { 'class': 'err', id: 'q-err', role: 'alert' }), listed = LISTED[q.type], parts;
+    if (listed) parts = listed(q, o.opts[x.q]);
+    else {
+      parts = { list: h('ul', { 'class': 'opts' + (likert ? ' scale' : '') }, o.opts[x.q].map(function (k) {
+        return h('li', null, [h('label', null, [
+          h('input', { type: multi ? 'checkbox' : 'radio', name: 'answer', value: k, 'data-option': q.id + ':' + k }),
+          h('span', { html: q.options[k].html })
+        ])]);
+      })), hint: multi ? 'selectAll' : likert ? 'likertHint' : 'selectOne' };
+      parts.read = function (form) {
+        var mask = 0, point = null;
+        [].forEach.call(form.querySelectorAll('input'), function (inp) {
+          if (inp.checked) { mask += Math.pow(2, +inp.value); point = +inp.value; }
+        });
+        if (!mask) return null;
+        return likert ? point : mask;
+      };
+      parts.missing = 'chooseAnswer';
+    }
+    var form = h('form', { 'class': 'q ' + q.type, novalidate: true }, [
       h('fieldset', { 'aria-describedby': 'q-hint' }, [
         h('legend', { html: q.html }),
-        h('p', { 'class': 'hint', id: 'q-hint', text: L(multi ? 'selectAll' : 'selectOne') }),
-        h('ul', { 'class': 'opts' }, opts), err
+        h('p', { 'class': 'hint', id: 'q-hint', text: L(parts.hint) }),
+        parts.list, err
       ]),
       navRow([h('button', { type: 'submit', 'data-action': 'submit', text: L('submit') })])
     ]);
     form.addEventListener('submit', act(function (e) {
       e.preventDefault();
-      var mask = 0, inputs = form.querySelectorAll('input');
-      [].forEach.call(inputs, function (inp) { if (inp.checked) mask += Math.pow(2, +inp.value); });
-      if (!mask) { err.textContent = L('chooseAnswer'); inputs[0].focus(); return; }
-      step(eng.answer(mask));
+      var resp = parts.read(form);
+      if (resp == null) {
+        err.textContent = L(parts.missing);
+        (form.querySelector('[data-missing]') || form.querySelector('input, select, button')).focus();
+        return;
+      }
+      if (q.type === 'fill-in') ui.typed = resp;
+      step(eng.answer(resp));
     }));
     return view('question', { 'data-question': q.id }, [L('questionOf', { n: x.q + 1, total: eng.nq(i) })],
       [quizHead(i, m, x), modBar(), x.q === 0 ? content(m.intro) : null, form]);
   }
 
-  function feedbackView(i, m, x, got) {
-    var o = eng.order(i), q = m.questions[o.qs[x.q]], bit = CG.state.bit, right = true, a = eng.attempt(i);
-    q.options.forEach(function (op, k) { if (bit(x.l, k) !== !!op.correct) right = false; });
-    var list = h('ul', { 'class': 'review' }, o.opts[x.q].map(function (k) {
-      var mine = bit(x.l, k), ok = !!q.options[k].correct;
-      return h('li', { 'class': (mine ? 'mine ' : '') + (ok ? 'right' : mine ? 'wrong' : '') }, [
-        ico(ok ? 'good' : mine ? 'bad' : 'none'), h('span', { html: q.options[k].html }),
-        mine && !ok ? h('span', { 'class': 'tag bad', text: L('wrongAnswer') }) : mine ? h('span', { 'class': 'tag', text: L('yourAnswer') }) : null,
-        ok ? h('span', { 'class': 'tag good', text: L('correctAnswer') }) : null
+  // Matching: one select list of every match beside each situation (no dragging).
+  function matchingInputs(q, shown) {
+    var list = h('ul', { 'class': 'pairs' }, shown.map(function (k) {
+      var id = 'm-' + k;
+      return h('li', null, [
+        h('label', { 'for': id }, [h('span', { html: q.options[k].html })]),
+        h('select', { id: id, 'data-option': q.id + ':' + k }, [h('option', { value: '', text: L('pickMatch') })].concat(
+          q.targets.map(function (t, j) { return h('option', { value: j, html: t.html }); })))
       ]);
     }));
-    var retake = a.done && !a.finished;
-    return view('feedback', { 'data-question': q.id, 'class': 'view feedback ' + (right ? 'good' : 'bad') },
-      [ico(right ? 'good' : 'bad'), ' ' + L(right ? 'correct' : 'incorrect')], [
+    return { list: list, hint: 'matchHint', missing: 'matchEach', read: function (form) {
+      var resp = [], gap = null;
+      [].forEach.call(form.querySelectorAll('select'), function (sel) {
+        var k = +sel.getAttribute('data-option').split(':')[1];
+        sel.removeAttribute('data-missing');
+        if (sel.value === '') { if (!gap) gap = sel; } else resp[k] = +sel.value;
+      });
+      if (gap) { gap.setAttribute('data-missing', ''); return null; }
+      return resp;
+    } };
+  }
+
+  // Sequencing: the steps in a list, each with "Move up" and "Move down" buttons; focus stays
+  // on the step moved, and the live region says where it went.
+  function sequencingInputs(q, shown) {
+    var order = shown.slice(), list = h('ol', { 'class': 'steps' });
+    function draw(moved, dir) {
+      list.replaceChildren.apply(list, order.map(function (k, place) {
+        var text = q.options[k].html, name = h('span', { html: text }).textContent;
+        return h('li', { 'data-option': q.id + ':' + k }, [
+          h('span', { 'class': 'place', 'aria-hidden': 'true', text: num(place + 1) }), h('span', { 'class': 'step', html: text }),
+          h('span', { 'class': 'moves' }, [
+            h('button', { type: 'button', 'data-move': 'up', 'aria-label': L('moveUp', { item: name }), 'aria-disabled': place === 0 ? 'true' : null, text: '\u2191' }),
+            h('button', { type: 'button', 'data-move': 'down', 'aria-label': L('moveDown', { item: name }), 'aria-disabled': place === order.length - 1 ? 'true' : null, text: '\u2193' })
+          ])
+        ]);
+      }));
+      [].forEach.call(list.children, function (li, place) {
+        var bs = li.querySelectorAll('button');
+        bs[0].addEventListener('click', act(function () { if (place > 0) move(place, -1); }));
+        bs[1].addEventListener('click', act(function () { if (place < order.length - 1) move(place, 1); }));
+      });
+      if (moved != null) {
+        var li = list.children[order.indexOf(moved)], b = li.querySelector('[data-move="' + dir + '"]');
+        (b.getAttribute('aria-disabled') ? li.querySelector('[data-move="' + (dir === 'up' ? 'down' : 'up') + '"]') : b).focus();
+      }
+    }
+    function move(place, d) {
+      var k = order[place], to = place + d, name = h('span', { html: q.options[k].html }).textContent;
+      order.splice(place, 1);
+      order.splice(to, 0, k);
+      draw(k, d < 0 ? 'up' : 'down');
+      live.textContent = '';
+      setTimeout(function () { live.textContent = L('movedTo', { item: name, n: to + 1, total: order.length }); }, 50);
+    }
+    draw();
+    return { list: list, hint: 'orderHint', missing: 'orderHint', read: function () { return order.slice(); } };
+  }
+
+  // Fill-in: one text field (answers are compared without case, extra spaces or accents).
+  function fillInInputs(q) {
+    var input = h('input', { type: 'text', id: 'fill', 'data-option': q.id + ':0', autocomplete: 'off', spellcheck: 'false',
+      'aria-describedby': 'q-hint' });
+    return { list: h('p', { 'class': 'fill' }, [h('label', { 'for': 'fill', text: L('yourAnswer') }), input]), hint: 'fillHint',
+      missing: 'typeAnswer', read: function () {
+        var v = input.value.trim();
+        if (!v) { input.setAttribute('data-missing', ''); return null; }
+        return v;
+      } };
+  }
+
+  // The verdict on the last answer: good, partial, bad, or neutral for an unscored likert question.
+  function judged(q, l) {
+    if (q.type === 'fill-in') return { points: l ? q.points : 0, right: l ? 1 : 0, parts: 1, verdict: l ? 'good' : 'bad' };
+    return eng.judge(q, l);
+  }
+  function verdictWord(v) {
+    var good = v === 'good', part = v === 'partial', none = v === 'neutral';
+    return L(none ? 'answerRecorded' : part ? 'partlyCorrect' : good ? 'correct' : 'incorrect');
+  }
+
+  function feedbackView(i, m, x, got) {
+    var o = eng.order(i), q = m.questions[o.qs[x.q]], bit = CG.state.bit, a = eng.attempt(i), j = judged(q, x.l), list;
+    if (q.type === 'matching') {
+      list = h('ul', { 'class': 'review' }, o.opts[x.q].map(function (k) {
+        var pick = x.l[k], ok = pick === q.options[k].match;
+        return h('li', { 'class': 'mine ' + (ok ? 'right' : 'wrong') }, [ico(ok ? 'good' : 'bad'), h('span', { html: q.options[k].html }),
+          h('span', { 'class': 'tag' + (ok ? ' good' : ' bad'), html: L(ok ? 'yourMatch' : 'yourMatchWrong') + ' ' + q.targets[pick].html }),
+          ok ? null : h('span', { 'class': 'tag good', html: L('rightMatch') + ' ' + q.targets[q.options[k].match].html })]);
+      }));
+    } else if (q.type === 'sequencing') {
+      list = h('div', null, [h('h2', { text: L('yourOrder') }), h('ol', { 'class': 'review' }, x.l.map(function (k, place) {
+        var ok = k === place;
+        return h('li', { 'class': 'mine ' + (ok ? 'right' : 'wrong') }, [ico(ok ? 'good' : 'bad'), h('span', { html: q.options[k].html }),
+          h('span', { 'class': 'tag at' + (ok ? ' good' : ' bad'), text: L(ok ? 'rightPlace' : 'rightPlaceIs', { n: k + 1 }) })]);
+      })), h('h2', { text: L('rightOrder') }), h('ol', { 'class': 'plain' }, q.options.map(function (op) { return h('li', { html: op.html }); }))]);
+    } else if (q.type === 'fill-in') {
+      list = h('div', null, [ui.typed != null ? h('p', null, [L('yourAnswerWas') + ' ', h('q', { text: ui.typed })]) : null,
+        h('p', null, [L('accepted') + ' ', q.options.map(function (op) { return op.text; }).join(' \u00B7 ')])]);
+    } else if (q.type === 'likert') {
+      list = h('p', null, [L('yourAnswerWas') + ' ', h('span', { html: q.options[x.l].html })]);
+    } else {
+      list = h('ul', { 'class': 'review' }, o.opts[x.q].map(function (k) {
+        var mine = bit(x.l, k), ok = !!q.options[k].correct;
+        return h('li', { 'class': (mine ? 'mine ' : '') + (ok ? 'right' : mine ? 'wrong' : '') }, [
+          ico(ok ? 'good' : mine ? 'bad' : 'none'), h('span', { html: q.options[k].html }),
+          mine && !ok ? h('span', { 'class': 'tag bad', text: L('wrongAnswer') }) : mine ? h('span', { 'class': 'tag', text: L('yourAnswer') }) : null,
+          ok ? h('span', { 'class': 'tag good', text: L('correctAnswer') }) : null
+        ]);
+      }));
+    }
+    var retake = a.done && !a.finished, v = j.verdict;
+    return view('feedback', { 'data-question': q.id, 'class': 'view feedback ' + (v === 'partial' ? 'bad' : v) },
+      [ico(v === 'partial' ? 'neutral' : v), ' ' + verdictWord(v)], [
         quizHead(i, m, x), modBar(),
-        h('div', { 'class': 'qtext', html: q.html }), list,
+        h('div', { 'class': 'qtext', html: q.html }),
+        v === 'partial' ? h('p', { 'class': 'parts', text: L('partsRight', { n: j.right, total: j.parts }) }) : null,
+        list,
         content(q.explanation),
-        h('p', { 'class': 'sum' }, [L('pointsEarned') + ' ', ptsTag(right ? q.points : 0)]),
+        v === 'neutral' ? h('p', { 'class': 'sum', text: L('notScored') }) : h('p', { 'class': 'sum' }, [L('pointsEarned') + ' ', ptsTag(j.points)]),
         a.done ? h('div', { 'class': 'attempt ' + (a.passed ? 'good' : 'bad') }, [
           h('h2', null, [ico(a.passed ? 'good' : 'bad'), ' ' + L(a.passed ? 'quizPassed' : 'quizFailed')]),
           h('p', { text: L('attemptScore', { percent: pc(a.percent), passMark: pc(m.passMark) }) }),
           retake ? h('p', { text: L('attemptsLeft', { n: a.left }) }) : null
         ]) : null,
         newBadges(got),
-        navRow([btn('next', L(retake ? 'retake' : eng.st.back && a.finished ? 'toResults' : 'next'), function () { step(eng.next()); },
+        navRow([btn('next', L(retake ? 'retake' : eng.st.back && a.finished ? 'toResults' : 'next'), function () { ui.typed = null; step(eng.next()); },
           { 'data-retake': retake ? '' : null })])
       ]);
   }
 
   function resultsView(got) {
     var ok = eng.passedCourse(), offered = eng.offered(), rows = ms.map(function (m, i) {
-      var res = m.kind === 'lesson' ? L('completed') : m.kind === 'quiz' ? L(eng.passed(i) ? 'quizPassed' : 'quizFailed')
+      var c = m.attest && eng.st.mods[i] ? eng.st.mods[i].c : null;
+      var res = m.attest ? (c ? moment('attestedOn', c) : L(eng.finished(i) ? 'attestDeclined' : 'notAttested'))
+        : m.kind === 'lesson' ? L('completed') : m.kind === 'quiz' ? L(eng.passed(i) ? 'quizPassed' : 'quizFailed')
         : L('outcome' + CAP[eng.outcome(i)]);
       var again = offered.indexOf(i) < 0 ? null : m.kind === 'scenario'
         ? btn('replay', L('replayModule'), function () { step(eng.retake(i)); }, { 'data-module': m.id })
@@ -394,7 +544,7 @@
 
   function certificateView() {
     var now = new Date(), d = now.toLocaleDateString(course.language || undefined, { year: 'numeric', month: 'long', day: 'numeric' });
-    return view('certificate', null, [L('certificateTitle')], [null, null,
+    return view('certificate', null, [L('certificateTitle')], [logo(), null,
       h('p', { text: L('certifies') }),
       h('p', { 'class': 'name' }, [learnerName ? h('bdi', { text: learnerName }) : L('learner')]),
       h('p', { text: L('hasCompleted') }),
@@ -402,10 +552,14 @@
       h('p', { text: L('version', { v: course.version }) }),
       h('p', { text: L('certScore', { percent: pc(eng.percent()) }) }),
       h('p', null, dated(L('date', { date: '\u0000' }), h('time', { datetime: [now.getFullYear(), now.getMonth() + 1, now.getDate()].map(function (n) { return (n < 10 ? '0' : '') + n; }).join('-'), text: d }))),
-      earned().length ? badgeList(earned(), true) : null,
+      earned().length ? badgeList(earned(), true) : null
+    ].concat(ms.map(function (m, i) {
+      var c = m.attest && eng.st.mods[i] ? eng.st.mods[i].c : null; // each statement confirmed, and when
+      return c ? h('p', { 'class': 'attested' }, [moment('certAttested', c), ' ', h('q', { html: m.attest.html })]) : null;
+    }), [
       navRow([btn('print', L('print'), function () { window.print(); }),
         btn('results', L('backToResults'), function () { ui.cert = false; render(); })])
-    ]);
+    ]));
   }
 
   // ---- flow ----

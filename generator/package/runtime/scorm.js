@@ -126,10 +126,20 @@
     var d = new Date();
     return pad(d.getHours(), 2) + ':' + pad(d.getMinutes(), 2) + ':' + pad(d.getSeconds(), 2);
   }
+  // Each version's format (shared/scorm-notes.md §2): indices in base 36; 1.2 joins with "," and
+  // pairs with ".", 2004 with "[,]" and "[.]". A typed answer is cut to what the element holds.
   function fmt(type, v) {
-    if (type === 'true-false') return ver === '1.2' ? (v ? 't' : 'f') : String(v);
-    if (type === 'fill-in' || type === 'other') return v;
-    return v.map(function (n) { return n.toString(36); }).join(ver === '1.2' ? ',' : '[,]');
+    var v12 = ver === '1.2', b = function (n) { return n.toString(36); };
+    if (type === 'true-false') return v12 ? (v ? 't' : 'f') : String(v);
+    if (type === 'fill-in') return String(v).replace(/\[[,.:]\]/g, ' ').slice(0, v12 ? 255 : 250);
+    if (type === 'other') return v; // a scenario play's path, 2004 only (play below)
+    if (type === 'likert') return b(v);
+    if (type === 'matching') return v.map(function (p) { return b(p[0]) + (v12 ? '.' : '[.]') + b(p[1]); }).join(v12 ? ',' : '[,]');
+    return v.map(b).join(v12 ? ',' : '[,]');
+  }
+  // A fill-in question's accepted answers, one pattern each (2004 holds at least five).
+  function patterns(r, p, f) {
+    (r.patterns || []).slice(0, 5).forEach(function (a, k) { f.push([p + 'correct_responses.' + k + '.pattern', fmt(r.type, a)]); });
   }
   // 2004: a scenario play as one "other" interaction "<scenario>__path", written at its ending:
   // its decisions "node.choice" (those the resume state keeps, "..." past them) and the ending,
@@ -147,11 +157,15 @@
       f.push([p + 'id', r.id], [p + 'type', r.type], [p + 'time', clock()]);
       if (r.weight != null) f.push([p + 'weighting', r.weight]); // an ending has no points at stake of its own
       if (r.pattern != null) f.push([p + 'correct_responses.0.pattern', fmt(r.type, r.pattern)]);
+      patterns(r, p, f);
       f.push([p + 'student_response', fmt(r.type, r.resp)], [p + 'result', r.result]);
     } else {
       f.push([p + 'id', r.id], [p + 'type', r.type]); // id, then type, before any response (error 408 otherwise)
       if (r.pattern != null) f.push([p + 'correct_responses.0.pattern', fmt(r.type, r.pattern)]);
+      patterns(r, p, f);
       f.push([p + 'learner_response', fmt(r.type, r.resp)], [p + 'result', r.result === 'wrong' ? 'incorrect' : r.result]);
+      // An attestation keeps its moment and what was confirmed: what an auditor asks for.
+      if (r.attest) f.push([p + 'timestamp', new Date().toISOString().slice(0, 22) + 'Z'], [p + 'description', String(r.desc).slice(0, 250)]);
       var more = 0;
       f.forEach(function (e) { more += cost(e[0], String(e[1])); });
       if (record + more > RECORD_MAX) return; // the final write must still fit one beacon

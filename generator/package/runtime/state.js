@@ -50,10 +50,41 @@
     return {
       qs: qs,
       opts: qs.map(function (qi) {
-        var o = quiz.questions[qi].options;
-        return quiz.shuffle ? arrange(o, rnd) : range(o.length);
+        var q = quiz.questions[qi], o = q.options;
+        if (q.type === 'sequencing') return scramble(o, rnd);
+        return quiz.shuffle && (CHOICE[q.type] || q.type === 'matching') ? arrange(o, rnd) : range(o.length);
       })
     };
+  }
+  var CHOICE = { single: 1, multiple: 1, truefalse: 1 };
+  // A sequencing question's steps are never shown in their right order, shuffled or not: arranged,
+  // and moved round by one place when the arrangement happens to be the right order.
+  function scramble(items, rnd) {
+    var out = arrange(items, rnd);
+    for (var k = 0; k < out.length && out[k] === k; k++);
+    return k === out.length && out.length > 1 ? out.slice(1).concat(out.slice(0, 1)) : out;
+  }
+  // The question an attempt asks at a position (its seed decides which and in what order).
+  function asked(quiz, seed, position) { return quiz.questions[quizOrder(quiz, seed).qs[position]]; }
+
+  // The last answer, kept while its feedback shows: choice types a mask of the options ticked;
+  // matching the target picked for each situation and sequencing the steps in the order given,
+  // one base-36 character each; fill-in 1 + the accepted answer it matched (0: none); likert the point.
+  function lastText(l) { return Array.isArray(l) ? l.map(b36).join('') : b36(l); }
+  function lastValue(q, s) {
+    if (s === '-') return null;
+    var n = q.options.length;
+    if (CHOICE[q.type]) return num(s, 1, Math.pow(2, n) - 1);
+    if (q.type === 'fill-in') return num(s, 0, n);
+    if (q.type === 'likert') return num(s, 0, n - 1);
+    if (s.length !== n) throw new Bad();
+    var most = q.type === 'matching' ? q.targets.length - 1 : n - 1, seen = {};
+    return s.split('').map(function (c) {
+      var v = num(c, 0, most);
+      if (q.type === 'sequencing' && seen[v]) throw new Bad(); // a sequence holds each step once
+      seen[v] = 1;
+      return v;
+    });
   }
 
   // Each node's choices in the order one attempt shows them, drawn node by node from one generator.
@@ -77,14 +108,16 @@
 
   // A module the learner has left keeps only its result: a lesson nothing, a scenario its
   // best score and ending, a quiz its best score, passed, attempts and (when limited) retakes.
+  // An attestation's moment: whole minutes since 1970, six base-36 digits (0: declined).
+  var ATTEST = 6;
   function widths(m) {
-    if (m.kind === 'lesson') return [];
+    if (m.kind === 'lesson') return m.attest ? [ATTEST] : [];
     if (m.kind === 'scenario') return [w36(m.max), w36(m.nodes.length - 1)];
     return [w36(m.max), 1, w36(m.attempts)].concat(m.retakes != null ? [w36(m.retakes)] : []);
   }
   function settle(m, f) {
     var w = widths(m);
-    if (m.kind === 'lesson') return '';
+    if (m.kind === 'lesson') return m.attest ? pad(f.c || 0, ATTEST) : '';
     if (m.kind === 'scenario') return pad(f.b, w[0]) + pad(f.e, w[1]);
     return pad(f.b, w[0]) + (f.r ? '1' : '0') + pad(f.a, w[2]) + (m.retakes != null ? pad(f.t, w[3]) : '');
   }
@@ -95,7 +128,8 @@
       return [f.n, f.f, f.p, f.b, f.e, m.shuffle ? f.x : null].map(b36).join('_') + '_' +
         f.h.map(function (c) { return pad(c, w); }).join('') + (f.more ? '+' : '');
     }
-    return [f.a, f.q, f.s, f.x, f.b, f.r, f.l].concat(m.retakes != null ? [f.t] : []).map(b36).join('_');
+    return [f.a, f.q, f.s, f.x, f.b, f.r].concat([null], m.retakes != null ? [f.t] : []).map(b36)
+      .map(function (v, k) { return k === 6 ? lastText(f.l) : v; }).join('_');
   }
 
   // Settled: the modules before the current one, or every other one when the learner
@@ -125,7 +159,11 @@
       var from = at + w.slice(0, k).reduce(function (a, b) { return a + b; }, 0);
       return num(s.slice(from, from + w[k]), min, max);
     };
-    if (m.kind === 'lesson') return { p: m.pages.length - 1, done: true };
+    if (m.kind === 'lesson') {
+      var c = m.attest ? n(0, 0, Math.pow(36, ATTEST) - 1) || null : null;
+      if (m.attest && m.attest.required && c == null) throw new Bad(); // a required statement is left only confirmed
+      return { p: m.pages.length - 1, done: true, c: c };
+    }
     if (m.kind === 'scenario') {
       var b = n(0, 0, m.max), e = n(1, 0, m.nodes.length - 1);
       if (!m.nodes[e].ending) throw new Bad();
@@ -154,7 +192,7 @@
     if (s === '') return null;
     if (m.kind === 'lesson') {
       var star = s.slice(-1) === '*';
-      return { p: num(star ? s.slice(0, -1) : s, 0, m.pages.length - 1), done: star };
+      return { p: num(star ? s.slice(0, -1) : s, 0, m.pages.length - 1), done: star, c: null };
     }
     var v = s.split('_'), f;
     if (m.kind === 'scenario') {
@@ -168,12 +206,12 @@
       f.more = taken.more;
       return f;
     }
-    var n = m.draw != null ? m.draw : m.questions.length, most = 0;
-    m.questions.forEach(function (q) { most = Math.max(most, q.options.length); });
+    var n = m.draw != null ? m.draw : m.questions.length;
     if (v.length !== (m.retakes != null ? 8 : 7)) throw new Bad();
-    return { a: num(v[0], 1, m.attempts), q: num(v[1], 0, n - 1), s: num(v[2], 0, m.max), x: num(v[3], 0, U32),
-      b: num(v[4], 0, m.max, 1), r: num(v[5], 0, 1), l: num(v[6], 1, Math.pow(2, most) - 1, 1),
-      t: m.retakes != null ? num(v[7], 0, m.retakes) : 0 };
+    f = { a: num(v[0], 1, m.attempts), q: num(v[1], 0, n - 1), s: num(v[2], 0, m.max), x: num(v[3], 0, U32),
+      b: num(v[4], 0, m.max, 1), r: num(v[5], 0, 1), t: m.retakes != null ? num(v[7], 0, m.retakes) : 0 };
+    f.l = lastValue(asked(m, f.x, f.q), v[6]);
+    return f;
   }
 
   // Returns the state object, or null when the data is foreign, damaged or inconsistent.

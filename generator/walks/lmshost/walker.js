@@ -87,6 +87,41 @@ async (plan) => {
     }
     el.click();
   }
+  function shown(selector, what) {
+    const el = [...document.querySelectorAll(selector)].find((e) => e.checkVisibility());
+    if (!el) fail('no visible ' + what + ' on this view');
+    return el;
+  }
+  // A response entered as a learner would: options ticked; a match picked in each situation's
+  // select list; steps moved up with their buttons until in the order wanted; an answer typed.
+  function enter(type, qid, picks) {
+    const hook = (n) => '[data-option="' + qid + ':' + n + '"]';
+    if (type === 'matching') {
+      picks.forEach((target, k) => {
+        const sel = shown('select' + hook(k), 'select list ' + k);
+        sel.focus();
+        sel.value = String(target);
+        sel.dispatchEvent(new Event('change', {bubbles: true}));
+      });
+    } else if (type === 'sequencing') {
+      const order = () => [...document.querySelectorAll('li[data-option^="' + qid + ':"]')]
+        .map((li) => +li.getAttribute('data-option').split(':')[1]);
+      picks.forEach((item, place) => {
+        for (let guard = 0; order().indexOf(item) > place; guard++) {
+          if (guard > picks.length) fail('step ' + item + ' does not move up');
+          press(hook(item) + ' [data-move="up"]', 'the move-up button of step ' + item);
+        }
+      });
+      if (order().join() !== picks.join()) fail('the steps show in the order [' + order() + '], not [' + picks + ']');
+    } else if (type === 'fill-in') {
+      const input = shown('input' + hook(0), 'answer field');
+      input.focus();
+      input.value = picks;
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+    } else {
+      for (const pick of picks) press(hook(pick), 'option ' + pick);
+    }
+  }
   async function moveOn(selector, what) {
     const old = current();
     press(selector, what);
@@ -117,6 +152,16 @@ async (plan) => {
         v = await next('the cover');
       } else if (s.op === 'page') {
         expect(v, 'lesson');
+        if (s.attest === true) press('[data-attest]', 'the attestation checkbox');
+        if (s.attest === false && s.required) {
+          // Not confirmed, a required statement keeps the learner here and says why.
+          press('[data-action="next"]', 'the next button');
+          await new Promise((resolve) => requestAnimationFrame(resolve));
+          if (current() !== v || !v.querySelector('[data-attest]') || !v.querySelector('.attest .err').textContent)
+            fail('a required attestation let the learner move on without confirming');
+          events.push({step: step, refused: true});
+          continue;
+        }
         v = await next('a lesson page');
       } else if (s.op === 'choose') {
         const seen = expect(v, 'node', s.node);
@@ -134,9 +179,10 @@ async (plan) => {
         const seen = expect(v, 'question');
         const q = s.questions[seen.question];
         if (!q) fail('question "' + seen.question + '" is not one of this quiz');
+        const given = s.given && Object.prototype.hasOwnProperty.call(s.given, seen.question);
         const right = s.rightIds ? s.rightIds.includes(seen.question) : s.position < s.rightCount;
-        const picks = right ? q.right : q.wrong;
-        for (const pick of picks) press('[data-option="' + seen.question + ':' + pick + '"]', 'option ' + pick);
+        const picks = given ? s.given[seen.question] : right ? q.right : q.wrong;
+        enter(q.type, seen.question, picks);
         events.push({step: step, question: seen.question, picks: picks, right: right});
         v = await moveOn('[data-action="submit"]', 'the submit button');
       } else if (s.op === 'feedback') {
