@@ -440,3 +440,18 @@ def test_two_courses_sharing_a_module_share_its_catalogue_without_rewriting_it(c
     assert [e.msgctxt for e in po_of(course_copy, "course")][0] == "course#title"  # course.yaml's own, untouched
     assert run("translate", "extract", str(course_copy)) == cli.EXIT_OK
     assert (course_copy / "locales/de/visitor.po").read_bytes() == before
+
+
+def test_the_page_direction_agrees_with_cldr_for_every_locale_babel_knows():
+    # rules.right_to_left is a table, so a build need not load Babel's locale data; Babel's
+    # reading of CLDR (character order) is the oracle, over all its ~900 locales.
+    import babel
+    import babel.localedata
+
+    identifiers = babel.localedata.locale_identifiers()
+    assert len(identifiers) > 500
+    wrong = [i for i in identifiers
+             if rules.right_to_left(i.replace("_", "-")) != (babel.Locale.parse(i).character_order == "right-to-left")]
+    assert wrong == []
+    assert rules.right_to_left("ar") and rules.right_to_left("uz-Arab") and not rules.right_to_left("ks-Deva")
+    assert rules.right_to_left("iw") and not rules.right_to_left("en-GB") and rules.right_to_left("qps-plocm")
