@@ -327,11 +327,11 @@ def test_a_module_in_a_folder_beside_the_course_is_watched(tmp_path, monkeypatch
     else:
         monkeypatch.delenv("WATCHFILES_FORCE_POLLING", raising=False)
     (tmp_path / "course").mkdir()
-    (tmp_path / "shared").mkdir()
-    (tmp_path / ".git").mkdir()  # ../shared/ is the course's own as part of its repository (its course root)
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / ".git").mkdir()  # ../scenarios/ is the course's own as part of its repository (its course root)
     (tmp_path / "course" / "course.yaml").write_text(
-        "id: beside\ntitle: Beside\nversion: 1.0.0\nmodules:\n  - ../shared/outside.md\n", encoding="utf-8")
-    outside = tmp_path / "shared" / "outside.md"
+        "id: beside\ntitle: Beside\nversion: 1.0.0\nmodules:\n  - ../scenarios/outside.md\n", encoding="utf-8")
+    outside = tmp_path / "scenarios" / "outside.md"
     outside.write_text(LESSON.format(id="outside", title="Outside", text="First words."), encoding="utf-8")
     with Preview(tmp_path / "course", port=0) as running:
         first = running.build
