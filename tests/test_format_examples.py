@@ -55,14 +55,22 @@ def blocks():
 
 
 def examples():
-    """The three examples of v1: the course file, a scenario, a quiz (the block between the
-    course file and the scenario lists coursegen's additions)."""
+    """The three examples of v1: the course file, a scenario, a quiz (the block after the
+    course file lists coursegen's additions; later YAML blocks show an addition's keys)."""
     found = blocks()
-    return [found[0], found[2], found[3]]
+    markdown = [block for block in found if block[0] == "markdown"]
+    return [found[0], markdown[0], markdown[1]]
 
 
 def test_the_format_has_its_three_examples_and_the_additions():
-    assert [kind for kind, _ in blocks()] == ["yaml", "yaml", "markdown", "markdown"]
+    kinds = [kind for kind, _ in blocks()]
+    assert kinds[:2] == ["yaml", "yaml"] and kinds.count("markdown") == 2
+    # Every further YAML block is an addition's own example (the theme, an attestation):
+    # it reads as YAML and each of its keys is named in the page.
+    for kind, body in blocks()[2:]:
+        if kind == "yaml":
+            keys = yaml.safe_load(body)
+            assert keys and all(f"`{key}" in DOC for key in keys), keys
 
 
 def test_every_addition_to_v1_is_a_documented_key():
