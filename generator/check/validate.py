@@ -321,12 +321,7 @@ def _matching(question: Question, diags: Diagnostics) -> None:
 
 
 def _sequencing(question: Question, diags: Diagnostics) -> None:
-    if len(question.options) < 2:
-        diags.error(question.location, f'a sequencing question needs at least two steps to put in order; '
-                    f'"{question.id}" has {len(question.options)}')
-        return
-    _listed_limit(question, "steps", diags)
-    _duplicates(question, "step", diags)
+    _listed(question, "a sequencing question needs at least two steps to put in order", "steps", "step", diags)
 
 
 def _fill_in(question: Question, diags: Diagnostics) -> None:
@@ -347,12 +342,17 @@ def _fill_in(question: Question, diags: Diagnostics) -> None:
 
 
 def _likert(question: Question, diags: Diagnostics) -> None:
+    _listed(question, "a likert question needs at least two points on its scale", "points on its scale",
+            "point of the scale", diags)
+
+
+def _listed(question: Question, too_few: str, items: str, item: str, diags: Diagnostics) -> None:
+    """A list the learner orders or picks from: two items at least, within the limit, none twice."""
     if len(question.options) < 2:
-        diags.error(question.location, f'a likert question needs at least two points on its scale; '
-                    f'"{question.id}" has {len(question.options)}')
+        diags.error(question.location, f'{too_few}; "{question.id}" has {len(question.options)}')
         return
-    _listed_limit(question, "points on its scale", diags)
-    _duplicates(question, "point of the scale", diags)
+    _listed_limit(question, items, diags)
+    _duplicates(question, item, diags)
 
 
 def _listed_limit(question: Question, what: str, diags: Diagnostics) -> None:
