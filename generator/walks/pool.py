@@ -2,13 +2,16 @@
 server, `playwright run-server`), each playing walks in a few pages at once, all fed from
 one queue by one coordinator process.
 
-Nothing a walk loads comes from disk or from a port: the LMS host page, scorm-again and the
-course's packages are answered from the coordinator's memory through Playwright's request
-routing, under an origin that never resolves (`ORIGIN`). A browser on another machine
-therefore needs nothing but Chromium: it shares neither files nor loopback with the
-coordinator. Requests the page posts (the Moodle-like LMS profile's commits and beacons)
-are answered by the coordinator the same way. (cmi5 walks are the exception: their
-launcher listens on this machine's loopback, see cmi5walk.Cmi5Host.)
+Nothing a walk loads comes from disk: the LMS host page, scorm-again and the course's
+packages are answered from the coordinator's memory (`Site`). A browser on another machine
+gets them through Playwright's request routing, under an origin that never resolves
+(`ORIGIN`): it needs nothing but Chromium, and shares neither files nor loopback with the
+coordinator. A browser on this machine gets the same answers from a loopback server
+(`Site.serve`), with the HTTP cache on: routing turns Chromium's cache off and costs the
+coordinator a round trip per file, and the walks would then spend most of their time
+answering for the same few files again. Requests the page posts (the Moodle-like LMS
+profile's commits and beacons) are answered by the same handlers either way. (cmi5 walks
+are the exception: their launcher listens on this machine's loopback, see cmi5walk.Cmi5Host.)
 
 A browser that stops answering (its server died, its machine went away) has its walks put
 back on the queue for the others: nothing is lost, nothing is counted twice, and the run
@@ -17,14 +20,17 @@ names the browser that failed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import mimetypes
 import os
+import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Awaitable, Callable
 
@@ -58,7 +64,9 @@ async def blocking(call: Callable, *args):
     return await asyncio.get_running_loop().run_in_executor(_BLOCKING, functools.partial(call, *args))
 
 
-Handler = Callable[[str, str, str, bytes, dict], Awaitable[tuple[int, bytes]]]  # (method, path, query, body, headers)
+Handler = Callable[[str, str, str, bytes, dict], tuple[int, bytes]]  # (method, path, query, body, headers)
+# A run's files never change under their URL (each run has a server, an origin, of its own).
+CACHED = "max-age=86400, immutable"
 
 
 class Site:
@@ -80,44 +88,92 @@ class Site:
     def serve_commits(self, store: lms.CommitStore) -> None:
         """The Moodle-like profile's server (lmshost/host.js posts to /lms-store/commit, by
         synchronous request or beacon, and reads /lms-store/stored), answered as lms.StaticServer
-        answers it, from this process: a browser on another machine reaches it too."""
+        answers it, from this process: a browser on another machine reaches it too. Handlers
+        block (`stored` waits for the beacons still in flight): they run in threads."""
 
-        async def answer(method: str, path: str, query: str, body: bytes, headers: dict) -> tuple[int, bytes]:
+        def answer(method: str, path: str, query: str, body: bytes, headers: dict) -> tuple[int, bytes]:
             params = dict(urllib.parse.parse_qsl(query))
             if method == "POST" and path == "/lms-store/commit":
-                accepted = await blocking(store.receive, params.get("host", ""), params.get("attempt", ""),
-                                          params.get("session", ""), params.get("kind", "commit"),
-                                          params.get("via", "xhr"), body, int(params.get("seq") or 0),
-                                          headers.get("content-type", ""))
+                accepted = store.receive(params.get("host", ""), params.get("attempt", ""),
+                                         params.get("session", ""), params.get("kind", "commit"),
+                                         params.get("via", "xhr"), body, int(params.get("seq") or 0),
+                                         headers.get("content-type", ""))
                 return (200 if accepted else 413), json.dumps({"result": "true" if accepted else "false",
                                                                "errorCode": 0 if accepted else 101}).encode()
             if method == "GET" and path == "/lms-store/stored":
-                stored = await blocking(store.stored, params.get("host", ""), params.get("attempt", ""),
-                                        params.get("session", ""), int(params.get("beacons") or 0))
+                stored = store.stored(params.get("host", ""), params.get("attempt", ""),
+                                      params.get("session", ""), int(params.get("beacons") or 0))
                 return 200, json.dumps(stored).encode()
             return 404, b""
 
         self.handlers["/lms-store/"] = answer
 
-    async def answer(self, route) -> None:
-        request = route.request
-        parts = urllib.parse.urlsplit(request.url)
-        path = urllib.parse.unquote(parts.path)
+    def response(self, method: str, url_path: str, query: str, body: bytes, headers: dict
+                 ) -> tuple[int, bytes, dict[str, str]]:
+        """(status, body, headers) for one request; blocks while a handler waits."""
+        path = urllib.parse.unquote(url_path)
         handler = next((h for prefix, h in self.handlers.items() if path.startswith(prefix)), None)
         if handler:
-            headers = await request.all_headers() if request.method == "POST" else {}
-            status, body = await handler(request.method, path, parts.query, request.post_data_buffer or b"", headers)
-            await route.fulfill(status=status, body=body, headers={"content-type": "application/json",
-                                                                   "cache-control": "no-store"})
-            return
+            status, answer = handler(method, path, query, body, headers)
+            return status, answer, {"content-type": "application/json", "cache-control": "no-store"}
         data = self.files.get(path)
-        if data is None:
-            await route.fulfill(status=404, body=b"", headers={"cache-control": "no-store"})
-            return
+        if data is None or method not in ("GET", "HEAD"):
+            return 404, b"", {"cache-control": "no-store"}
         kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
             kind += "; charset=utf-8"
-        await route.fulfill(status=200, body=data, headers={"content-type": kind, "cache-control": "no-store"})
+        return 200, data, {"content-type": kind, "cache-control": CACHED}
+
+    async def answer(self, route) -> None:
+        """A routed request (a browser on a browser server)."""
+        request = route.request
+        parts = urllib.parse.urlsplit(request.url)
+        headers = await request.all_headers() if request.method == "POST" else {}
+        if urllib.parse.unquote(parts.path).startswith(tuple(self.handlers)):
+            status, body, answer_headers = await blocking(self.response, request.method, parts.path, parts.query,
+                                                          request.post_data_buffer or b"", headers)
+        else:  # a file: answered here, no thread needed
+            status, body, answer_headers = self.response(request.method, parts.path, parts.query, b"", headers)
+        await route.fulfill(status=status, body=body, headers=answer_headers)
+
+    @contextlib.contextmanager
+    def serve(self):
+        """The site on this machine's loopback, for browsers here: yields its origin."""
+        site = self
+
+        class Answer(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive: a walk's files come over a few connections
+            # The headers and the body go out as two writes: with Nagle's algorithm the body would
+            # wait for the browser's delayed ACK (40 ms) on every synchronous commit.
+            disable_nagle_algorithm = True
+
+            def _answer(self) -> None:
+                parts = urllib.parse.urlsplit(self.path)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                status, answer, answer_headers = site.response(self.command, parts.path, parts.query, body, headers)
+                self.send_response(status)
+                for name, value in answer_headers.items():
+                    self.send_header(name, value)
+                self.send_header("content-length", str(len(answer)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(answer)
+
+            do_GET = do_POST = do_HEAD = _answer  # noqa: N815 - the standard library's names
+
+            def log_message(self, format: str, *args) -> None:  # noqa: A002
+                pass
+
+        server = lms._QuietServer(("127.0.0.1", 0), Answer)
+        thread = threading.Thread(target=server.serve_forever, name="coursegen-walks-site", daemon=True)
+        thread.start()
+        try:
+            host, port = server.server_address[:2]
+            yield f"http://{host}:{port}"
+        finally:
+            server.shutdown()
+            server.server_close()
 
 
 def host_site() -> Site:
@@ -196,7 +252,7 @@ async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play,
     """Play every job in the browsers of `specs`, `pages` pages each, and return their results.
 
     `play(browser, state, job)` plays one job in a page it keeps in `state` (one dict per
-    page, kept between jobs) and raises BrowserGone when the browser stopped answering: the
+    page, kept between jobs; its "remote" says whether the browser is on a browser server) and raises BrowserGone when the browser stopped answering: the
     job then goes back on the queue for the other browsers. `on_close(state)` tidies a page.
     """
     from playwright.async_api import async_playwright
@@ -209,7 +265,7 @@ async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play,
 
     async def slot(lane: Lane) -> None:
         nonlocal remaining
-        state: dict = {}
+        state: dict = {"remote": lane.spec.endpoint is not None}
         try:
             while True:
                 async with changed:
