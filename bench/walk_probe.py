@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -24,23 +26,73 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("course")
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--pages", type=int, default=runner.PAGES_PER_BROWSER)
+    parser.add_argument("--pages", type=int, default=None)
     parser.add_argument("--server", action="append", default=[])
     parser.add_argument("--lms", action="append", default=[], choices=runner.PROFILES)
     args = parser.parse_args()
+    tree = ProcessTree()
     started = time.monotonic()
     catalogue = runner.run_catalogue([args.course], workers=args.workers, servers=args.server, pages=args.pages,
                                      profiles=tuple(args.lms) or runner.PROFILES)
     wall = time.monotonic() - started
+    tree.stop()
     report = catalogue.reports[0]
     print(json.dumps({"wall": wall, "walks": len(report.results), "failures": sum(not r.ok for r in report.results),
                       "first_failure": next((f for r in report.results for f in r.failures), None),
                       "coverage": report.coverage(), "totals": [report.choices_total, report.endings_total],
                       "profile": catalogue.profile, "browsers": catalogue.browsers,
                       "failed_browsers": catalogue.failed_browsers,
-                      # The coordinator's own CPU and its Playwright driver's (a child, counted once it exits);
-                      # local browsers are children too, so this is the coordinator's cost only with servers.
-                      "cpu_self": _cpu(resource.RUSAGE_SELF), "cpu_children": _cpu(resource.RUSAGE_CHILDREN)}))
+                      # The coordinator's own CPU and its Playwright driver's (a child, counted once it exits):
+                      # the coordinator's cost. Chromium's renderers never reach RUSAGE_CHILDREN (its zygote
+                      # does not reap them into it), so what local browsers cost is `cpu_tree`.
+                      "cpu_self": _cpu(resource.RUSAGE_SELF), "cpu_children": _cpu(resource.RUSAGE_CHILDREN),
+                      "cpu_tree": tree.seconds() + _cpu(resource.RUSAGE_SELF)}))
+
+
+class ProcessTree:
+    """The CPU time of every process below this one (the Playwright driver, Chromium and each of
+    its renderers), read from /proc five times a second: a process's time as last seen before it
+    ended (so up to 0.2 s of each process's last moments may be missed)."""
+
+    def __init__(self, every: float = 0.2):
+        self._last: dict[tuple[int, str], float] = {}  # (pid, start time) -> CPU seconds
+        self._stopping = threading.Event()
+        self._every = every
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self._sample()
+            self._stopping.wait(self._every)
+        self._sample()
+
+    def _sample(self) -> None:
+        ticks = os.sysconf("SC_CLK_TCK")
+        parents, times = {}, {}
+        for name in os.listdir("/proc"):
+            if not name.isdigit():
+                continue
+            try:
+                fields = Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(name)] = int(fields[1])
+            times[int(name)] = ((int(fields[11]) + int(fields[12])) / ticks, fields[19])
+        me = os.getpid()
+        for pid in times:
+            ancestor = parents.get(pid)
+            while ancestor and ancestor != me:
+                ancestor = parents.get(ancestor)
+            if ancestor == me:
+                self._last[(pid, times[pid][1])] = times[pid][0]
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join()
+
+    def seconds(self) -> float:
+        return sum(self._last.values())
 
 
 def _cpu(who) -> float:

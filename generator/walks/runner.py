@@ -48,7 +48,13 @@ from .walker import PAGE_STATE, STEP_TIMEOUT_MS, Delivery, Divergence, Walker, W
 
 VERSIONS = {"scorm12": "1.2", "scorm2004": "2004"}
 PROFILES = ("scorm-again", "moodle")
-PAGES_PER_BROWSER = 2  # while one page's walk waits on Python, the other's renders
+# Pages playing at once in each browser. Here, one: a walk keeps a core busy (its renderer,
+# with the browser process beside it), and a second page per browser only adds contention
+# (bench/results-scale.md: 2 browsers x 1 page beat 2 x 2 and 1 x 4 by 10-15 %). On a browser
+# server, two: every file then comes through the coordinator, and while one page waits on it
+# the other renders.
+PAGES_PER_BROWSER = 1
+PAGES_PER_SERVER = 2
 CMI5_NEEDS_LOCAL = ("cmi5 walks play in browsers on this machine only: the cmi5 launcher and the Ralph LRS listen "
                     "on its loopback, and a cmi5 course's last statement (terminated, sent with keepalive as its "
                     "page goes) does not survive request routing, which a browser server would need. Walk cmi5 "
@@ -207,8 +213,8 @@ class _Host:
     """A page with the LMS host page of one course, SCORM version and LMS profile, kept open
     between walks; its context (and renderer process) lasts as long as its page slot."""
 
-    def __init__(self, context, page):
-        self.key, self.context, self.page = None, context, page
+    def __init__(self, context, page, origin: str):
+        self.key, self.context, self.page, self.origin = None, context, page, origin
         self.errors: list[str] = []
         self.frame = None
         self.moodle = False
@@ -216,17 +222,20 @@ class _Host:
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
     @classmethod
-    async def new(cls, browser, site: pool.Site, viewport) -> _Host:
+    async def new(cls, browser, site: pool.Site, viewport, origin: str | None) -> _Host:
+        """A page served from `origin` (the site's loopback server), or through request
+        routing when there is none (a browser on another machine)."""
         size = {"viewport": {"width": viewport[0], "height": viewport[1]}} if viewport else {}
         context = await browser.new_context(reduced_motion="reduce", **size)
-        await context.route(pool.ours, site.answer)
-        return cls(context, await context.new_page())
+        if origin is None:
+            await context.route(pool.ours, site.answer)
+        return cls(context, await context.new_page(), origin or pool.ORIGIN)
 
     async def show(self, key, course: _Course, job: Job, host_params: str) -> None:
         """Load the host page of this course, version and profile: a new document, a new scorm-again."""
         self.moodle = job.profile == "moodle"
         self.standalone = "absent=1" in host_params
-        await self.page.goto(f"{pool.ORIGIN}/lms/host.html?version={VERSIONS[job.fmt]}"
+        await self.page.goto(f"{self.origin}/lms/host.html?version={VERSIONS[job.fmt]}"
                              f"&launch={course.prefix}{job.fmt}/index.html"
                              + ("&profile=moodle" if self.moodle else "")
                              + (f"&{host_params}" if host_params else ""))
@@ -296,7 +305,8 @@ async def _host_for(browser, state: dict, job: Job, course: _Course, site: pool.
     key = (job.course, job.fmt, job.profile)
     host = state.get("host")
     if host is None:
-        host = state["host"] = await _Host.new(browser, site, options["viewport"])
+        host = state["host"] = await _Host.new(browser, site, options["viewport"],
+                                               None if state.get("remote") else options["origin"])
     if host.key != key:
         shown = time.monotonic()
         await host.show(key, course, job, options["host_params"])
@@ -402,7 +412,7 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
                   max_paths: int = 200, artifacts: Path | None = None, progress: Progress | None = None,
                   servers: list[str] | None = None, host_params: str = "",
                   viewport: tuple[int, int] | None = None, packages: list | None = None,
-                  pages: int = PAGES_PER_BROWSER, profiles=PROFILES, walks: list | None = None,
+                  pages: int | None = None, profiles=PROFILES, walks: list | None = None,
                   phone: bool = False, only: set[str] | None = None) -> Catalogue:
     """Check, package and plan every course, then play all their walks in one pool of browsers:
     `workers` browsers here, or the Playwright browser servers given (ws:// endpoints). Each
@@ -416,6 +426,7 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
     CourseError before any walk starts.
     """
     started = time.monotonic()
+    pages = pages or (PAGES_PER_SERVER if servers else PAGES_PER_BROWSER)
     if servers and "cmi5" in formats:
         raise lms.LmsUnavailable(CMI5_NEEDS_LOCAL)
     profiles = tuple(dict.fromkeys(profiles)) or PROFILES
@@ -432,13 +443,14 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
             lms.chromium_path()  # say what is missing before anything starts
         # The Moodle-like profile's server: commits and beacons arrive through the routes.
         site.serve_commits(lms.CommitStore())
+        origin = stack.enter_context(site.serve()) if not servers else None
         # cmi5: one LRS for the whole run; each page slot has a launcher of its own in front of it.
         lrs = stack.enter_context(ralph.Ralph()).client() if "cmi5" in formats else None
         prepare = time.monotonic() - started
         fail_every = dict(p.split("=", 1) for p in host_params.split("&") if "=" in p).get("fail_every", 0)
         options = {"cwd": str(Path.cwd()), "artifacts": str(artifacts) if artifacts else None,
                    "host_params": host_params, "viewport": viewport, "phone": phone, "lrs": lrs,
-                   "fail_every": int(fail_every)}
+                   "fail_every": int(fail_every), "origin": origin}
         if progress:
             progress.start([(c.label, len(c.walks) * len(kinds)) for c in prepared])
 
