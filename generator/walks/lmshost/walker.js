@@ -74,8 +74,12 @@ async (plan) => {
     const all = [...document.querySelectorAll(selector)];
     const el = all.find((e) => e.checkVisibility());
     if (!el) fail(all.length ? what + ' is not visible' : 'no ' + what + ' on this view');
-    el.scrollIntoView({block: 'center'});
-    const box = el.getBoundingClientRect();
+    let box = el.getBoundingClientRect();
+    // Scrolled to, as a finger would, only when not wholly on screen (a scroll costs the page a new layout).
+    if (box.top < 0 || box.left < 0 || box.bottom > innerHeight || box.right > innerWidth) {
+      el.scrollIntoView({block: 'center'});
+      box = el.getBoundingClientRect();
+    }
     if (el.disabled) fail(what + ' is disabled');
     const label = el.labels && el.labels[0];
     const inset = Math.min(3, box.width / 4, box.height / 4);
