@@ -54,10 +54,11 @@ class Failed(Exception):
     pass
 
 
-def run(cmd: list[str], cwd: str | None = None, timeout: float = 900, check: bool = True) -> Run:
+def run(cmd: list[str], cwd: str | None = None, timeout: float = 900, check: bool = True,
+        env: dict[str, str] | None = None) -> Run:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        child = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        child = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
         deadline = started + timeout
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)

@@ -36,6 +36,8 @@ PROFILE_COST_MAX = 1.10  # the full walk uses the Moodle-like profile if its CPU
 WALK_CPU_MAX = 0.7  # CPU seconds per walk, all processes (coordinator, driver, Chromium): 80 walks in 28 s on 2 idle cores
 COVERAGE_GROWTH_MAX = 2.0  # coverage_paths 1,000 -> 10,000 nodes: time ratio <= this × node ratio
 SERVER_COUNTS = (1, 2, 4)
+PAGES, SERVER_PAGES = 1, 2  # generator.walks.runner.PAGES_PER_BROWSER and PAGES_PER_SERVER (not imported: the bench
+# runs coursegen only in child processes)
 
 
 def _secs(s: float) -> str:
@@ -47,6 +49,12 @@ def _load() -> str:
 
 
 def _cpu(result: dict) -> float:
+    """Every process of a local run: the coordinator, its driver, Chromium and its renderers."""
+    return result["cpu_tree"]
+
+
+def _coordinator(result: dict) -> float:
+    """The coordinator and its Playwright driver (with browser servers, all that runs here)."""
     return result["cpu_self"] + result["cpu_children"]
 
 
@@ -126,9 +134,9 @@ def walks(report, runs: int = 3, server_counts=SERVER_COUNTS) -> None:
     report.section("Walks: the flagship's full walk",
                    "`coursegen test course/course.yaml --lms PROFILE` through the Python API (`bench/walk_probe.py`, "
                    "a fresh process each run): every path of every scenario and every quiz policy, both SCORM "
-                   f"versions, against one LMS profile, {cores} local browsers × 2 pages (the default on this "
-                   "machine). The profile: the Moodle-like one (its commits and final beacon reach the coordinator "
-                   f"through request routing) if its CPU a walk is within ×{PROFILE_COST_MAX:.2f} of plain "
+                   f"versions, against one LMS profile, {cores} local browsers × {PAGES} page(s) each (the default "
+                   "on this machine), the pages served from the coordinator's memory by its loopback server. The profile: the Moodle-like one (its commits and final beacon reach the coordinator's "
+                   f"server) if its CPU a walk is within ×{PROFILE_COST_MAX:.2f} of plain "
                    "scorm-again's, else plain scorm-again; both were measured once to choose:")
     report.table(["LMS profile", "walks", "failures", "wall", "CPU, all processes", "CPU per walk",
                   "load at start"],
@@ -147,11 +155,12 @@ def walks(report, runs: int = 3, server_counts=SERVER_COUNTS) -> None:
                    "n/a" if r["others"] is None else f"{r['others']:.0%}"] for i, r in enumerate(local)])
     cpu_walk = min(_cpu(r) / max(r["walks"], 1) for r in local)
     report.text("", f"CPU, all processes = the coordinator, its Playwright driver and the Chromium processes it "
-                f"launched (their own user+sys time, which waiting for a busy machine does not add to). The "
+                f"launched, renderers included (their own user+sys time, read from /proc five times a second, "
+                f"which waiting for a busy machine does not add to). The "
                 f"least of the runs, {_secs(cpu_walk)} a walk, is what the walks cost: on {cores} idle "
                 f"cores the flagship's {walks_count} walks need at least {_secs(cpu_walk * walks_count / cores)} "
                 "(the CPU-bound floor), which is what a quiet machine gives at best.")
-    pages = len(p["browser_start"]) * 2
+    pages = len(p["browser_start"]) * PAGES
     report.text("", f"Where the median run's {_secs(p['wall'])} went (per-walk parts summed over the {pages} pages "
                 "playing at once, so they add up to about pages × wall):", "")
     report.table(["part", "time", "per walk", "what it is"], [
@@ -185,7 +194,7 @@ def walks(report, runs: int = 3, server_counts=SERVER_COUNTS) -> None:
             args = [str(FLAGSHIP), "--lms", chosen] + [a for url in servers.urls for a in ("--server", url)]
             result = _probe(args)
         per_minute = 60 * result["walks"] / result["wall"]
-        coordinator = result["cpu_self"] + result["cpu_children"]
+        coordinator = _coordinator(result)
         rows.append([count, result["walks"], result["failures"], _secs(result["wall"]), f"{per_minute:,.0f}",
                      f"{per_minute / os.cpu_count():,.0f}", _secs(result["profile"]["prepare"]),
                      f"{_secs(coordinator)} ({_secs(coordinator / max(result['walks'], 1))} a walk)", load])
@@ -194,7 +203,7 @@ def walks(report, runs: int = 3, server_counts=SERVER_COUNTS) -> None:
     if not server_counts:
         return
     report.text("", f"Walks per minute through Playwright browser servers (`python -m playwright run-server --unsafe` "
-                f"on 127.0.0.1, each launching Debian's Chromium, two pages each), the flagship's {walks_count} walks "
+                f"on 127.0.0.1, each launching Debian's Chromium, {SERVER_PAGES} pages each), the flagship's {walks_count} walks "
                 f"against {chosen}; "
                 f"this machine has {os.cpu_count()} cores, shared by the coordinator, the servers and their "
                 "browsers. Every page comes from the coordinator's memory through request routing, as it would "
@@ -249,16 +258,21 @@ def cold_start(report, runs: int = 7) -> None:
                 "-o", str(out / "story.html")]
     out.mkdir(parents=True, exist_ok=True)
     print("cold start: coursegen build/check of bench/small vs extwee", file=sys.stderr, flush=True)
-    for cmd in (build_cmd, check_cmd, twee_cmd):  # warm the file cache
-        measure.run(cmd)
+    # Python as a user's install runs it, from compiled bytecode (pip writes it when it installs a
+    # package; an editable checkout writes it on first import). A machine that sets
+    # PYTHONDONTWRITEBYTECODE, as this project's do, would otherwise compile coursegen from source
+    # in every run: the first, unmeasured runs below write the bytecode.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    for cmd in (build_cmd, check_cmd, twee_cmd, [PY, "-c", "import generator.cli"]):  # warm caches, write bytecode
+        measure.run(cmd, env=env)
     for _ in range(runs):
-        build.add(measure.run(build_cmd))
-        check.add(measure.run(check_cmd))
-        extwee.add(measure.run(twee_cmd))
-        python.add(measure.run([PY, "-c", "pass"]))
+        build.add(measure.run(build_cmd, env=env))
+        check.add(measure.run(check_cmd, env=env))
+        extwee.add(measure.run(twee_cmd, env=env))
+        python.add(measure.run([PY, "-c", "pass"], env=env))
     imports = Series()
     for _ in range(runs):
-        imports.add(measure.run([PY, "-c", "import generator.cli"]))
+        imports.add(measure.run([PY, "-c", "import generator.cli"], env=env))
     version = json.loads((BENCH / "node_modules" / "extwee" / "package.json").read_text())["version"]
     report.section("Cold start: a small course, side by side with Twine's extwee",
                    f"`bench/small`: 3 lesson pages and a 5-question quiz (`course.yaml`, `lesson.md`, `quiz.md`), "
@@ -266,7 +280,9 @@ def cold_start(report, runs: int = 7) -> None:
                    f"one-line story format, `format.js`). Whole processes, {runs} runs each, interleaved; medians. "
                    f"CPU = user+sys of the process and its threads (node's included), which other load on a "
                    f"shared machine does not inflate; wall shown. extwee {version} compiles Twee to one HTML file; "
-                   f"`coursegen build` writes both SCORM zips.")
+                   f"`coursegen build` writes both SCORM zips. Python runs from its compiled bytecode, as a user's "
+                   f"install does (this machine sets PYTHONDONTWRITEBYTECODE, which the bench lifts for these runs; "
+                   f"unmeasured first runs write the bytecode).")
     report.table(["what", "CPU (median)", "wall (median)", "peak RSS"], [
         ["`coursegen build bench/small` (both SCORM zips)", _secs(build.cpu), _secs(build.wall), f"{build.rss / 1e6:.1f} MB"],
         ["`coursegen check bench/small`", _secs(check.cpu), _secs(check.wall), f"{check.rss / 1e6:.1f} MB"],
