@@ -240,20 +240,26 @@ class _Host:
                              + ("&profile=moodle" if self.moodle else "")
                              + (f"&{host_params}" if host_params else ""))
         await self.page.wait_for_function("() => window.lms && lms.ready", timeout=STEP_TIMEOUT_MS)
-        self.frame = next(f for f in self.page.frames if f.parent_frame is self.page.main_frame)
+        self.frame = self._sco()
         self.key = key
+
+    def _sco(self):
+        """The SCO's frame: a new one each launch (lmshost/host.js), the last one attached."""
+        return [f for f in self.page.main_frame.child_frames if not f.is_detached()][-1]
 
     async def launch(self) -> int:
         """A new learner's first launch (a new attempt): the SCO still shown saves on pagehide,
         then the browser storage and the logs are emptied and a fresh API launches the SCO again."""
         self.errors.clear()
-        return await self.page.evaluate("""async () => {
+        session = await self.page.evaluate("""async () => {
             if (lms.ready) await lms.unload();
             localStorage.clear(); sessionStorage.clear();
             lmsLog.length = 0; lmsMessages.length = 0; lmsBeacons.length = 0;
             await lms.relaunch({});
             return lms.session();
         }""")
+        self.frame = self._sco()
+        return session
 
     async def finish(self, session: int) -> dict:
         """Unload the SCO (it saves and terminates) and read what the LMS holds: in the
@@ -472,7 +478,7 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
                     await state.pop(key).close()
 
         outcome = _in_a_loop_of_its_own(lambda: pool.play_all(jobs, pool.browsers(workers, servers or []), pages,
-                                                                  play, lost, close))
+                                                                  play, lost, close, _play_order(jobs, prepared, kinds)))
     reports = []
     for i, course in enumerate(prepared):
         results = [r for job, r in zip(jobs, outcome.results) if job.course == i]

@@ -1,5 +1,6 @@
 /* The LMS stand-in: scorm-again as window.API (1.2) or window.API_1484_11 (2004), behind a
-   wrapper that logs every call and can inject faults. The SCO runs in the iframe #sco.
+   wrapper that logs every call and can inject faults. The SCO runs in the iframe #sco, a new
+   one each launch.
 
    Query parameters:
      version=1.2|2004     (default 2004)
@@ -33,7 +34,7 @@
      lms.cmi()     the data model as JSON ({cmi: {...}}); lms.flat() flattened;
                    lms.commitData() what scorm-again would send an LMS server (renderCommitCMI)
      lms.nextLaunch()  the flattened data an LMS would hand the next launch of this attempt
-     lms.unload()  navigates the SCO frame away (pagehide fires); resolves when done
+     lms.unload()  removes the SCO's frame (its document unloads: pagehide fires); resolves when done
      lms.stored()  (profile=moodle) what reached the LMS server: {arrivals: this session's writes
                    [{kind, via, bytes, accepted, seq}], record: the attempt's data, flattened,
                    cmi: the same nested like lms.cmi()}
@@ -268,18 +269,29 @@
     return out;
   }
 
-  var frame;
-  function go(url) {
-    // A frame already emptied by unload() needs no second trip to about:blank.
-    if (url === 'about:blank' && frame.getAttribute('src') === 'about:blank') return Promise.resolve(true);
+  // The SCO's frame: a new one each launch, removed when the learner leaves. Removing it unloads
+  // the SCO's document as closing the LMS player's window does (pagehide, then unload), and
+  // spares every walk a navigation to about:blank (about 4 % of a walk's CPU).
+  var frame = null;
+  function leave() {
     window.lms.ready = false;
+    if (frame) frame.remove();
+    frame = null;
+    return Promise.resolve(true);
+  }
+  function open(url) {
+    leave();
     return new Promise(function (resolve) {
-      frame.addEventListener('load', function once() {
-        frame.removeEventListener('load', once);
-        window.lms.ready = url !== 'about:blank';
+      var f = frame = document.createElement('iframe');
+      f.id = 'sco';
+      f.title = 'Course';
+      f.addEventListener('load', function once() {
+        f.removeEventListener('load', once);
+        window.lms.ready = frame === f;
         resolve(true);
       });
-      frame.src = url;
+      f.src = url;
+      document.body.appendChild(f);
     });
   }
 
@@ -295,13 +307,13 @@
     session: function () { return session; },
     stored: stored,
     // Leaving, as a learner leaves Moodle's player: the LMS switches to beacons first.
-    unload: function () { unloading = true; return go('about:blank'); },
+    unload: function () { unloading = true; return leave(); },
     relaunch: function (data) {
       unloading = true;
-      return go('about:blank').then(function () {
+      return leave().then(function () {
         var d = data || nextLaunch();
         create(d, !data && Object.keys(d).length > 0);
-        return go(P.get('launch'));
+        return open(P.get('launch'));
       });
     }
   };
@@ -309,7 +321,6 @@
   var pre = window.lmsPreload || (P.get('preload') ? JSON.parse(P.get('preload')) : null);
   create(pre);
   document.addEventListener('DOMContentLoaded', function () {
-    frame = document.getElementById('sco');
-    if (P.get('launch')) go(P.get('launch'));
+    if (P.get('launch')) open(P.get('launch'));
   });
 })();
