@@ -248,16 +248,18 @@ Lost = Callable[[object, str], object]  # (job, why) -> the result of a job no b
 
 
 async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play, lost: Lost,
-                   on_close: Callable[[dict], Awaitable[None]] | None = None) -> Outcome:
+                   on_close: Callable[[dict], Awaitable[None]] | None = None,
+                   order: list[int] | None = None) -> Outcome:
     """Play every job in the browsers of `specs`, `pages` pages each, and return their results.
 
     `play(browser, state, job)` plays one job in a page it keeps in `state` (one dict per
     page, kept between jobs; its "remote" says whether the browser is on a browser server) and raises BrowserGone when the browser stopped answering: the
     job then goes back on the queue for the other browsers. `on_close(state)` tidies a page.
+    `order` (job indices) is the order to hand them out in; the results keep the jobs' order.
     """
     from playwright.async_api import async_playwright
 
-    queue = list(range(len(jobs)))[::-1]  # popped from the end: first job first
+    queue = list(order if order is not None else range(len(jobs)))[::-1]  # popped from the end: first job first
     results: list = [None] * len(jobs)
     remaining = len(jobs)
     changed = asyncio.Condition()

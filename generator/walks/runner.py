@@ -488,6 +488,20 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
                      profile_of(outcome, time.monotonic() - started, prepare))
 
 
+def _play_order(jobs: list[Job], courses: list[_Course], kinds: list[tuple[str, str]]) -> list[int]:
+    """The jobs of one course, version and LMS profile together (a page keeps its host page for
+    them), the longest walks of each first: the run does not end waiting on one long walk while
+    the other browsers have nothing left to play."""
+    steps = {}
+    for job in jobs:
+        if (job.course, job.index) not in steps:
+            course = courses[job.course]
+            steps[job.course, job.index] = len(Walker(course.checked, course.walks[job.index], job.fmt,
+                                                      Path.cwd(), job.profile).steps)
+    return sorted(range(len(jobs)), key=lambda i: (jobs[i].course, kinds.index((jobs[i].fmt, jobs[i].profile)),
+                                                   -steps[jobs[i].course, jobs[i].index]))
+
+
 def _in_a_loop_of_its_own(start):
     """asyncio.run(start()), in a thread of its own when this one already runs an event loop
     (a caller inside Playwright's sync API, or a notebook): a thread has one loop at most."""
