@@ -46,7 +46,8 @@ def main() -> None:
                       # the coordinator's cost. Chromium's renderers never reach RUSAGE_CHILDREN (its zygote
                       # does not reap them into it), so what local browsers cost is `cpu_tree`.
                       "cpu_self": _cpu(resource.RUSAGE_SELF), "cpu_children": _cpu(resource.RUSAGE_CHILDREN),
-                      "cpu_tree": tree.seconds() + _cpu(resource.RUSAGE_SELF)}))
+                      "cpu_tree": tree.seconds() + _cpu(resource.RUSAGE_SELF),
+                      "cpu_by_process": {"coordinator (Python)": _cpu(resource.RUSAGE_SELF), **tree.by_kind()}}))
 
 
 class ProcessTree:
@@ -56,6 +57,7 @@ class ProcessTree:
 
     def __init__(self, every: float = 0.2):
         self._last: dict[tuple[int, str], float] = {}  # (pid, start time) -> CPU seconds
+        self._kind: dict[tuple[int, str], str] = {}  # (pid, start time) -> what the process is
         self._stopping = threading.Event()
         self._every = every
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -85,7 +87,9 @@ class ProcessTree:
             while ancestor and ancestor != me:
                 ancestor = parents.get(ancestor)
             if ancestor == me:
-                self._last[(pid, times[pid][1])] = times[pid][0]
+                key = (pid, times[pid][1])
+                self._last[key] = times[pid][0]
+                self._kind[key] = _kind(pid) if key not in self._kind or self._kind[key] == "starting" else self._kind[key]
 
     def stop(self) -> None:
         self._stopping.set()
@@ -93,6 +97,33 @@ class ProcessTree:
 
     def seconds(self) -> float:
         return sum(self._last.values())
+
+    def by_kind(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for key, seconds in self._last.items():
+            totals[self._kind[key]] = totals.get(self._kind[key], 0.0) + seconds
+        return dict(sorted(totals.items(), key=lambda item: -item[1]))
+
+
+def _kind(pid: int) -> str:
+    """"Chromium renderer", "Chromium browser", "Playwright driver (node)"... from its command line
+    (Chromium rewrites its own: one string, arguments and all)."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
+    except OSError:
+        return "gone"
+    if not words:
+        return "other"
+    program = Path(words[0]).name
+    if program == "exe":  # /proc/self/exe: a Chromium process not yet renamed (the next sample says what it is)
+        return "starting"
+    if "chrom" in program:
+        kind = next((w.split("=", 1)[1] for w in words if w.startswith("--type=")), "browser")
+        service = next((w.split("=", 1)[1] for w in words if w.startswith("--utility-sub-type=")), "")
+        return f"Chromium {kind}" + (f" ({service.split('.')[0]})" if service else "")
+    if program == "node":
+        return "Playwright driver (node)"
+    return program
 
 
 def _cpu(who) -> float:

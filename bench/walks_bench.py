@@ -160,6 +160,15 @@ def walks(report, runs: int = 3, server_counts=SERVER_COUNTS) -> None:
                 f"least of the runs, {_secs(cpu_walk)} a walk, is what the walks cost: on {cores} idle "
                 f"cores the flagship's {walks_count} walks need at least {_secs(cpu_walk * walks_count / cores)} "
                 "(the CPU-bound floor), which is what a quiet machine gives at best.")
+    by_process = median.get("cpu_by_process", {})
+    if by_process:
+        report.text("", f"Where the median run's {_secs(_cpu(median))} of CPU went, by process (the renderers "
+                    "lay out and run the course and the in-page walker; the browser process carries their "
+                    "navigation, storage and DevTools messages):", "")
+        report.table(["process", "CPU", "per walk", "share"],
+                     [[name, _secs(seconds), _secs(seconds / max(walks_count, 1)),
+                       f"{seconds / max(_cpu(median), 1e-9):.0%}"] for name, seconds in by_process.items()
+                      if seconds >= 0.05])
     pages = len(p["browser_start"]) * PAGES
     report.text("", f"Where the median run's {_secs(p['wall'])} went (per-walk parts summed over the {pages} pages "
                 "playing at once, so they add up to about pages × wall):", "")
