@@ -97,3 +97,30 @@ def test_changed_since_walks_only_the_courses_whose_files_changed(tmp_path):
     out = subprocess.run([str(REPO / ".venv" / "bin" / "coursegen"), "test", str(root), "--changed-since", "no-such-ref"],
                          capture_output=True, text=True)
     assert out.returncode == 2 and "--changed-since no-such-ref" in out.stderr
+
+
+def test_walks_are_handed_out_longest_first_within_each_course_version_and_profile(tmp_path):
+    # A page keeps one course, version and profile's host page open, so their walks go out
+    # together; the longest first, so a run never ends on one long walk while the other
+    # browsers wait (the flagship's "fail, then recover" was the last of each version).
+    from generator.walks import pool, runner
+    from generator.walks.walker import Walker
+
+    courses = [REPO / "course" / "course.yaml", FIXTURES / "branching"]
+    formats = ("scorm12", "scorm2004")
+    site = pool.Site()
+    prepared = [runner._prepare(i, course, formats, 200, site, None, tmp_path) for i, course in enumerate(courses)]
+    kinds = runner.variants(formats)
+    jobs = [runner.Job(i, fmt, w, profile) for i, course in enumerate(prepared) for fmt, profile in kinds
+            for w in range(len(course.walks))]
+    order = runner._play_order(jobs, prepared, kinds)
+    assert sorted(order) == list(range(len(jobs)))  # every job, once
+    groups = [(jobs[i].course, jobs[i].fmt, jobs[i].profile) for i in order]
+    assert groups == sorted(groups, key=lambda g: (g[0], kinds.index(g[1:])))  # each group together, in turn
+    for group in dict.fromkeys(groups):
+        steps = [len(Walker(prepared[jobs[i].course].checked, prepared[jobs[i].course].walks[jobs[i].index],
+                            jobs[i].fmt, tmp_path, jobs[i].profile).steps) for i in order
+                 if (jobs[i].course, jobs[i].fmt, jobs[i].profile) == group]
+        assert steps == sorted(steps, reverse=True) and steps[0] > steps[-1], (group, steps)
+    first = jobs[order[0]]
+    assert prepared[0].walks[first.index].role == "fail, then recover"

@@ -20,6 +20,7 @@ names the browser that failed.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import functools
 import json
@@ -247,19 +248,53 @@ Play = Callable[[object, dict, object], Awaitable[object]]  # (browser, the page
 Lost = Callable[[object, str], object]  # (job, why) -> the result of a job no browser is left to play
 
 
+class Queue:
+    """Jobs waiting, by the host page they need (`key`): a page takes the next job of the key it
+    has open; when there is none, the first job of a key no other page has open; else the first
+    job. So pages switch host pages (a new document, scorm-again compiled again) as seldom as
+    the work allows, and help each other at the end."""
+
+    def __init__(self, order: list[int], key: Callable[[int], object]):
+        self.key = key
+        self._waiting: dict[object, collections.deque] = {}
+        for index in order:
+            self._waiting.setdefault(key(index), collections.deque()).append(index)
+
+    def __bool__(self) -> bool:
+        return bool(self._waiting)
+
+    def __iter__(self):
+        return (index for waiting in self._waiting.values() for index in waiting)
+
+    def take(self, mine: object, open_elsewhere: list) -> int:
+        """The next job for a page that has `mine` open (only keys with jobs waiting are kept)."""
+        chosen = mine if mine in self._waiting else next(
+            (k for k in self._waiting if k not in open_elsewhere), next(iter(self._waiting)))
+        index = self._waiting[chosen].popleft()
+        if not self._waiting[chosen]:
+            del self._waiting[chosen]
+        return index
+
+    def put_back(self, index: int) -> None:
+        self._waiting.setdefault(self.key(index), collections.deque()).appendleft(index)
+
+
 async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play, lost: Lost,
                    on_close: Callable[[dict], Awaitable[None]] | None = None,
-                   order: list[int] | None = None) -> Outcome:
+                   order: list[int] | None = None, key: Callable[[object], object] | None = None) -> Outcome:
     """Play every job in the browsers of `specs`, `pages` pages each, and return their results.
 
     `play(browser, state, job)` plays one job in a page it keeps in `state` (one dict per
     page, kept between jobs; its "remote" says whether the browser is on a browser server) and raises BrowserGone when the browser stopped answering: the
     job then goes back on the queue for the other browsers. `on_close(state)` tidies a page.
-    `order` (job indices) is the order to hand them out in; the results keep the jobs' order.
+    `order` (job indices) is the order to hand them out in, `key(job)` the host page a job needs
+    (see Queue); the results keep the jobs' order.
     """
     from playwright.async_api import async_playwright
 
-    queue = list(order if order is not None else range(len(jobs)))[::-1]  # popped from the end: first job first
+    queue = Queue(list(order if order is not None else range(len(jobs))),
+                  (lambda index: key(jobs[index])) if key else (lambda index: None))
+    held: dict[int, object] = {}  # page -> the key of the job it last played
     results: list = [None] * len(jobs)
     remaining = len(jobs)
     changed = asyncio.Condition()
@@ -275,7 +310,8 @@ async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play,
                         await changed.wait()  # a job may come back from a browser that failed
                     if not queue or not lane.alive:
                         return
-                    index = queue.pop()
+                    index = queue.take(held.get(id(state)), [k for page, k in held.items() if page != id(state)])
+                    held[id(state)] = queue.key(index)
                 try:
                     result = await asyncio.wait_for(play(lane.browser, state, jobs[index]), WALK_TIMEOUT_S)
                 except (BrowserGone, asyncio.TimeoutError) as problem:
@@ -284,7 +320,7 @@ async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play,
                     else:
                         lane.lost = lane.lost or f"stopped answering after {lane.walks} walks ({problem or 'disconnected'})"
                         async with changed:
-                            queue.append(index)
+                            queue.put_back(index)
                             changed.notify_all()
                         return
                 results[index] = result
@@ -293,6 +329,7 @@ async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play,
                     remaining -= 1
                     changed.notify_all()
         finally:
+            held.pop(id(state), None)  # its host page no longer keeps others away
             if on_close and lane.alive:
                 try:
                     await on_close(state)

@@ -478,7 +478,8 @@ def run_catalogue(courses: list, formats=("scorm12", "scorm2004"), workers: int 
                     await state.pop(key).close()
 
         outcome = _in_a_loop_of_its_own(lambda: pool.play_all(jobs, pool.browsers(workers, servers or []), pages,
-                                                                  play, lost, close, _play_order(jobs, prepared, kinds)))
+                                                                  play, lost, close, _play_order(jobs, prepared, kinds),
+                                                                  lambda job: (job.course, job.fmt, job.profile)))
     reports = []
     for i, course in enumerate(prepared):
         results = [r for job, r in zip(jobs, outcome.results) if job.course == i]
