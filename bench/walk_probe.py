@@ -89,7 +89,9 @@ class ProcessTree:
             if ancestor == me:
                 key = (pid, times[pid][1])
                 self._last[key] = times[pid][0]
-                self._kind[key] = _kind(pid) if key not in self._kind or self._kind[key] == "starting" else self._kind[key]
+                # Again each time: a process execs (Debian's chromium is a shell script first); a process
+                # that just ended keeps what it was.
+                self._kind[key] = _kind(pid) or self._kind.get(key, "other")
 
     def stop(self) -> None:
         self._stopping.set()
@@ -105,19 +107,17 @@ class ProcessTree:
         return dict(sorted(totals.items(), key=lambda item: -item[1]))
 
 
-def _kind(pid: int) -> str:
+def _kind(pid: int) -> str | None:
     """"Chromium renderer", "Chromium browser", "Playwright driver (node)"... from its command line
     (Chromium rewrites its own: one string, arguments and all)."""
     try:
         words = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
     except OSError:
-        return "gone"
-    if not words:
-        return "other"
+        return None
+    if not words:  # a process ending
+        return None
     program = Path(words[0]).name
-    if program == "exe":  # /proc/self/exe: a Chromium process not yet renamed (the next sample says what it is)
-        return "starting"
-    if "chrom" in program:
+    if "chrom" in program or program == "exe":  # exe: /proc/self/exe, a Chromium process not yet renamed
         kind = next((w.split("=", 1)[1] for w in words if w.startswith("--type=")), "browser")
         service = next((w.split("=", 1)[1] for w in words if w.startswith("--utility-sub-type=")), "")
         return f"Chromium {kind}" + (f" ({service.split('.')[0]})" if service else "")
