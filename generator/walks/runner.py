@@ -6,9 +6,9 @@ data-node, data-choice, data-question, data-option, data-action, data-badge,
 data-percent): what works here works for any author's own tests.
 
 One coordinator checks and packages every course (in memory, never unzipped to
-disk), plans the walks and hands them out to browsers (`pool`): a few here, or
-Playwright browser servers on other machines, several pages each. A catalogue
-of courses shares them. Each page keeps the LMS host page of one course and
+disk), plans the walks and hands them out to browsers (`pool`): a few here, one
+page each, or Playwright browser servers on other machines, two pages each. A
+catalogue of courses shares them. Each page keeps the LMS host page of one course and
 SCORM version open between walks; every walk gets a fresh LMS session (a new
 scorm-again API, empty browser storage, an empty call log) and a new launch of
 the SCO, without reloading scorm-again.
@@ -16,8 +16,8 @@ the SCO, without reloading scorm-again.
 Each SCORM walk plays against two LMS profiles (lmshost/host.js): plain scorm-again, and a
 Moodle-like one (mastery score from the manifest, the record posted as Moodle's player posts
 it, Terminate by beacon): what the LMS stores must be what the course decided in both. The
-Moodle-like profile's server (lms.CommitStore) lives in the coordinator and is reached
-through the same request routing as the package, so it works on browser servers too.
+Moodle-like profile's server (lms.CommitStore) lives in the coordinator and is reached the
+way the package is (its loopback server here, request routing from a browser server).
 
 cmi5 walks go through a cmi5 launcher (cmi5host) with Ralph as the LRS, both on this
 machine's loopback, in browsers here: routed requests lose a cmi5 course's last statement
