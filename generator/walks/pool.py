@@ -285,8 +285,9 @@ async def play_all(jobs: list, specs: list[BrowserSpec], pages: int, play: Play,
     """Play every job in the browsers of `specs`, `pages` pages each, and return their results.
 
     `play(browser, state, job)` plays one job in a page it keeps in `state` (one dict per
-    page, kept between jobs; its "remote" says whether the browser is on a browser server) and raises BrowserGone when the browser stopped answering: the
-    job then goes back on the queue for the other browsers. `on_close(state)` tidies a page.
+    page, kept between jobs; its "remote" says whether the browser is on a browser server)
+    and raises BrowserGone when the browser stopped answering: the job then goes back on the
+    queue for the other browsers. `on_close(state)` tidies a page.
     `order` (job indices) is the order to hand them out in, `key(job)` the host page a job needs
     (see Queue); the results keep the jobs' order.
     """
