@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from repo import REPO
 
-from views import AXE, Keyboard, axe, every_kind_of_view, launch
+from views import AXE, Keyboard, axe, every_kind_of_view, launch, served_packages
 
 from generator import build
-from generator.walks import lms, plan, runner
+from generator.walks import plan
 from generator.walks.walker import Walker
 
 FLAGSHIP = REPO / "course" / "course.yaml"
@@ -28,12 +27,8 @@ def flagship():
 @pytest.fixture(scope="module")
 def host(tmp_path_factory, flagship):
     """The flagship's packages served beside the LMS host; yields (url, browser)."""
-    packages = runner.unpacked(FLAGSHIP, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("a11y"))
-    mounts = {f"/pkg/{fmt}/": folder for fmt, folder in packages.items()}
-    with lms.HostServer(mounts) as server, sync_playwright() as playwright:
-        browser = lms.launch_chromium(playwright)
-        yield server.url, browser
-        browser.close()
+    with served_packages(FLAGSHIP, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("a11y")) as served:
+        yield served
 
 
 @pytest.mark.parametrize("fmt", ["scorm12", "scorm2004"])

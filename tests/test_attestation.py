@@ -7,15 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from repo import REPO
 
 from generator import build
 from generator.package import render
-from generator.walks import lms, plan, runner
+from generator.walks import plan, runner
 from generator.walks.walker import Walker
 from test_accessibility import Keyboard, launch
+from views import served_packages
 
 COURSE = REPO / "tests" / "fixtures" / "courses" / "attestation"
 
@@ -72,12 +72,8 @@ def test_every_walk_confirms_the_required_statement_and_records_it_in_both_versi
 
 @pytest.fixture(scope="module")
 def host(tmp_path_factory):
-    packages = runner.unpacked(COURSE, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("attest"))
-    with lms.HostServer({f"/pkg/{fmt}/": folder for fmt, folder in packages.items()}) as server, \
-            sync_playwright() as playwright:
-        browser = lms.launch_chromium(playwright)
-        yield server.url, browser
-        browser.close()
+    with served_packages(COURSE, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("attest")) as served:
+        yield served
 
 
 def cmi(page) -> dict:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 
 import pytest
-from playwright.sync_api import sync_playwright
 
+import views
 from repo import REPO
 
-from generator.walks import lms, runner
+from generator.walks import runner
 
 BRANCHING = REPO / "tests" / "fixtures" / "courses" / "branching"
 FAULTS = {
@@ -34,10 +34,8 @@ def test_walks_complete_with_complete_lms_data_despite_faults(fault):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     package = runner.unpacked(BRANCHING, ("scorm2004",), tmp_path_factory.mktemp("faulty"))["scorm2004"]
-    with lms.HostServer({"/pkg/": package}) as server, sync_playwright() as playwright:
-        browser = lms.launch_chromium(playwright)
-        yield server.url, browser
-        browser.close()
+    with views.served({"/pkg/": package}) as host:
+        yield host
 
 
 def open_host(served, query: str):

@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from browser.lmshost import NEXT, answer, assert_clean_log, choose, play, view, where
+import views
 from repo import REPO
 
 from generator import build
-from generator.walks import lms, plan, runner
+from generator.walks import plan, runner
 
 VERDICT = REPO / "tests" / "fixtures" / "courses" / "verdict"
 FLAGSHIP = REPO / "course" / "course.yaml"
@@ -37,10 +37,8 @@ def served(tmp_path_factory):
     for name, course in (("verdict", VERDICT), ("flagship", FLAGSHIP)):
         for fmt, package in runner.unpacked(course, tuple(VERSIONS.values()), folder / name).items():
             mounts[f"/{name}/{fmt}/"] = package
-    with lms.HostServer(mounts) as server, sync_playwright() as playwright:
-        browser = lms.launch_chromium(playwright)
-        yield server.url, browser
-        browser.close()
+    with views.served(mounts) as host:
+        yield host
 
 
 def open_course(served, version: str, profile: str, course: str = "verdict"):

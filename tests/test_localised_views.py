@@ -13,13 +13,12 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from repo import REPO
-from views import AXE, Keyboard, axe, every_kind_of_view, launch
+from views import AXE, Keyboard, axe, every_kind_of_view, launch, served
 
 from generator import build
-from generator.walks import lms, plan, runner
+from generator.walks import plan, runner
 from generator.walks.walker import Walker
 
 FLAGSHIP = REPO / "course" / "course.yaml"
@@ -59,10 +58,8 @@ def host(tmp_path_factory):
     for tag in ("ar", "de", "qps-ploc"):
         packages = runner.unpacked(FLAGSHIP, ("scorm2004",), tmp_path_factory.mktemp(tag), language=tag)
         mounts[f"/pkg/{tag}/"] = packages["scorm2004"]
-    with lms.HostServer(mounts) as server, sync_playwright() as playwright:
-        browser = lms.launch_chromium(playwright)
-        yield server.url, browser
-        browser.close()
+    with served(mounts) as host:
+        yield host
 
 
 def test_the_pseudo_locale_shows_no_hard_coded_word_on_any_kind_of_view(host, flagship):

@@ -8,7 +8,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from repo import REPO
 
@@ -16,9 +15,9 @@ from generator import build, rules
 from generator.check import state
 from generator.package import render
 from generator.translate import units
-from generator.walks import lms, plan, runner
+from generator.walks import plan, runner
 from generator.walks.walker import Walker
-from views import AXE, Keyboard, axe, launch
+from views import AXE, Keyboard, axe, launch, served_packages
 
 COURSE = REPO / "tests" / "fixtures" / "courses" / "question-types"
 
@@ -183,12 +182,8 @@ def test_a_partly_right_walk_scores_the_partial_points(walked):
 
 @pytest.fixture(scope="module")
 def host(tmp_path_factory):
-    packages = runner.unpacked(COURSE, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("types-a11y"))
-    with lms.HostServer({f"/pkg/{fmt}/": folder for fmt, folder in packages.items()}) as server, \
-            sync_playwright() as playwright:
-        browser = lms.launch_chromium(playwright)
-        yield server.url, browser
-        browser.close()
+    with served_packages(COURSE, ("scorm12", "scorm2004"), tmp_path_factory.mktemp("types-a11y")) as served:
+        yield served
 
 
 def played(checked, policy: str):

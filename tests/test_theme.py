@@ -7,7 +7,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from repo import REPO
 
@@ -16,8 +15,8 @@ from generator.check import theme
 from generator.diagnostics import CourseError
 from generator.model import Palette
 from generator.package import render
-from generator.walks import lms, runner
 from test_accessibility import AXE, axe
+from views import served_packages
 
 FLAGSHIP = REPO / "course" / "course.yaml"
 
@@ -109,11 +108,8 @@ def test_a_font_file_is_shipped_and_must_be_a_font(tmp_path):
 
 @pytest.fixture(scope="module")
 def themed(tmp_path_factory):
-    package = runner.unpacked(FLAGSHIP, ("scorm2004",), tmp_path_factory.mktemp("theme"))["scorm2004"]
-    with lms.HostServer({"/pkg/scorm2004/": package}) as server, sync_playwright() as playwright:
-        browser = lms.launch_chromium(playwright)
-        yield server.url, browser
-        browser.close()
+    with served_packages(FLAGSHIP, ("scorm2004",), tmp_path_factory.mktemp("theme")) as served:
+        yield served
 
 
 @pytest.mark.parametrize("scheme,button,page", [("light", "rgb(154, 63, 20)", "rgb(255, 250, 245)"),

@@ -3,10 +3,13 @@ localisation tests: launch a package in the test LMS, play a walk with keys only
 every kind of view once (the menu, the badge shelf and the certificate included)."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
 from repo import REPO
 
+from generator.walks import lms, runner
 from generator.walks.walker import Walker
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -14,6 +17,21 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 KINDS = {"cover", "lesson", "dialogue with portraits", "a consequence", "a badge earned", "ending",
          "decisions reviewed", "question", "feedback", "results, not passed", "menu", "a lesson read again",
          "results", "badge shelf", "certificate"}
+
+
+@contextlib.contextmanager
+def served(mounts: dict[str, Path]):
+    """The test LMS serving `mounts` beside its host page, and a Chromium: yields (url, browser),
+    the `host` that `launch` takes."""
+    with lms.HostServer(mounts) as server, sync_playwright() as playwright:
+        browser = lms.launch_chromium(playwright)
+        yield server.url, browser
+        browser.close()
+
+
+def served_packages(course, formats: tuple[str, ...], folder: Path):
+    """`served`, with the course's packages built into `folder`, each under /pkg/<format>/."""
+    return served({f"/pkg/{fmt}/": package for fmt, package in runner.unpacked(course, formats, folder).items()})
 
 
 def launch(host, fmt: str, **context_options):
