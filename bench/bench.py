@@ -612,6 +612,8 @@ def main(argv=None) -> int:
             guarded("pathological analysis", pathological, report, tmp)
         if made and want("coverage"):
             guarded("coverage_paths", walks_bench.coverage, report, made)
+        if want("coverage"):
+            guarded("plan.walks", walks_bench.planning, report)
         if made and pkg and want("ink"):
             guarded("inkjs comparison", ink, report, tmp, made, pkg, 3)
         if scaled and want("learner"):
