@@ -9,7 +9,7 @@ so the walk can compare what the LMS received with what the course promises.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from ..check import analysis
@@ -245,19 +245,21 @@ def recover(course: Course, analyses: dict, failing: Walk, variants: list[list[P
     that module's best play, as a learner who failed would: "Replay" or "Review and retake"."""
     if failing.expected is None or failing.expected.passed:
         return None
-    walk, done = Walk(failing.name, list(failing.plays), role="fail, then recover"), set()
-    walk.expected = failing.expected
+    walk = Walk(failing.name, list(failing.plays), role="fail, then recover")
+    record = CourseRecord(course, analyses)
+    for module, play in zip(course.modules, walk.plays):
+        record.play(module, play)
     # One module at a time, as the results offer them, until the course is passed: a module
-    # fixed may pass the course, and the results then offer nothing more.
-    while not walk.expected.passed:
-        todo = [i for i in offered(course, analyses, walk.expected) if i not in done]
-        if not todo:
+    # fixed may pass the course, and the results then offer nothing more. What the results
+    # offer is each module's own standing, so playing one again changes no other's place.
+    for index in offered(course, analyses, failing.expected):
+        if record.passed():
             break
-        done.add(todo[0])
-        walk.again.append((todo[0], variants[todo[0]][0]))
-        walk.expected = predict(course, analyses, walk)
+        walk.again.append((index, variants[index][0]))
+        record.play(course.modules[index], variants[index][0])
     if not walk.again:
         return None
+    walk.expected = record.prediction()
     # Named by its path too: the failing walk's, then each module played again from the results.
     walk.name += "; then from the results, " + "; ".join(
         f"{course.modules[i].id} again: {play_label(course.modules[i], play)}" for i, play in walk.again)
@@ -308,67 +310,99 @@ def longest(course: Course, analyses: dict) -> Walk:
 def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
     """What the LMS should hold after the walk's plays, one per module in order (a walk
     that stops early leaves the modules after it unfinished)."""
-    scenario_max = analysis.maxima(analyses)
-    maximum = rules.course_max(course, scenario_max)
-    records = {m.id: ModuleRecord() for m in course.modules}
-    earned: list[str] = []
+    record = CourseRecord(course, analyses)
+    for module, play in zip(course.modules, walk.plays):
+        record.play(module, play)
+    for index, play in walk.again:
+        record.play(course.modules[index], play)
+    return record.prediction()
 
-    def completed() -> bool:
-        return all(r.finished for r in records.values())
 
-    lookup = module_values(course, scenario_max, records)
+class CourseRecord:
+    """The course's record as a walk plays it, module by module. The course's score, its
+    unfinished modules and its quizzes not passed are kept as they change, not summed again:
+    they are asked after every module (badges), so a course of many modules would be planned
+    in time growing with its square, and "fail, then recover" with its cube."""
 
-    def play_module(module, play) -> None:
-        nonlocal earned
-        record = records[module.id]
+    def __init__(self, course: Course, analyses: dict):
+        self.course, self.analyses = course, analyses
+        self.scenario_max = analysis.maxima(analyses)
+        self.maximum = rules.course_max(course, self.scenario_max)
+        self.records = {m.id: ModuleRecord() for m in course.modules}
+        self.score, self.unfinished = 0, len(self.records)
+        self.quizzes_not_passed = sum(1 for m in course.modules if isinstance(m, Quiz))
+        self.earned: list[str] = []
+        self.lookup = module_values(course, self.scenario_max, self.records, self)
+
+    def completed(self) -> bool:
+        return self.unfinished == 0
+
+    def passed(self) -> bool:
+        percent = rules.percent(self.score, self.maximum, self.completed())
+        return rules.course_passed(self.completed(), percent, self.course.pass_mark, not self.quizzes_not_passed)
+
+    def prediction(self) -> Prediction:
+        """A copy: playing on does not change it."""
+        records = {key: replace(record) for key, record in self.records.items()}
+        return Prediction(rules.percent(self.score, self.maximum, self.completed()), self.score, self.completed(),
+                          self.passed(), list(self.earned), records)
+
+    def _set(self, module, record: ModuleRecord, score: int, passed: bool) -> None:
+        self.score += score - record.score
+        if isinstance(module, Quiz) and passed and not record.passed:
+            self.quizzes_not_passed -= 1
+        record.score, record.passed = score, passed
+        if not record.finished:
+            record.finished = True
+            self.unfinished -= 1
+
+    def _badges(self) -> None:
+        self.earned += earned_badges(self.course, self.lookup, self.completed(), self.earned)
+
+    def play(self, module, play: Play) -> None:
+        record = self.records[module.id]
         if isinstance(play, ScenarioPlay):
-            found = analyses[module.id]
+            found = self.analyses[module.id]
             for path in play.attempts:
                 score = rules.scenario_score(found.running(path.steps), found.max_points)
                 if not record.finished or score > record.score:  # a replay never lowers the result
-                    record.score, record.ending = score, path.ending
-                    record.outcome = module.nodes[path.ending].outcome
-                record.finished = record.passed = True
-                earned += earned_badges(course, lookup, completed(), earned)
+                    record.ending, record.outcome = path.ending, module.nodes[path.ending].outcome
+                    self._set(module, record, score, True)
+                else:
+                    record.passed = True
+                self._badges()
             return
         if isinstance(play, QuizPlay):
-            pass_mark = course.quiz_pass_mark(module)
+            pass_mark = self.course.quiz_pass_mark(module)
             policies = list(attempt_policies(module, pass_mark, play))
             if record.finished and record.passed:  # a quiz passed already ends after each attempt
                 policies = policies[:1]
             scores = [_attempt_score(module, p) for p in policies]
             earlier = [record.score] if record.finished else []  # a round from the results: the best still counts
             record.retakes += 1 if record.finished else 0
-            record.score, record.attempts = max(scores + earlier), len(scores)
-            record.passed = record.passed or rules.attempt_passed(record.score, module.max_points, pass_mark)
+            record.attempts = len(scores)
+            score = max(scores + earlier)
+            self._set(module, record, score, record.passed or rules.attempt_passed(score, module.max_points, pass_mark))
         else:
             if module.attest and module.required and not play.attest:
                 return  # a required statement not confirmed: the lesson is not finished, nothing moves on
-            record.passed = True
-        record.finished = True
-        earned += earned_badges(course, lookup, completed(), earned)
-
-    for module, play in zip(course.modules, walk.plays):
-        play_module(module, play)
-    for index, play in walk.again:
-        play_module(course.modules[index], play)
-    score = sum(r.score for r in records.values())
-    percent = rules.percent(score, maximum, completed())
-    quizzes_passed = all(records[m.id].passed for m in course.modules if isinstance(m, Quiz))
-    return Prediction(percent, score, completed(), rules.course_passed(completed(), percent, course.pass_mark,
-                                                                       quizzes_passed), earned, records)
+            self._set(module, record, record.score, True)
+        self._badges()
 
 
-def module_values(course: Course, scenario_max: dict[str, int], records: dict[str, ModuleRecord]):
-    """What expressions see (docs/course-json.md): the course's and each module's results so far."""
+def module_values(course: Course, scenario_max: dict[str, int], records: dict[str, ModuleRecord],
+                  so_far: CourseRecord | None = None):
+    """What expressions see (docs/course-json.md): the course's and each module's results so far
+    (the course's score and completion from `so_far` when it keeps them)."""
     maximum = rules.course_max(course, scenario_max)
+    modules = {m.id: m for m in course.modules}
 
     def lookup(parts):
         if parts in (("score",), ("percent",)):
-            total = sum(r.score for r in records.values())
-            done = all(r.finished for r in records.values())
+            total = so_far.score if so_far else sum(r.score for r in records.values())
+            done = so_far.completed() if so_far else all(r.finished for r in records.values())
             return total if parts == ("score",) else rules.percent(total, maximum, done)
-        module, record = course.module(parts[1]), records[parts[1]]
+        module, record = modules[parts[1]], records[parts[1]]
         if parts[2] == "percent":
             return rules.percent(record.score, rules.module_max(module, scenario_max), record.finished)
         return {"score": record.score, "outcome": record.outcome, "passed": record.passed}[parts[2]]
