@@ -246,9 +246,7 @@ def recover(course: Course, analyses: dict, failing: Walk, variants: list[list[P
     if failing.expected is None or failing.expected.passed:
         return None
     walk = Walk(failing.name, list(failing.plays), role="fail, then recover")
-    record = CourseRecord(course, analyses)
-    for module, play in zip(course.modules, walk.plays):
-        record.play(module, play)
+    record = CourseRecord.after(course, analyses, walk)
     # One module at a time, as the results offer them, until the course is passed: a module
     # fixed may pass the course, and the results then offer nothing more. What the results
     # offer is each module's own standing, so playing one again changes no other's place.
@@ -310,12 +308,7 @@ def longest(course: Course, analyses: dict) -> Walk:
 def predict(course: Course, analyses: dict, walk: Walk) -> Prediction:
     """What the LMS should hold after the walk's plays, one per module in order (a walk
     that stops early leaves the modules after it unfinished)."""
-    record = CourseRecord(course, analyses)
-    for module, play in zip(course.modules, walk.plays):
-        record.play(module, play)
-    for index, play in walk.again:
-        record.play(course.modules[index], play)
-    return record.prediction()
+    return CourseRecord.after(course, analyses, walk).prediction()
 
 
 class CourseRecord:
@@ -333,6 +326,16 @@ class CourseRecord:
         self.quizzes_not_passed = sum(1 for m in course.modules if isinstance(m, Quiz))
         self.earned: list[str] = []
         self.lookup = module_values(course, self.scenario_max, self.records, self)
+
+    @classmethod
+    def after(cls, course: Course, analyses: dict, walk: Walk) -> CourseRecord:
+        """The record once the walk's plays and its plays from the results are played."""
+        record = cls(course, analyses)
+        for module, play in zip(course.modules, walk.plays):
+            record.play(module, play)
+        for index, play in walk.again:
+            record.play(course.modules[index], play)
+        return record
 
     def completed(self) -> bool:
         return self.unfinished == 0
@@ -365,11 +368,10 @@ class CourseRecord:
             found = self.analyses[module.id]
             for path in play.attempts:
                 score = rules.scenario_score(found.running(path.steps), found.max_points)
-                if not record.finished or score > record.score:  # a replay never lowers the result
+                better = not record.finished or score > record.score  # a replay never lowers the result
+                if better:
                     record.ending, record.outcome = path.ending, module.nodes[path.ending].outcome
-                    self._set(module, record, score, True)
-                else:
-                    record.passed = True
+                self._set(module, record, score if better else record.score, True)
                 self._badges()
             return
         if isinstance(play, QuizPlay):
