@@ -34,18 +34,6 @@ def recovered_afresh(course, analyses, failing: plan.Walk, variants) -> plan.Wal
     return walk if walk.again else None
 
 
-def variants_of(course, analyses) -> list:
-    made = []
-    for module in course.modules:
-        if isinstance(module, plan.Lesson):
-            made.append(plan.lesson_variants(module))
-        elif isinstance(module, plan.Scenario):
-            made.append(plan.scenario_variants(analyses[module.id], 200))
-        else:
-            made.append(plan.quiz_variants(module, course.quiz_pass_mark(module)))
-    return made
-
-
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     """The bench's course of 40 scenarios and a quiz, and the same with the quiz first: played
@@ -66,7 +54,7 @@ def test_the_recovery_walk_goes_back_and_predicts_as_the_walk_predicted_afresh(w
     course, analyses = checked.course, checked.analyses
     walks = plan.walks(course, analyses)
     worst = walks[1] if len(walks) > 1 else walks[0]
-    oracle = recovered_afresh(course, analyses, worst, variants_of(course, analyses))
+    oracle = recovered_afresh(course, analyses, worst, plan.module_variants(course, analyses))
     recovery = next((w for w in walks if w.role == "fail, then recover"), None)
     assert (recovery is None) == (oracle is None)
     if oracle is None:

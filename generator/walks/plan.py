@@ -190,14 +190,7 @@ def lesson_variants(lesson: Lesson) -> list[LessonPlay]:
 def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
     """Whole-course walks: walk i plays variant i of each module (its last one
     once it runs out), so the number of walks is the largest variant count."""
-    variants: list[list[Play]] = []
-    for module in course.modules:
-        if isinstance(module, Lesson):
-            variants.append(lesson_variants(module))
-        elif isinstance(module, Scenario):
-            variants.append(scenario_variants(analyses[module.id], max_paths))
-        else:
-            variants.append(quiz_variants(module, course.quiz_pass_mark(module)))
+    variants = module_variants(course, analyses, max_paths)
     count = max((len(v) for v in variants), default=1)
     walks = []
     named: set[str] = set()
@@ -216,6 +209,19 @@ def walks(course: Course, analyses: dict, max_paths: int = 200) -> list[Walk]:
         recovery.number = len(walks) + 1
         walks.append(recovery)
     return walks
+
+
+def module_variants(course: Course, analyses: dict, max_paths: int = 200) -> list[list[Play]]:
+    """Each module's plays, in course order: the walks take them in turn, the best first."""
+    variants: list[list[Play]] = []
+    for module in course.modules:
+        if isinstance(module, Lesson):
+            variants.append(lesson_variants(module))
+        elif isinstance(module, Scenario):
+            variants.append(scenario_variants(analyses[module.id], max_paths))
+        else:
+            variants.append(quiz_variants(module, course.quiz_pass_mark(module)))
+    return variants
 
 
 def walk_name(course: Course, plays: list[Play]) -> str:
