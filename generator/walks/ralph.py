@@ -34,14 +34,21 @@ XAPI_VERSION = "1.0.3"
 USER = "coursegen-launcher"
 SHARDS = 32
 HASH_PASSWORD = "import bcrypt, sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(4)).decode())"
-# What `ralph runserver -b fs` runs, with one fix: Ralph 5.1.0's file-system LRS writes its one
-# statements file with the "create" operation, so every write after the first fails ("already
-# exists and overwrite is not allowed"). Appending is what an LRS on one JSON-lines file needs.
+# What `ralph runserver -b fs` runs, with two fixes:
+# - Ralph 5.1.0's file-system LRS writes its one statements file with the "create" operation, so
+#   every write after the first fails ("already exists and overwrite is not allowed"). Appending
+#   is what an LRS on one JSON-lines file needs.
+# - Its backends add every file read and written to a history (what the `ralph` command line has
+#   fetched already, for `read --new`), and rewrite the whole history file on each addition: each
+#   LRS request took longer than the last, 0.8 s once it held 38,000 entries. A server never
+#   reads it, so it keeps none.
 SERVE = """
 import sys, uvicorn
 from ralph.backends.data.base import BaseOperationType
+from ralph.backends.data.mixins import HistoryMixin
 from ralph.backends.lrs.fs import FSLRSBackend
 FSLRSBackend.default_operation_type = BaseOperationType.APPEND
+HistoryMixin.append_to_history = lambda self, event: None
 uvicorn.run("ralph.api:app", host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
 """
 
@@ -137,7 +144,9 @@ class Ralph:
         (self.folder / "auth.json").write_text(json.dumps(users), encoding="utf-8")
         for shard in range(SHARDS):
             (self.folder / "statements" / f"shard-{shard}").mkdir(parents=True)
-        env = dict(os.environ, RALPH_AUTH_FILE=str(self.folder / "auth.json"), RALPH_RUNSERVER_BACKEND="fs",
+        # RALPH_APP_DIR: what Ralph would keep in the user's ~/.config/ralph lives in the run's folder.
+        env = dict(os.environ, RALPH_APP_DIR=str(self.folder), RALPH_AUTH_FILE=str(self.folder / "auth.json"),
+                   RALPH_RUNSERVER_BACKEND="fs",
                    RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH=str(self.folder / "statements"),
                    RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT="1000")
         for attempt in range(3):  # a port taken between probing and binding: try another
