@@ -11,15 +11,15 @@ import subprocess
 import sys
 import time
 
+import dataclasses
+
 import pytest
 
-from repo import REPO
+from walked import COURSES, FIXTURES, report_for
 
 from generator.walks import runner
 
-FIXTURES = REPO / "tests" / "fixtures" / "courses"
-CATALOGUE = [REPO / "course" / "course.yaml", FIXTURES / "branching", FIXTURES / "quiz-rules",
-             FIXTURES / "reading-only"]
+CATALOGUE = ["flagship", "branching", "quiz-rules", "reading-only"]
 
 
 def _free_port() -> int:
@@ -55,22 +55,25 @@ def servers():
         server.kill()
 
 
-def _summary(catalogue: runner.Catalogue) -> list:
-    """What a report says, course by course: every walk with its verdict and failures, and the coverage."""
+def _summary(reports: list[runner.TestReport]) -> list:
+    """What reports say, course by course: every walk with its verdict and failures, and the coverage."""
     return [(report.course_id, report.choices_total, report.endings_total, report.coverage(),
              sorted((r.fmt, r.profile, r.walk, tuple(r.failures)) for r in report.results))
-            for report in catalogue.reports]
+            for report in reports]
 
 
-def test_walks_through_two_browser_servers_report_what_a_local_run_reports(servers):
+def test_walks_through_two_browser_servers_report_what_a_local_run_reports(servers, tmp_path_factory):
     # The Moodle-like profile alone: everything plain scorm-again needs from the coordinator
     # (the host page, scorm-again, the packages) comes through the routes it uses too, and its
     # commits and final beacon come back through them besides; both profiles would double the
-    # test's walks and prove no more (the next test plays both through the servers).
-    local = runner.run_catalogue(CATALOGUE, workers=2, profiles=("moodle",))
-    remote = runner.run_catalogue(CATALOGUE, servers=[s.url for s in servers], profiles=("moodle",))
-    assert local.ok and remote.ok, [f for r in remote.reports for w in r.results for f in w.failures][:5]
-    assert _summary(remote) == _summary(local)
+    # test's walks and prove no more (the next test plays both through the servers). The local
+    # run is the session's (walked.py), its Moodle-like walks.
+    local = [report_for(name, tmp_path_factory) for name in CATALOGUE]
+    local = [dataclasses.replace(r, results=[w for w in r.results if w.profile == "moodle"]) for r in local]
+    remote = runner.run_catalogue([COURSES[name] for name in CATALOGUE], servers=[s.url for s in servers],
+                                  profiles=("moodle",))
+    assert all(r.ok for r in local) and remote.ok, [f for r in remote.reports for w in r.results for f in w.failures][:5]
+    assert _summary(remote.reports) == _summary(local)
     assert sum(len(r.results) for r in remote.reports) > 100
     # The Moodle-like profile's writes reached the coordinator from the servers' browsers: every
     # walk's final write (Terminate, a beacon) arrived, and was held against the prediction.

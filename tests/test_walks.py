@@ -4,38 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
 
-from repo import REPO
+from walked import COURSES, FIXTURES, report_for
 
 from generator import build
 from generator.walks import runner
-
-FIXTURES = REPO / "tests" / "fixtures" / "courses"
-COURSES = {
-    "flagship": REPO / "course" / "course.yaml",
-    "refresher": REPO / "course" / "refresher.yaml",
-    "branching": FIXTURES / "branching",
-    "quiz-rules": FIXTURES / "quiz-rules",
-    "reading-only": FIXTURES / "reading-only",
-}
-# The refresher's scenarios are the flagship's own files, walked path by path there; here a
-# covering set (every choice, every ending, best and worst) proves the refresher's wiring.
-MAX_PATHS = {"refresher": 0}
-_reports: dict[str, runner.TestReport] = {}
-
-
-def report_for(name: str, tmp_path_factory) -> runner.TestReport:
-    if name not in _reports:
-        started = time.monotonic()
-        artifacts = tmp_path_factory.mktemp(f"walks-{name}")
-        _reports[name] = runner.run(COURSES[name], ("scorm12", "scorm2004"), workers=2, artifacts=artifacts,
-                                  max_paths=MAX_PATHS.get(name, 200))
-        print(f"\n{name}: {len(_reports[name].results)} walks in {time.monotonic() - started:.1f} s")
-    return _reports[name]
 
 
 @pytest.mark.parametrize("name", list(COURSES))
