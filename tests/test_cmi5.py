@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from repo import REPO
+from walked import COURSES, MAX_PATHS, report_for
 
 from generator import build
 from generator.walks import lms, runner
@@ -21,11 +21,6 @@ from generator.walks.cmi5host import Launcher
 from generator.walks.ralph import Ralph
 from generator.walks.xapi_rules import VERBS
 
-FIXTURES = REPO / "tests" / "fixtures" / "courses"
-COURSES = {"flagship": REPO / "course" / "course.yaml", "refresher": REPO / "course" / "refresher.yaml",
-           "branching": FIXTURES / "branching", "quiz-rules": FIXTURES / "quiz-rules",
-           "reading-only": FIXTURES / "reading-only"}
-MAX_PATHS = {"refresher": 0}  # its scenarios are the flagship's, walked path by path there
 VERB = {iri: name for name, iri in VERBS.items()} | {"http://adlnet.gov/expapi/verbs/launched": "launched",
                                                      "https://w3id.org/xapi/adl/verbs/abandoned": "abandoned",
                                                      "http://adlnet.gov/expapi/verbs/answered": "answered",
@@ -40,10 +35,20 @@ def lrs():
 
 # --- every branch --------------------------------------------------------------------------
 
+_reports: dict[str, runner.TestReport] = {}
+
+
+def cmi5_report(name: str, tmp_path_factory) -> runner.TestReport:
+    """The course's cmi5 walks, played once per session."""
+    if name not in _reports:
+        _reports[name] = runner.run(COURSES[name], ("cmi5",), workers=2, max_paths=MAX_PATHS.get(name, 200),
+                                    artifacts=tmp_path_factory.mktemp(f"cmi5-{name}"))
+    return _reports[name]
+
+
 @pytest.mark.parametrize("name", list(COURSES))
 def test_every_walk_plays_through_the_launcher_with_no_rule_broken(name, tmp_path_factory):
-    report = runner.run(COURSES[name], ("cmi5",), workers=2, max_paths=MAX_PATHS.get(name, 200),
-                        artifacts=tmp_path_factory.mktemp(f"cmi5-{name}"))
+    report = cmi5_report(name, tmp_path_factory)
     failures = [f"[{r.walk}] {f}" for r in report.results for f in r.failures]
     assert not failures, "\n".join(failures)
     assert report.results and {r.fmt for r in report.results} == {"cmi5"}
@@ -51,16 +56,17 @@ def test_every_walk_plays_through_the_launcher_with_no_rule_broken(name, tmp_pat
         assert report.coverage() == (report.choices_total, report.endings_total)
 
 
-def test_the_lrs_and_a_scorm_lms_hear_the_same_walks(tmp_path):
-    """The same walks in SCORM 2004 and in cmi5 against one prediction each: both must hold it."""
-    report = runner.run(COURSES["branching"], ("scorm2004", "cmi5"), workers=2, max_paths=200)
-    by_format = {fmt: {r.walk: r for r in report.results if r.fmt == fmt} for fmt in ("scorm2004", "cmi5")}
-    assert by_format["cmi5"].keys() == by_format["scorm2004"].keys() and len(by_format["cmi5"]) > 3
-    for walk, result in by_format["cmi5"].items():
-        assert result.ok and by_format["scorm2004"][walk].ok, (walk, result.failures)
-        assert result.choices == by_format["scorm2004"][walk].choices
-        assert result.endings == by_format["scorm2004"][walk].endings
-    assert {p.passed for p in report.predictions.values()} == {True, False}
+def test_the_lrs_and_a_scorm_lms_hear_the_same_walks(tmp_path_factory):
+    """The same walks in SCORM 2004 (both LMS profiles) and in cmi5 against one prediction each:
+    all must hold it."""
+    cmi5 = {r.walk: r for r in cmi5_report("branching", tmp_path_factory).results}
+    scorm = report_for("branching", tmp_path_factory)
+    assert cmi5.keys() == {r.walk for r in scorm.results} and len(cmi5) > 3
+    for result in (r for r in scorm.results if r.fmt == "scorm2004"):
+        twin = cmi5[result.walk]
+        assert twin.ok and result.ok, (result.walk, result.profile, twin.failures, result.failures)
+        assert (twin.choices, twin.endings) == (result.choices, result.endings)
+    assert {p.passed for p in scorm.predictions.values()} == {True, False}
 
 
 def test_an_lrs_failing_every_third_request_loses_no_statement():
