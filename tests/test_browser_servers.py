@@ -4,14 +4,13 @@ coordinator but the websocket: every page comes through request routing from its
 so does the Moodle-like LMS profile's server (its commits and the final beacon)."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
-
-import dataclasses
 
 import pytest
 

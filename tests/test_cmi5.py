@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from walked import COURSES, MAX_PATHS, report_for
+from walked import COURSES, report_for
 
 from generator import build
 from generator.walks import lms, runner
@@ -35,20 +35,9 @@ def lrs():
 
 # --- every branch --------------------------------------------------------------------------
 
-_reports: dict[str, runner.TestReport] = {}
-
-
-def cmi5_report(name: str, tmp_path_factory) -> runner.TestReport:
-    """The course's cmi5 walks, played once per session."""
-    if name not in _reports:
-        _reports[name] = runner.run(COURSES[name], ("cmi5",), workers=2, max_paths=MAX_PATHS.get(name, 200),
-                                    artifacts=tmp_path_factory.mktemp(f"cmi5-{name}"))
-    return _reports[name]
-
-
 @pytest.mark.parametrize("name", list(COURSES))
 def test_every_walk_plays_through_the_launcher_with_no_rule_broken(name, tmp_path_factory):
-    report = cmi5_report(name, tmp_path_factory)
+    report = report_for(name, tmp_path_factory, ("cmi5",))
     failures = [f"[{r.walk}] {f}" for r in report.results for f in r.failures]
     assert not failures, "\n".join(failures)
     assert report.results and {r.fmt for r in report.results} == {"cmi5"}
@@ -59,7 +48,7 @@ def test_every_walk_plays_through_the_launcher_with_no_rule_broken(name, tmp_pat
 def test_the_lrs_and_a_scorm_lms_hear_the_same_walks(tmp_path_factory):
     """The same walks in SCORM 2004 (both LMS profiles) and in cmi5 against one prediction each:
     all must hold it."""
-    cmi5 = {r.walk: r for r in cmi5_report("branching", tmp_path_factory).results}
+    cmi5 = {r.walk: r for r in report_for("branching", tmp_path_factory, ("cmi5",)).results}
     scorm = report_for("branching", tmp_path_factory)
     assert cmi5.keys() == {r.walk for r in scorm.results} and len(cmi5) > 3
     for result in (r for r in scorm.results if r.fmt == "scorm2004"):
