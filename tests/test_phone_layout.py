@@ -89,24 +89,32 @@ def test_each_phone_check_fails_where_it_is_undone(tmp_path, check):
 
 HOVER = "[data-action=\"next\"]:hover, .choices button:hover { background: #084483; color: #fff; }"
 CONTROLS = "button, .opts label"
+LOOK = "e => [e.matches(':hover'), getComputedStyle(e).backgroundColor]"
 
 
-def _highlights(page) -> list[str]:
+def _highlights(page, cdp) -> list[str]:
     """Controls whose look changes under a resting pointer: a tap's synthetic mouse position
-    leaves a touch screen's button highlighted on the next view, looking pre-selected."""
+    leaves a touch screen's button highlighted on the next view, looking pre-selected.
+
+    Each visible control is put in the hover state by Chromium's DevTools (its "force element
+    state") and its style read then: a pointer moved over it races the mobile emulation, which
+    soon moves the hover back to where the last tap was (a test that moved the pointer failed
+    at random on a slow machine)."""
+    shown = page.eval_on_selector_all(CONTROLS, "els => els.filter(e => e.checkVisibility()).map((e, i) => {"
+                                      " e.setAttribute('data-probe', i); return e.textContent.trim().slice(0, 30); })")
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
     found = []
-    boxes = page.eval_on_selector_all(CONTROLS, "els => els.filter(e => e.checkVisibility()).map((e, i) => {"
-                                      " const b = e.getBoundingClientRect(); return [i, b.x + b.width / 2, b.y + b.height / 2,"
-                                      " getComputedStyle(e).backgroundColor, e.textContent.trim().slice(0, 30)]; })")
-    for index, x, y, resting, text in boxes:
-        if not 0 < y < PHONE[1]:
-            continue
-        page.mouse.move(x, y)
-        now = page.eval_on_selector_all(CONTROLS, "(els, i) => getComputedStyle(els.filter(e => e.checkVisibility())[i])"
-                                        ".backgroundColor", index)
-        if now != resting:
-            found.append(f"{text!r}: {resting} -> {now}")
-        page.mouse.move(2, PHONE[1] - 2)
+    for index, text in enumerate(shown):
+        probe = f'[data-probe="{index}"]'
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": probe})["nodeId"]
+        resting = page.eval_on_selector(probe, LOOK)
+        cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": ["hover"]})
+        hovered = page.eval_on_selector(probe, LOOK)
+        cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": []})
+        assert hovered[0], f"{text!r} could not be put in the hover state"
+        if hovered[1] != resting[1]:
+            found.append(f"{text!r}: {resting[1]} -> {hovered[1]}")
+    page.eval_on_selector_all("[data-probe]", "els => els.forEach(e => e.removeAttribute('data-probe'))")
     return found
 
 
@@ -122,15 +130,18 @@ def test_no_control_lights_up_under_a_finger(tmp_path, undone):
         context = browser.new_context(viewport={"width": PHONE[0], "height": PHONE[1]}, has_touch=True,
                                       is_mobile=True, reduced_motion="reduce")
         page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
         page.goto((web / "index.html").as_uri())
         page.wait_for_selector('[data-view="cover"]')
         assert page.evaluate("matchMedia('(hover: hover)').matches") is False  # a touch screen, as emulated
         for _ in range(6):  # the cover and five lesson pages; then the first scene's choices
-            found += _highlights(page)
+            found += _highlights(page, cdp)
             old = page.query_selector("[data-view]")
             page.tap('[data-action="next"]')
             page.wait_for_function("(old) => document.querySelector('[data-view]') !== old", arg=old)
         assert page.get_attribute("[data-view]", "data-view") == "node"
-        found += _highlights(page)
+        found += _highlights(page, cdp)
         browser.close()
     assert bool(found) == undone, found
