@@ -6,6 +6,7 @@ appears anywhere else but in the author's own text (tests/shown_numbers.py). Pla
 (numbers as they used to disagree) show the check failing."""
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import re
 import shutil
@@ -35,8 +36,16 @@ def flagship(tmp_path_factory):
     return checked, walks, package, json.loads(data.replace("<\\/", "</"))
 
 
-def problems_in(package: Path, checked, walks, course) -> tuple[list[str], int, set[str]]:
-    """Every disagreement on the walks' views, the number of views, their kinds."""
+def problems_in(package: Path, checked, walks, course, browsers: int = 2) -> tuple[list[str], int, set[str]]:
+    """Every disagreement on the walks' views, the number of views, their kinds: the walks
+    shared among `browsers` browsers, each in a thread of its own (one Playwright per thread)."""
+    with concurrent.futures.ThreadPoolExecutor(browsers) as threads:
+        parts = list(threads.map(lambda share: _problems_in(package, checked, share, course),
+                                 [walks[i::browsers] for i in range(browsers)]))
+    return [p for part in parts for p in part[0]], sum(part[1] for part in parts), set().union(*(part[2] for part in parts))
+
+
+def _problems_in(package: Path, checked, walks, course) -> tuple[list[str], int, set[str]]:
     problems, count, kinds = [], 0, set()
     with lms.HostServer({"/pkg/scorm2004/": package}) as server, sync_playwright() as playwright:
         browser = lms.launch_chromium(playwright)
