@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from repo import REPO
-from views import AXE, Keyboard, axe, every_kind_of_view, launch, served
+from views import Keyboard, axe_violations_on_every_kind_of_view, every_kind_of_view, launch, served
 
 from generator import build
 from generator.walks import plan, runner
@@ -120,14 +120,7 @@ def test_german_text_hyphenates_by_the_pages_language_and_code_never_does(host):
 
 def test_axe_finds_no_violation_on_any_kind_of_view_of_the_arabic_course(host, flagship):
     checked, walks = flagship
-    page, frame, errors = launch(host, "ar", bypass_csp=True, reduced_motion="reduce")
-
-    def look(kind):
-        frame.add_script_tag(path=str(AXE))
-        return axe(frame)
-
-    found = every_kind_of_view(page, frame, checked, walks, look)
-    violations = {kind: problems for kind, problems in found.items() if problems}
+    violations, errors = axe_violations_on_every_kind_of_view(host, "ar", checked, walks)
     assert violations == {}, violations
     assert errors == []
 
