@@ -14,8 +14,7 @@ from generator import build
 from generator.package import render
 from generator.walks import plan, runner
 from generator.walks.walker import Walker
-from test_accessibility import Keyboard, launch
-from views import served_packages
+from views import Keyboard, launch, served_packages
 
 COURSE = REPO / "tests" / "fixtures" / "courses" / "attestation"
 

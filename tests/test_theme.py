@@ -15,8 +15,7 @@ from generator.check import theme
 from generator.diagnostics import CourseError
 from generator.model import Palette
 from generator.package import render
-from test_accessibility import AXE, axe
-from views import served_packages
+from views import AXE, axe, served_packages
 
 FLAGSHIP = REPO / "course" / "course.yaml"
 
