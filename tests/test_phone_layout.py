@@ -41,7 +41,7 @@ def test_the_overflow_check_catches_a_view_wider_than_a_phone(tmp_path):
     package = runner.unpacked(FLAGSHIP, ("scorm2004",), tmp_path)["scorm2004"]
     with (package / "runtime" / "style.css").open("a") as css:
         css.write("\n[data-view=\"node\"] h1 { min-width: 700px; }\n")
-    # The best walk shows every kind of view; each walk after it would fail the same way.
+    # The best walk reaches the scenario nodes the planted rule widens; every other walk fails the same way.
     report = runner.run(FLAGSHIP, ("scorm2004",), workers=1, viewport=(320, 640), only={"best"},
                         packages={"scorm2004": package})
     failures = [f for r in report.results for f in r.failures]
